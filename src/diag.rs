@@ -1,0 +1,198 @@
+//! Diagnostics and fixes as plain data: byte ranges into the checked text, Chinese messages, and
+//! edits. Front ends convert them (positions, JSON, LSP) without interpreting them.
+
+use std::ops::Range;
+
+/// The diagnostic codes of the format document (§7), a public contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    TotalMismatch,
+    BalanceMismatch,
+    CellBlank,
+    ValueInvalid,
+    SectionMissing,
+    SectionOrder,
+    SectionTitle,
+    TableMissing,
+    RowMissing,
+    RowLabel,
+    FormatOutdated,
+    BasisOutdated,
+    TextMismatch,
+    PriorYearMismatch,
+    FeeMissing,
+    PeriodMismatch,
+    GuizhangLevel,
+}
+
+impl Code {
+    pub const ALL: [Code; 17] = [
+        Code::TotalMismatch,
+        Code::BalanceMismatch,
+        Code::CellBlank,
+        Code::ValueInvalid,
+        Code::SectionMissing,
+        Code::SectionOrder,
+        Code::SectionTitle,
+        Code::TableMissing,
+        Code::RowMissing,
+        Code::RowLabel,
+        Code::FormatOutdated,
+        Code::BasisOutdated,
+        Code::TextMismatch,
+        Code::PriorYearMismatch,
+        Code::FeeMissing,
+        Code::PeriodMismatch,
+        Code::GuizhangLevel,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::TotalMismatch => "total-mismatch",
+            Code::BalanceMismatch => "balance-mismatch",
+            Code::CellBlank => "cell-blank",
+            Code::ValueInvalid => "value-invalid",
+            Code::SectionMissing => "section-missing",
+            Code::SectionOrder => "section-order",
+            Code::SectionTitle => "section-title",
+            Code::TableMissing => "table-missing",
+            Code::RowMissing => "row-missing",
+            Code::RowLabel => "row-label",
+            Code::FormatOutdated => "format-outdated",
+            Code::BasisOutdated => "basis-outdated",
+            Code::TextMismatch => "text-mismatch",
+            Code::PriorYearMismatch => "prior-year-mismatch",
+            Code::FeeMissing => "fee-missing",
+            Code::PeriodMismatch => "period-mismatch",
+            Code::GuizhangLevel => "guizhang-level",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The default severity of the format document.
+    pub fn severity(self) -> Severity {
+        use Code::*;
+        match self {
+            TotalMismatch | BalanceMismatch | ValueInvalid | SectionMissing | SectionOrder | TableMissing
+            | RowMissing => Severity::Error,
+            PeriodMismatch => Severity::Information,
+            _ => Severity::Warning,
+        }
+    }
+
+    /// One line in Chinese: what the code checks (README, hover, `--explain`).
+    pub fn summary(self) -> &'static str {
+        use Code::*;
+        match self {
+            TotalMismatch => "总计与各分项之和不符（表三行总计、（七）总计，表四各总计，分组小计）",
+            BalanceMismatch => "表三勾稽关系不成立：第一项加第二项之和不等于第三项加第四项之和",
+            CellBlank => "表格单元格为空（按 0 计算）",
+            ValueInvalid => "单元格不是正确的数字：文字、负数、件数带小数或单元格内带单位",
+            SectionMissing => "缺少六个必备部分之一",
+            SectionOrder => "部分顺序错误或重复出现",
+            SectionTitle => "部分标题与标准标题不一致",
+            TableMissing => "第二、三、四部分缺少表格，或表格中没有数字",
+            RowMissing => "表格缺少标准行（或第二十条的某一项）",
+            RowLabel => "行或列的标签与标准标签不一致",
+            FormatOutdated => "2021 年及以后的报告使用了 2019 年版表格格式",
+            BasisOutdated => "2021 年及以后的报告以国办公开办函〔2019〕60号为依据",
+            TextMismatch => "正文中的数字与表格不一致",
+            PriorYearMismatch => "与上一年度报告的数据不衔接",
+            FeeMissing => "2021 年及以后的报告第六部分未说明信息处理费收取情况",
+            PeriodMismatch => "未写明统计期限，或统计期限不是报告年度",
+            GuizhangLevel => "乡镇、街道不能制定规章，规章数应为 0",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+            Severity::Hint => "hint",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "information" | "info" => Some(Severity::Information),
+            "hint" => Some(Severity::Hint),
+            _ => None,
+        }
+    }
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Information => "提示",
+            Severity::Hint => "提示",
+        }
+    }
+}
+
+/// A replacement of `range` (bytes of the checked text) by `new_text`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub new_text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixKind {
+    /// A computed 总计 (safe: `check --fix` applies it).
+    Total,
+    /// A label or title replaced by the standard one (safe).
+    Label,
+    /// Inserted structure (a heading, a row, a table) — offered, never applied without asking.
+    Insert,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub title: String,
+    pub kind: FixKind,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// Applied by `check --fix` and `source.fixAll`.
+    pub fn is_safe(&self) -> bool {
+        matches!(self.kind, FixKind::Total | FixKind::Label)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub range: Range<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub range: Range<usize>,
+    pub related: Vec<Related>,
+    pub fixes: Vec<Fix>,
+}

@@ -1,0 +1,10 @@
+//! nianbao: reads drafts of 政府信息公开工作年度报告, checks them against the format of
+//! 国办公开办函〔2021〕30号 and computes fixes.
+//!
+//! The engine (`spec`, `text`, `parse`, `model`, `check`, `fix`) is plain data in, plain data out;
+//! the front ends (`cli`, `server`) are the only modules that know about terminals or LSP.
+
+pub mod model;
+pub mod parse;
+pub mod spec;
+pub mod text;

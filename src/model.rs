@@ -1,0 +1,198 @@
+//! The report model: what the parser found, with the byte range of everything in the source.
+//! Plain data; the checks and fixes read it, nothing here knows about diagnostics.
+
+use std::ops::Range;
+
+use crate::spec::{self, TableId};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    /// The text looks like an annual report (title, or three standard section titles).
+    pub is_report: bool,
+    pub title: Option<Title>,
+    /// Report year from the title (or, failing that, from 统计期限).
+    pub year: Option<i32>,
+    /// Name of the reporting body, from the title block.
+    pub org: Option<String>,
+    pub sections: Vec<Section>,
+    pub tables: Vec<Table>,
+    pub period: Option<Period>,
+    /// Where the 2019 notice is cited.
+    pub basis_2019: Vec<Range<usize>>,
+    pub suppressions: Vec<Suppression>,
+    /// The dominant line break of the source (`\n`, `\r\n` or `\r`).
+    pub eol: &'static str,
+    /// The dominant table shape of the source, used when a missing table is inserted.
+    pub shape: Shape,
+    pub len: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Title {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Index into [`spec::SECTIONS`].
+    pub index: usize,
+    /// The whole heading line's content.
+    pub line: Range<usize>,
+    /// The title text inside the line (without Markdown `#`, emphasis or surrounding spaces).
+    pub title: Range<usize>,
+    pub title_text: String,
+    /// The title equals the standard one after normalising width and spaces.
+    pub standard: bool,
+    /// From the end of the heading line to the next heading (or the end of the text).
+    pub body: Range<usize>,
+}
+
+impl Section {
+    pub fn spec(&self) -> &'static spec::SectionSpec {
+        &spec::SECTIONS[self.index]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shape {
+    /// `| a | b |` rows.
+    #[default]
+    Markdown,
+    /// Cells separated by tabs (pasted from Word).
+    Tsv,
+    /// One cell per line ending in ` |` (web extraction).
+    CellPerLine,
+    /// Columns aligned by runs of spaces (`pdftotext -layout`).
+    Layout,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub id: TableId,
+    pub range: Range<usize>,
+    pub shape: Shape,
+    pub rows: Vec<Row>,
+    /// Header cells that name a column or a merged header, with the standard text they stand for.
+    pub headers: Vec<HeaderCell>,
+    /// Places that show the 2019 layout (2019 column labels, 其他对外管理服务事项, a single-row
+    /// （六）其他处理 …).
+    pub layout_2019: Vec<Range<usize>>,
+    /// Index into `Report::sections` of the section the table stands in.
+    pub section: Option<usize>,
+}
+
+impl Table {
+    pub fn spec(&self) -> &'static spec::TableSpec {
+        self.id.spec()
+    }
+    pub fn row(&self, spec_row: usize) -> Option<&Row> {
+        self.rows.iter().find(|r| r.spec == spec_row)
+    }
+    pub fn has_numbers(&self) -> bool {
+        self.rows.iter().any(|r| r.cells.iter().any(|c| !matches!(c.value, Value::Blank)))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderCell {
+    pub range: Range<usize>,
+    pub text: String,
+    pub standard: &'static str,
+    pub exact: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Index into the table spec's rows.
+    pub spec: usize,
+    /// The pieces of the row's own label (a wrapped label has several).
+    pub label: Vec<Range<usize>>,
+    /// The label's text as written, pieces joined.
+    pub label_text: String,
+    /// The label equals the standard one after normalising.
+    pub exact: bool,
+    /// Labels of the merged group cells written on this row (（三）不予公开 beside its first child),
+    /// with the group row they stand for.
+    pub groups: Vec<GroupLabel>,
+    pub cells: Vec<Cell>,
+    /// The whole row, from its first label piece to its last cell.
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupLabel {
+    pub spec: usize,
+    pub range: Range<usize>,
+    pub text: String,
+    pub exact: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// Index into the row's column set.
+    pub col: usize,
+    /// The cell's text, trimmed; an empty range at the insertion point for a blank cell.
+    pub range: Range<usize>,
+    /// What replacing the cell's value must cover (for a blank cell: the room between its
+    /// delimiters).
+    pub span: Range<usize>,
+    pub value: Value,
+    /// The row had no cell at all for this column: a fill-in must insert a delimiter too.
+    pub missing: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Blank,
+    Count(i64),
+    /// 万元, kept as written for display, with its numeric value.
+    Money(f64),
+    /// Not a number of the right kind; the reason in Chinese.
+    Invalid(String),
+}
+
+impl Value {
+    /// The value for arithmetic: a blank counts as 0, an invalid cell makes the sum unknown.
+    pub fn count(&self) -> Option<i64> {
+        match self {
+            Value::Blank => Some(0),
+            Value::Count(n) => Some(*n),
+            Value::Money(_) | Value::Invalid(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    pub range: Range<usize>,
+    pub start_year: Option<i32>,
+    pub end_year: Option<i32>,
+}
+
+/// An inline `nianbao-disable` comment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppression {
+    /// Codes named; empty means every code.
+    pub codes: Vec<String>,
+    /// Byte range the suppression applies to.
+    pub applies: Range<usize>,
+    /// The comment line itself.
+    pub line: Range<usize>,
+}
+
+impl Report {
+    pub fn section(&self, index: usize) -> Option<&Section> {
+        self.sections.iter().find(|s| s.index == index)
+    }
+    pub fn table(&self, id: TableId) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+    pub fn is_suppressed(&self, code: &str, range: &Range<usize>) -> bool {
+        self.suppressions.iter().any(|s| {
+            (s.codes.is_empty() || s.codes.iter().any(|c| c == code))
+                && range.start >= s.applies.start
+                && range.start < s.applies.end.max(s.applies.start + 1)
+        })
+    }
+}

@@ -1,0 +1,451 @@
+//! Lines to cells: whatever shape a table arrives in (tabs, pipes, one cell per line, columns
+//! aligned by spaces), its lines become raw rows of cells with exact ranges, each cell classed as
+//! text, a value or blank. Nothing here knows which table or row a cell belongs to.
+
+use std::ops::Range;
+
+use crate::model::{Shape, Value};
+use crate::spec::Unit;
+use crate::text::Line;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Value,
+    Blank,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawCell {
+    /// Trimmed content (empty at the insertion point for a blank cell).
+    pub range: Range<usize>,
+    /// Room between the delimiters.
+    pub span: Range<usize>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Row(RawRow),
+    /// Prose or anything else that ends a run of label pieces.
+    Break,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub cells: Vec<RawCell>,
+    pub shape: Shape,
+    pub range: Range<usize>,
+}
+
+/// Longest text (in characters) a single-cell line may have and still be a table cell; longer lines
+/// are prose.
+const MAX_CELL_CHARS: usize = 60;
+
+fn is_ws(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{0C}' || c == '\u{FEFF}'
+}
+
+fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start_matches(is_ws).len();
+    let trail = s.len() - s.trim_end_matches(is_ws).len();
+    if lead == s.len() {
+        // Blank: an empty range after the first space, if any, so an insertion keeps one space.
+        let at = r.start + s.chars().next().map_or(0, |c| c.len_utf8()).min(s.len());
+        return at.min(r.end)..at.min(r.end);
+    }
+    r.start + lead..r.end - trail
+}
+
+fn cell(text: &str, span: Range<usize>) -> RawCell {
+    let range = trim_range(text, span.clone());
+    let kind = classify(&text[range.clone()]);
+    RawCell { range, span, kind }
+}
+
+/// Is this line a page number or page furniture that `pdftotext` leaves between rows?
+fn is_page_furniture(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !is_ws(*c)).collect();
+    if t.is_empty() {
+        return false;
+    }
+    let inner = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－'));
+    let dashed = inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
+    let paged = t.starts_with('第') && t.ends_with('页') && t.chars().filter(|c| c.is_ascii_digit()).count() > 0;
+    let ratio = t.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())
+    });
+    dashed || paged || ratio
+}
+
+fn is_md_separator(s: &str) -> bool {
+    let t = s.trim();
+    t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+/// Splits one line into cells and says which shape it has. `None` for a line with no content.
+fn split_line(text: &str, line: &Range<usize>) -> Option<(Vec<RawCell>, Shape)> {
+    let s = &text[line.clone()];
+    if s.chars().all(is_ws) || is_md_separator(s) || is_page_furniture(s) {
+        return None;
+    }
+    if s.contains('\t') {
+        let mut cells = Vec::new();
+        let mut start = line.start;
+        for (i, b) in s.bytes().enumerate() {
+            if b == b'\t' {
+                cells.push(cell(text, start..line.start + i));
+                start = line.start + i + 1;
+            }
+        }
+        cells.push(cell(text, start..line.end));
+        return Some((cells, Shape::Tsv));
+    }
+    let t = s.trim_matches(is_ws);
+    if t.starts_with('|') || t.ends_with('|') {
+        let mut bounds: Vec<usize> = s.match_indices('|').map(|(i, _)| line.start + i).collect();
+        let lead_pipe = t.starts_with('|');
+        let trail_pipe = t.ends_with('|');
+        let mut spans = Vec::new();
+        let mut prev = if lead_pipe { bounds.remove(0) + 1 } else { line.start };
+        for b in &bounds {
+            spans.push(prev..*b);
+            prev = b + 1;
+        }
+        if !trail_pipe {
+            spans.push(prev..line.end);
+        }
+        let cells: Vec<RawCell> = spans.into_iter().map(|sp| cell(text, sp)).collect();
+        if cells.iter().all(|c| c.kind == Kind::Blank) {
+            return None; // `|||` merge debris
+        }
+        let shape = if cells.len() == 1 { Shape::CellPerLine } else { Shape::Markdown };
+        return Some((cells, shape));
+    }
+    // Columns aligned by runs of two or more spaces.
+    let mut cells = Vec::new();
+    let mut i = 0;
+    let bytes = s.as_bytes();
+    let mut cell_start: Option<usize> = None;
+    let mut last_non_ws = 0;
+    while i < s.len() {
+        let c = s[i..].chars().next().unwrap_or(' ');
+        let w = c.len_utf8();
+        if is_ws(c) {
+            // A gap is two spaces, a tab-like ideographic space, or a form feed.
+            let mut j = i;
+            let mut n = 0;
+            while j < s.len() {
+                let d = s[j..].chars().next().unwrap_or('x');
+                if !is_ws(d) {
+                    break;
+                }
+                n += if d == '\u{3000}' { 2 } else { 1 };
+                j += d.len_utf8();
+            }
+            if n >= 2 || j == s.len() {
+                if let Some(st) = cell_start.take() {
+                    cells.push(cell(text, line.start + st..line.start + last_non_ws));
+                }
+            }
+            i = j;
+            continue;
+        }
+        if cell_start.is_none() {
+            cell_start = Some(i);
+        }
+        i += w;
+        last_non_ws = i;
+    }
+    if let Some(st) = cell_start {
+        cells.push(cell(text, line.start + st..line.start + last_non_ws));
+    }
+    let _ = bytes;
+    if cells.is_empty() {
+        return None;
+    }
+    let cells = split_single_spaced_numbers(text, cells);
+    let shape = if cells.len() > 1 { Shape::Layout } else { Shape::CellPerLine };
+    Some((cells, shape))
+}
+
+/// `规章 0 0 0` or `0 0 0 0`: numbers separated by single spaces become cells of their own.
+fn split_single_spaced_numbers(text: &str, cells: Vec<RawCell>) -> Vec<RawCell> {
+    let mut out = Vec::with_capacity(cells.len());
+    for c in cells {
+        let s = &text[c.range.clone()];
+        if !s.contains(' ') || s.chars().count() > MAX_CELL_CHARS {
+            out.push(c);
+            continue;
+        }
+        // Peel numeric tokens off the end.
+        let mut tokens: Vec<Range<usize>> = Vec::new();
+        let mut end = c.range.end;
+        loop {
+            let part = &text[c.range.start..end];
+            let trimmed = part.trim_end();
+            let Some(sp) = trimmed.rfind(' ') else { break };
+            let tok = &trimmed[sp + 1..];
+            if classify(tok) != Kind::Value {
+                break;
+            }
+            tokens.push(c.range.start + sp + 1..c.range.start + trimmed.len());
+            end = c.range.start + sp;
+        }
+        if tokens.is_empty() {
+            out.push(c);
+            continue;
+        }
+        let head = trim_range(text, c.range.start..end);
+        if !head.is_empty() {
+            let kind = classify(&text[head.clone()]);
+            out.push(RawCell { range: head.clone(), span: head, kind });
+        }
+        for t in tokens.into_iter().rev() {
+            out.push(RawCell { range: t.clone(), span: t, kind: Kind::Value });
+        }
+    }
+    out
+}
+
+/// Turns a block's lines into raw rows. Single cells (one per line, or a short line on its own)
+/// gather into one row until a text cell follows a value.
+pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut stream: Option<RawRow> = None;
+    let flush = |stream: &mut Option<RawRow>, out: &mut Vec<Item>| {
+        if let Some(r) = stream.take() {
+            out.push(Item::Row(r));
+        }
+    };
+    for line in lines {
+        let Some((cells, shape)) = split_line(text, &line.content) else { continue };
+        if cells.len() == 1 {
+            let c = &cells[0];
+            let chars = text[c.range.clone()].chars().count();
+            if c.kind == Kind::Text && chars > MAX_CELL_CHARS {
+                flush(&mut stream, &mut out);
+                out.push(Item::Break);
+                continue;
+            }
+            let starts_new = c.kind == Kind::Text
+                && stream.as_ref().is_some_and(|r| r.cells.iter().any(|x| x.kind == Kind::Value));
+            if starts_new {
+                flush(&mut stream, &mut out);
+            }
+            let r = stream.get_or_insert_with(|| RawRow { cells: Vec::new(), shape, range: c.range.start..c.range.end });
+            r.range.end = c.range.end.max(r.range.end);
+            r.cells.push(c.clone());
+            if shape == Shape::CellPerLine && r.shape != Shape::CellPerLine {
+                r.shape = Shape::CellPerLine;
+            }
+            continue;
+        }
+        flush(&mut stream, &mut out);
+        let range = line.content.clone();
+        out.push(Item::Row(RawRow { cells, shape, range }));
+    }
+    flush(&mut stream, &mut out);
+    out
+}
+
+fn fold_digit(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '．' => '.',
+        '，' => ',',
+        '＋' => '+',
+        '－' | '−' => '-',
+        c => c,
+    }
+}
+
+const UNITS: &[&str] = &["万元", "元", "件", "个", "次", "条", "项", "%", "％", "人"];
+const PLACEHOLDERS: &[&str] = &["—", "——", "-", "－", "/", "／", "无", "暂无", "×", "N/A", "／"];
+
+/// Is this cell text a value (a number, perhaps malformed) rather than a label?
+pub fn classify(s: &str) -> Kind {
+    let t = s.trim_matches(is_ws);
+    if t.is_empty() {
+        return Kind::Blank;
+    }
+    if PLACEHOLDERS.contains(&t) {
+        return Kind::Value;
+    }
+    let folded: String = t.chars().map(fold_digit).collect();
+    let body = folded.trim_start_matches(['+', '-']);
+    let Some(first) = body.chars().next() else { return Kind::Text };
+    if !first.is_ascii_digit() {
+        return Kind::Text;
+    }
+    // `1.属于国家秘密`, `3、其他`: a numbered label.
+    let digits_end = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+    let rest = &body[digits_end..];
+    let mut rc = rest.chars();
+    if let Some(sep) = rc.next() {
+        if matches!(sep, '.' | '、') && rc.next().is_none_or(|c| !c.is_ascii_digit()) {
+            return Kind::Text;
+        }
+    }
+    let mut core = body;
+    for u in UNITS {
+        if let Some(x) = core.strip_suffix(u) {
+            core = x.trim_end();
+            break;
+        }
+    }
+    if core.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' ')) {
+        Kind::Value
+    } else {
+        Kind::Text
+    }
+}
+
+/// Reads a value cell as the column's unit wants it.
+pub fn parse_value(s: &str, unit: Unit) -> Value {
+    let t = s.trim_matches(is_ws);
+    if t.is_empty() {
+        return Value::Blank;
+    }
+    if PLACEHOLDERS.contains(&t) {
+        return Value::Invalid(format!("「{t}」不是数字，没有数据时应填 0"));
+    }
+    let folded: String = t.chars().map(fold_digit).filter(|c| *c != ' ').collect();
+    for u in UNITS {
+        if folded.ends_with(u) {
+            return Value::Invalid(format!("单元格中带有单位「{u}」，应只填数字"));
+        }
+    }
+    let (neg, body) = match folded.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, folded.trim_start_matches('+')),
+    };
+    // Thousands separators: groups of three digits after each comma.
+    let plain: String = if body.contains(',') {
+        let mut parts = body.split(',');
+        let first = parts.next().unwrap_or("");
+        let ok = !first.is_empty()
+            && first.len() <= 3
+            && parts.clone().all(|p| p.len() >= 3 && p[..3].chars().all(|c| c.is_ascii_digit()));
+        if !ok {
+            return Value::Invalid(format!("「{t}」不是有效的数字"));
+        }
+        body.replace(',', "")
+    } else {
+        body.to_string()
+    };
+    if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_digit() || c == '.') || plain.matches('.').count() > 1 {
+        return Value::Invalid(format!("「{t}」不是有效的数字"));
+    }
+    if neg {
+        return Value::Invalid(format!("「{t}」是负数，此处应为非负数"));
+    }
+    match unit {
+        Unit::Count => {
+            if plain.contains('.') {
+                let whole = plain.trim_end_matches('0').trim_end_matches('.');
+                if !whole.contains('.') {
+                    if let Ok(n) = whole.parse::<i64>() {
+                        return Value::Invalid(format!("件数应为整数，「{t}」应写作 {n}"));
+                    }
+                }
+                return Value::Invalid(format!("件数应为整数，「{t}」带有小数"));
+            }
+            match plain.parse::<i64>() {
+                Ok(n) if n <= 1_000_000_000_000 => Value::Count(n),
+                _ => Value::Invalid(format!("「{t}」超出了合理的件数范围")),
+            }
+        }
+        Unit::Money => match plain.parse::<f64>() {
+            Ok(f) if f.is_finite() => Value::Money(f),
+            _ => Value::Invalid(format!("「{t}」不是有效的金额")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::lines;
+    use expect_test::{Expect, expect};
+
+    fn show(text: &str, expect: Expect) {
+        let items = raw_rows(text, &lines(text));
+        let mut out = String::new();
+        for it in items {
+            match it {
+                Item::Break => out.push_str("BREAK\n"),
+                Item::Row(r) => {
+                    out.push_str(&format!("{:?}:", r.shape));
+                    for c in r.cells {
+                        let k = match c.kind {
+                            Kind::Text => "T",
+                            Kind::Value => "V",
+                            Kind::Blank => "_",
+                        };
+                        out.push_str(&format!(" {k}[{}]", &text[c.range]));
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn tsv_keeps_blank_cells() {
+        show(
+            "3.要求提供公开出版物\t\t0\t0\t\t4\n",
+            expect![[r#"
+                Tsv: T[3.要求提供公开出版物] _[] V[0] V[0] _[] V[4]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn cell_per_line_gathers_rows() {
+        show(
+            "规章 |\n0 |\n|||\n1 |\n行政规范性文件 |\n6 |\n",
+            expect![[r#"
+                CellPerLine: T[规章] V[0] V[1]
+                CellPerLine: T[行政规范性文件] V[6]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn markdown_and_layout() {
+        show(
+            "| 规章 | 0 |  | 3 |\n|---|---|\n  （一）予以公开      1   0    2\n行政许可 10 067 4\n",
+            expect![[r#"
+                Markdown: T[规章] V[0] _[] V[3]
+                Layout: T[（一）予以公开] V[1] V[0] V[2]
+                CellPerLine: T[行政许可 10] V[067] V[4]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn page_numbers_are_skipped() {
+        show("-3-\n\u{0C}— 4 —\n1 |\n", expect![[r#"
+            CellPerLine: V[1]
+        "#]]);
+    }
+
+    #[test]
+    fn classifies_values() {
+        assert_eq!(classify("1.属于国家秘密"), Kind::Text);
+        assert_eq!(classify("59.91"), Kind::Value);
+        assert_eq!(classify("251000元"), Kind::Value);
+        assert_eq!(classify("１２"), Kind::Value);
+        assert_eq!(classify("+126"), Kind::Value);
+        assert_eq!(classify("—"), Kind::Value);
+        assert_eq!(classify("2024年"), Kind::Text);
+        assert_eq!(parse_value("１,２３４", Unit::Count), Value::Count(1234));
+        assert_eq!(parse_value("7730.28", Unit::Money), Value::Money(7730.28));
+        expect!["Invalid(\"单元格中带有单位「元」，应只填数字\")"].assert_eq(&format!("{:?}", parse_value("251000元", Unit::Count)));
+        expect!["Invalid(\"「-1」是负数，此处应为非负数\")"].assert_eq(&format!("{:?}", parse_value("-1", Unit::Count)));
+        expect!["Invalid(\"件数应为整数，「2.5」带有小数\")"].assert_eq(&format!("{:?}", parse_value("2.5", Unit::Count)));
+    }
+}

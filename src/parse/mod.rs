@@ -1,0 +1,374 @@
+//! Text to [`Report`]. The text is cut into blocks at section headings; each block is parsed on
+//! its own (its tables), so an edit inside one block needs only that block parsed again (see
+//! [`crate::incremental`]). Document-wide facts (title, 统计期限, cited basis, suppression
+//! comments) are read by fast scans over the whole text.
+
+pub mod cells;
+mod table;
+
+use std::ops::Range;
+
+use crate::model::{Period, Report, Section, Shape, Suppression, Table, Title};
+use crate::spec::{self, SECTIONS};
+use crate::text::{self, Line, norm, split_numbering};
+
+/// A block: a section heading line and everything up to the next one (or the text before the
+/// first heading).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// From the start of the heading line (or of the text) to the start of the next block.
+    pub range: Range<usize>,
+    pub heading: Option<Heading>,
+    pub tables: Vec<Table>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub index: usize,
+    pub line: Range<usize>,
+    pub title: Range<usize>,
+    pub standard: bool,
+}
+
+pub fn parse(text: &str) -> Report {
+    let blocks = parse_blocks(text, 0..text.len(), 0);
+    assemble(text, &blocks)
+}
+
+/// The lines of `range` (which starts at a line start), offsets into `text`.
+pub fn lines_in(text: &str, range: Range<usize>) -> Vec<Line> {
+    let base = range.start;
+    let mut ls = text::lines(&text[range]);
+    for l in &mut ls {
+        l.content = l.content.start + base..l.content.end + base;
+        l.full = l.full.start + base..l.full.end + base;
+    }
+    ls
+}
+
+/// Parses the blocks of `range` (a run of whole lines). `section_base` is unused by the parse
+/// itself and kept for callers that number blocks.
+pub fn parse_blocks(text: &str, range: Range<usize>, _section_base: usize) -> Vec<Block> {
+    let ls = lines_in(text, range.clone());
+    let mut blocks = Vec::new();
+    let mut start = range.start;
+    let mut head: Option<Heading> = None;
+    let mut block_lines: Vec<Line> = Vec::new();
+    for l in ls {
+        if let Some(h) = heading(text, &l.content) {
+            if l.content.start > start || head.is_some() || !block_lines.is_empty() {
+                blocks.push(parse_block(text, start..l.full.start, head.take(), &block_lines));
+            }
+            start = l.full.start;
+            head = Some(h);
+            block_lines.clear();
+            continue;
+        }
+        block_lines.push(l);
+    }
+    blocks.push(parse_block(text, start..range.end, head, &block_lines));
+    blocks
+}
+
+fn parse_block(text: &str, range: Range<usize>, heading: Option<Heading>, lines: &[Line]) -> Block {
+    let items = cells::raw_rows(text, lines);
+    let tables = table::tables(text, &items, heading.as_ref().map(|h| h.index));
+    Block { range, heading, tables }
+}
+
+/// Is this line a section heading? A line is one only where its text (without Markdown marks) is a
+/// standard title, a known variant, or a numbered title with the section's key word; table rows
+/// (`三、本年度办理结果`, `四、结转下年度继续办理`) never are.
+pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
+    let s = &text[line.clone()];
+    if s.len() > 200 {
+        return None;
+    }
+    let lead = s.len() - s.trim_start().len();
+    let mut t = s.trim_start();
+    let md = t.starts_with('#');
+    if !md && (s.contains('\t') || s.contains('|')) {
+        return None;
+    }
+    let mut start = line.start + lead;
+    let before = t.len();
+    t = t.trim_start_matches('#').trim_start_matches(['*', '_', ' ', '\u{3000}']);
+    start += before - t.len();
+    let t2 = t.trim_end_matches(['*', '_', ' ', '\u{3000}', '\t', '\u{0C}']);
+    let title = start..start + t2.len();
+    let n = norm(t2);
+    if n.is_empty() || n.chars().count() > 40 {
+        return None;
+    }
+    let (num, body) = split_numbering(&n);
+    if num.starts_with('(') {
+        return None;
+    }
+    let numeral = numeral_index(num);
+    for (i, sec) in SECTIONS.iter().enumerate() {
+        let std = norm(sec.title);
+        let (snum, sbody) = split_numbering(&std);
+        if body == sbody {
+            // A standard body under another section's numeral is still this section.
+            return Some(Heading { index: i, line: line.clone(), title, standard: num == snum });
+        }
+    }
+    for (i, sec) in SECTIONS.iter().enumerate() {
+        if sec.variants.iter().any(|v| norm(v) == body) && (numeral.is_none() || numeral == Some(i)) {
+            return Some(Heading { index: i, line: line.clone(), title, standard: false });
+        }
+    }
+    let i = numeral?;
+    let sec = &SECTIONS[i];
+    let short = body.chars().count() <= 30;
+    let prose = body.contains(['.', ',', ';', '!', '?']) || body.contains('。');
+    if short && !prose && sec.keywords.iter().any(|k| body.contains(k)) && !is_table_row_label(&n) {
+        return Some(Heading { index: i, line: line.clone(), title, standard: false });
+    }
+    None
+}
+
+fn is_table_row_label(n: &str) -> bool {
+    spec::T3.rows.iter().any(|r| r.parent.is_none() && text::similarity(&norm(r.label), n) > 0.6)
+}
+
+fn numeral_index(num: &str) -> Option<usize> {
+    let d = num.trim_end_matches('.');
+    match d {
+        "一" | "1" => Some(0),
+        "二" | "2" => Some(1),
+        "三" | "3" => Some(2),
+        "四" | "4" => Some(3),
+        "五" | "5" => Some(4),
+        "六" | "6" => Some(5),
+        _ => None,
+    }
+}
+
+/// Builds the report from parsed blocks and document-wide scans.
+pub fn assemble(text: &str, blocks: &[Block]) -> Report {
+    let mut r = Report { len: text.len(), eol: dominant_eol(text), ..Default::default() };
+    for (bi, b) in blocks.iter().enumerate() {
+        if let Some(h) = &b.heading {
+            let body_start = line_end_full(text, h.line.end);
+            r.sections.push(Section {
+                index: h.index,
+                line: h.line.clone(),
+                title: h.title.clone(),
+                title_text: text[h.title.clone()].to_string(),
+                standard: h.standard,
+                body: body_start.min(b.range.end)..b.range.end,
+            });
+        }
+        let section_pos = if b.heading.is_some() { Some(r.sections.len() - 1) } else { None };
+        for t in &b.tables {
+            let mut t = t.clone();
+            t.section = section_pos;
+            r.tables.push(t);
+        }
+        let _ = bi;
+    }
+    // Prefer, for each table, the one in its own section, then the one with the most rows.
+    r.tables.sort_by_key(|t| {
+        let own = t.section.map(|s| r.sections[s].index) == Some(t.id.section());
+        (t.id, !own, usize::MAX - t.rows.len(), t.range.start)
+    });
+    r.tables.dedup_by_key(|t| t.id);
+    r.tables.sort_by_key(|t| t.range.start);
+    r.shape = r.tables.first().map_or(Shape::Markdown, |t| t.shape);
+
+    let first_heading = blocks.iter().find_map(|b| b.heading.as_ref().map(|h| h.line.start)).unwrap_or(text.len());
+    let (title, org, year) = find_title(text, first_heading);
+    r.title = title;
+    r.org = org;
+    r.period = find_period(text);
+    r.year = year.or(r.period.as_ref().and_then(|p| p.end_year));
+    r.basis_2019 = find_basis_2019(text);
+    r.suppressions = find_suppressions(text);
+    let standard_titles = r.sections.iter().filter(|s| s.standard).count();
+    r.is_report = r.title.is_some() || standard_titles >= 3 || r.sections.len() >= 4;
+    r
+}
+
+fn dominant_eol(text: &str) -> &'static str {
+    let crlf = text.matches("\r\n").count();
+    let cr = text.matches('\r').count() - crlf;
+    let lf = text.matches('\n').count() - crlf;
+    if crlf > lf && crlf >= cr {
+        "\r\n"
+    } else if cr > lf && cr > crlf {
+        "\r"
+    } else {
+        "\n"
+    }
+}
+
+fn line_end_full(text: &str, content_end: usize) -> usize {
+    let b = text.as_bytes();
+    match b.get(content_end) {
+        Some(b'\r') if b.get(content_end + 1) == Some(&b'\n') => content_end + 2,
+        Some(b'\r') | Some(b'\n') => content_end + 1,
+        _ => content_end,
+    }
+}
+
+fn year_in(n: &str) -> Option<(i32, usize)> {
+    // n is normalised (ASCII digits, no spaces).
+    let b = n.as_bytes();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        if b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && n[i + 4..].starts_with('年')
+        {
+            let y: i32 = n[i..i + 4].parse().ok()?;
+            if (1990..=2100).contains(&y) {
+                return Some((y, i));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The title line: the first line before the first heading that names 政府信息公开 and 年度报告.
+fn find_title(text: &str, limit: usize) -> (Option<Title>, Option<String>, Option<i32>) {
+    let region = &text[..limit.min(text.len())];
+    let ls = text::lines(region);
+    let mut prev_nonempty: Option<&str> = None;
+    for l in ls.iter().take(80) {
+        let s = &region[l.content.clone()];
+        let n = norm(s);
+        if n.contains("政府信息公开") && n.contains("年度报告") && n.chars().count() <= 80 {
+            let trimmed = s.trim();
+            let start = l.content.start + (s.len() - s.trim_start().len());
+            let range = start..start + trimmed.len();
+            let year = year_in(&n);
+            let org = match year {
+                Some((_, at)) if at > 0 => Some(n[..at].trim_start_matches('#').to_string()),
+                _ => prev_nonempty.map(|p| p.trim().trim_start_matches('#').trim().to_string()),
+            }
+            .filter(|o| !o.is_empty() && o.chars().count() <= 40);
+            return (Some(Title { range, text: trimmed.to_string() }), org, year.map(|y| y.0));
+        }
+        if !n.is_empty() {
+            prev_nonempty = Some(s);
+        }
+    }
+    (None, None, None)
+}
+
+fn find_period(text: &str) -> Option<Period> {
+    let at = text.find("统计期限").or_else(|| text.find("统计时限"))?;
+    let rest = &text[at..];
+    let end = rest
+        .char_indices()
+        .find(|(_, c)| matches!(c, '。' | '\n' | '\r' | '；' | ';'))
+        .map_or(rest.len(), |(i, _)| i)
+        .min(240);
+    let end = text::floor_char_boundary(rest, end);
+    let s = &rest[..end];
+    let n = norm(s);
+    let mut years = Vec::new();
+    let mut from = 0;
+    while let Some((y, i)) = year_in(&n[from..]) {
+        years.push(y);
+        from += i + 4;
+    }
+    Some(Period { range: at..at + end, start_year: years.first().copied(), end_year: years.last().copied() })
+}
+
+fn find_basis_2019(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("国办公开办函") {
+        let rest = &text[at..];
+        let end = text::floor_char_boundary(rest, rest.len().min(48));
+        let window = &rest[..end];
+        let Some(hao) = window.find('号') else { continue };
+        let cited = &window[..hao + '号'.len_utf8()];
+        let n = norm(cited);
+        if spec::BASIS_2019.iter().any(|b| norm(b) == n) {
+            out.push(at..at + cited.len());
+        }
+    }
+    out
+}
+
+const DISABLE: &str = "nianbao-disable";
+
+fn find_suppressions(text: &str) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(DISABLE) {
+        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        let line = &text[line_start..line_end];
+        let lead = line.trim_start();
+        if !(lead.starts_with("<!--") || lead.starts_with("//") || lead.starts_with('#') || lead.starts_with(DISABLE)) {
+            continue;
+        }
+        let after = &text[at + DISABLE.len()..line_end];
+        let (next_line, rest) = match after.strip_prefix("-next-line") {
+            Some(r) => (true, r),
+            None => (false, after),
+        };
+        if !(rest.is_empty() || rest.starts_with([' ', '\t', ':', '-'])) || rest.starts_with("-line") {
+            continue;
+        }
+        let rest = rest.split("-->").next().unwrap_or("");
+        let codes: Vec<String> = rest
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == ':')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let applies = if next_line {
+            // The next line that is not blank.
+            let mut pos = crate::parse::line_end_full(text, line_end);
+            loop {
+                let e = text[pos..].find(['\n', '\r']).map_or(text.len(), |i| pos + i);
+                if !text[pos..e].trim().is_empty() || e >= text.len() {
+                    break pos..e;
+                }
+                pos = line_end_full(text, e);
+            }
+        } else {
+            line_end..text.len()
+        };
+        out.push(Suppression { codes, applies, line: line_start..line_end });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(s: &str) -> Option<(usize, bool)> {
+        heading(s, &(0..s.len())).map(|h| (h.index, h.standard))
+    }
+
+    #[test]
+    fn headings_and_table_rows() {
+        assert_eq!(h("一、总体情况"), Some((0, true)));
+        assert_eq!(h("## 二、主动公开政府信息情况"), Some((1, true)));
+        assert_eq!(h("1、 总体情况"), Some((0, false)));
+        assert_eq!(h("、主动公开政府信息情况"), Some((1, false)));
+        assert_eq!(h("六、其他需报告的事项"), Some((5, false)));
+        assert_eq!(h("五、存在主要问题及改进情况"), Some((4, false)));
+        assert_eq!(h("六、其他事项的报告"), Some((5, false)));
+        assert_eq!(h("四、结转下年度继续办理"), None);
+        assert_eq!(h("三、本年度办理结果"), None);
+        assert_eq!(h("一、本年新收政府信息公开申请数量"), None);
+        assert_eq!(h("二、上年结转政府信息公开申请数量"), None);
+        assert_eq!(h("（一）主动公开情况。"), None);
+        assert_eq!(h("四、结转下年度继续办理\t\t0"), None);
+    }
+
+    #[test]
+    fn suppressions() {
+        let t = "a\n<!-- nianbao-disable-next-line total-mismatch -->\n\nrow\nz";
+        let s = find_suppressions(t);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].codes, ["total-mismatch"]);
+        assert_eq!(&t[s[0].applies.clone()], "row");
+    }
+}

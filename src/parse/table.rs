@@ -1,0 +1,502 @@
+//! Raw rows to tables: finds where each of tables 二/三/四 stands, recognises row labels by meaning
+//! (normalised, wrapped or split over cells, with or without their group label), and assigns values
+//! to columns.
+
+use std::ops::Range;
+
+use super::cells::{Item, Kind, RawCell, RawRow, parse_value};
+use crate::model::{Cell, GroupLabel, HeaderCell, Row, Shape, Table};
+use crate::spec::{self, RowKind, TableId, TableSpec};
+use crate::text::{norm, similarity, split_numbering};
+
+/// Splits a block's raw rows into tables and assembles each.
+pub fn tables(text: &str, items: &[Item], section: Option<usize>) -> Vec<Table> {
+    let mut segments: Vec<(TableId, Vec<&Item>)> = Vec::new();
+    for it in items {
+        let tag = match it {
+            Item::Row(r) => tag(text, r),
+            Item::Break => None,
+        };
+        match (tag, segments.last_mut()) {
+            (Some(t), Some((cur, rows))) if *cur == t => rows.push(it),
+            (Some(t), _) => segments.push((t, vec![it])),
+            (None, Some((_, rows))) => rows.push(it),
+            (None, None) => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (id, rows) in segments {
+        let mut t = match id {
+            TableId::T4 => assemble_t4(text, &rows),
+            _ => assemble(text, id.spec(), &rows),
+        };
+        if t.rows.is_empty() && t.headers.is_empty() {
+            continue;
+        }
+        t.section = section;
+        out.push(t);
+    }
+    out
+}
+
+/// Which table a raw row announces, if any.
+fn tag(text: &str, r: &RawRow) -> Option<TableId> {
+    for c in r.cells.iter().filter(|c| c.kind == Kind::Text) {
+        let n = norm(&text[c.range.clone()]);
+        if n.contains("第二十条")
+            || n == "信息内容"
+            || spec::T2.rows.iter().any(|row| row.kind == RowKind::Data && (norm(row.label) == n || row.aliases.iter().any(|a| norm(a) == n)))
+            || spec::T2.col_sets.iter().any(|cs| cs.iter().any(|col| norm(col.label) == n))
+            || spec::T2_2019_MARKERS.iter().any(|m| norm(m) == n)
+        {
+            return Some(TableId::T2);
+        }
+        if n.contains("勾稽关系")
+            || n == "申请人情况"
+            || n == "法人或其他组织"
+            || ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构"].contains(&n.as_str())
+            || (n.chars().count() <= 50
+                && spec::T3.rows.iter().any(|row| {
+                    let l = norm(row.label);
+                    n.ends_with(&l) && l.chars().count() >= 4
+                }))
+        {
+            return Some(TableId::T3);
+        }
+        if ["行政复议", "行政诉讼", "复议后起诉", "未经复议直接起诉", "结果维持", "结果纠正", "尚未审结"].contains(&n.as_str()) {
+            return Some(TableId::T4);
+        }
+    }
+    None
+}
+
+fn header_match(spec: &TableSpec, n: &str) -> Option<(&'static str, bool)> {
+    if n.contains("勾稽关系") {
+        return Some(("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", true));
+    }
+    for w in spec.header_words {
+        if norm(w) == n {
+            return Some((w, true));
+        }
+    }
+    for cs in spec.col_sets {
+        for c in cs.iter() {
+            let l = norm(c.label);
+            if l == n {
+                return Some((c.label, true));
+            }
+        }
+    }
+    // Rewritten column labels: `本年(2023)制发件数`.
+    for cs in spec.col_sets {
+        for c in cs.iter() {
+            let l = norm(c.label);
+            if l.chars().count() >= 5 && similarity(&l, n) >= 0.7 {
+                return Some((c.label, false));
+            }
+        }
+    }
+    None
+}
+
+struct Frag {
+    range: Range<usize>,
+    norm: String,
+}
+
+struct Match {
+    row: usize,
+    /// Index of the first fragment of the row's own label.
+    own: usize,
+    exact: bool,
+}
+
+fn is_candidate(spec: &TableSpec, i: usize) -> bool {
+    matches!(spec.rows[i].kind, RowKind::Data | RowKind::Group) && !spec.rows[i].label.is_empty()
+}
+
+/// Finds the spec row that label fragments name.
+fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Option<Match> {
+    if frags.is_empty() {
+        return expected.map(|row| Match { row, own: 0, exact: false });
+    }
+    let joined: String = frags.iter().map(|f| f.norm.as_str()).collect();
+    // Exact: the longest standard label that ends the joined text.
+    let mut best: Option<(usize, usize)> = None;
+    for (i, r) in spec.rows.iter().enumerate() {
+        if !is_candidate(spec, i) {
+            continue;
+        }
+        let l = norm(r.label);
+        if joined.ends_with(&l) && best.is_none_or(|(_, len)| l.len() > len) {
+            best = Some((i, l.len()));
+        }
+    }
+    if let Some((row, len)) = best {
+        // The fragments that cover the label's length, from the end.
+        let mut covered = 0;
+        let mut own = frags.len();
+        while own > 0 && covered < len {
+            own -= 1;
+            covered += frags[own].norm.len();
+        }
+        return Some(Match { row, own, exact: covered == len });
+    }
+    // Fuzzy: try each tail of the fragments against every row label and alias.
+    let mut top: Option<(f64, usize, usize)> = None;
+    for own in 0..frags.len() {
+        let cand: String = frags[own..].iter().map(|f| f.norm.as_str()).collect();
+        let (cnum, cbody) = split_numbering(&cand);
+        for (i, r) in spec.rows.iter().enumerate() {
+            if !is_candidate(spec, i) {
+                continue;
+            }
+            let mut score: f64 = 0.0;
+            for l in std::iter::once(&r.label).chain(r.aliases.iter()) {
+                let l = norm(l);
+                let (lnum, lbody) = split_numbering(&l);
+                let mut s = similarity(&cand, &l).max(similarity(cbody, lbody) * 0.95);
+                if !cnum.is_empty() && !lnum.is_empty() && cnum != lnum {
+                    s *= 0.6;
+                }
+                if r.aliases.iter().any(|a| norm(a) == cand) {
+                    s = 0.99;
+                }
+                score = score.max(s);
+            }
+            if Some(i) == expected {
+                score += 0.1;
+            }
+            if top.is_none_or(|(s, _, _)| score > s) {
+                top = Some((score, i, own));
+            }
+        }
+    }
+    match top {
+        Some((s, row, own)) if s >= 0.55 => Some(Match { row, own, exact: false }),
+        _ => None,
+    }
+}
+
+fn next_expected(spec: &TableSpec, after: usize) -> Option<usize> {
+    (after + 1..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data)
+}
+
+fn cell_frag(text: &str, c: &RawCell) -> Frag {
+    Frag { range: c.range.clone(), norm: norm(&text[c.range.clone()]) }
+}
+
+/// Keeps exactly `k` value cells: merge debris (empty cells) goes first from the front, then from
+/// the back; missing cells are added at the end.
+fn fit(vals: &[RawCell], k: usize) -> (Vec<RawCell>, usize) {
+    let mut v: Vec<RawCell> = vals.to_vec();
+    while v.len() > k && v.first().is_some_and(|c| c.kind == Kind::Blank) {
+        v.remove(0);
+    }
+    while v.len() > k && v.last().is_some_and(|c| c.kind == Kind::Blank) {
+        v.pop();
+    }
+    let missing = k.saturating_sub(v.len());
+    v.truncate(k);
+    (v, missing)
+}
+
+fn make_cells(text: &str, spec: &TableSpec, row: usize, vals: &[RawCell], end: usize) -> Vec<Cell> {
+    let cols = spec.cols_of(row);
+    let (v, missing) = fit(vals, cols.len());
+    let mut out: Vec<Cell> = v
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Cell {
+            col: i,
+            range: c.range.clone(),
+            span: c.span.clone(),
+            value: parse_value(&text[c.range.clone()], cols[i].unit),
+            missing: false,
+        })
+        .collect();
+    let at = out.last().map_or(end, |c| c.span.end.max(c.range.end));
+    for i in 0..missing {
+        let col = out.len();
+        let _ = i;
+        out.push(Cell { col, range: at..at, span: at..at, value: crate::model::Value::Blank, missing: true });
+    }
+    out
+}
+
+fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec<GroupLabel> {
+    let mut ancestors = Vec::new();
+    let mut cur = spec.rows[row].parent;
+    while let Some(p) = cur {
+        ancestors.push(p);
+        cur = spec.rows[p].parent;
+    }
+    let mut out = Vec::new();
+    for f in frags {
+        let mut best: Option<(f64, usize)> = None;
+        for &a in &ancestors {
+            let s = similarity(&f.norm, &norm(spec.rows[a].label));
+            if best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, a));
+            }
+        }
+        if let Some((s, a)) = best {
+            if s >= 0.5 {
+                out.push(GroupLabel {
+                    spec: a,
+                    range: f.range.clone(),
+                    text: text[f.range.clone()].to_string(),
+                    exact: f.norm == norm(spec.rows[a].label),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn label_text(text: &str, frags: &[Frag]) -> String {
+    frags.iter().map(|f| text[f.range.clone()].trim()).collect::<Vec<_>>().join("")
+}
+
+fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
+    let mut t = Table {
+        id: spec.id,
+        range: 0..0,
+        shape: Shape::Tsv,
+        rows: Vec::new(),
+        headers: Vec::new(),
+        layout_2019: Vec::new(),
+        section: None,
+    };
+    let mut pending: Vec<Frag> = Vec::new();
+    let mut expected = (0..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data);
+    let mut shapes = [0usize; 4];
+    let mut first: Option<usize> = None;
+    let mut last = 0usize;
+    for it in items {
+        let raw = match it {
+            Item::Row(r) => r,
+            Item::Break => {
+                pending.clear();
+                continue;
+            }
+        };
+        let mut texts: Vec<&RawCell> = Vec::new();
+        let mut last_text: Option<usize> = None;
+        for (i, c) in raw.cells.iter().enumerate() {
+            if c.kind != Kind::Text {
+                continue;
+            }
+            let n = norm(&text[c.range.clone()]);
+            if spec.id == TableId::T2 && spec::T2_2019_MARKERS.iter().any(|m| norm(m) == n) {
+                t.layout_2019.push(c.range.clone());
+            }
+            if let Some((standard, exact)) = header_match(spec, &n) {
+                t.headers.push(HeaderCell { range: c.range.clone(), text: text[c.range.clone()].to_string(), standard, exact });
+                first.get_or_insert(raw.range.start);
+                last = last.max(c.range.end);
+                continue;
+            }
+            texts.push(c);
+            last_text = Some(i);
+        }
+        let vals: Vec<RawCell> = match last_text {
+            Some(i) => raw.cells[i + 1..].to_vec(),
+            None => raw.cells.iter().filter(|c| c.kind != Kind::Text).cloned().collect(),
+        };
+        let has_values = vals.iter().any(|c| c.kind == Kind::Value);
+        let frags: Vec<Frag> = texts.iter().map(|c| cell_frag(text, c)).collect();
+        if !has_values {
+            if frags.is_empty() {
+                continue;
+            }
+            label_only(text, spec, &mut t, &mut pending, frags, &mut first, &mut last, raw);
+            continue;
+        }
+        let mut all: Vec<Frag> = std::mem::take(&mut pending);
+        all.extend(frags);
+        let Some(m) = match_label(spec, &all, expected) else {
+            continue;
+        };
+        // A label that matched only with the help of pending pieces keeps them; otherwise pieces
+        // before the row's own label are group labels (or debris).
+        let own = &all[m.own..];
+        let groups = group_labels(spec, text, &all[..m.own], m.row);
+        let start = all.first().map_or(raw.range.start, |f| f.range.start).min(raw.range.start);
+        let end = raw.range.end;
+        let cells = make_cells(text, spec, m.row, &vals, own.last().map_or(raw.range.start, |f| f.range.end));
+        shapes[shape_index(raw.shape)] += 1;
+        first.get_or_insert(start);
+        last = last.max(end);
+        if spec.rows[m.row].kind == RowKind::Data {
+            expected = next_expected(spec, m.row);
+        }
+        t.rows.push(Row {
+            spec: m.row,
+            label: own.iter().map(|f| f.range.clone()).collect(),
+            label_text: label_text(text, own),
+            exact: m.exact && own.iter().map(|f| f.norm.as_str()).collect::<String>() == norm(spec.rows[m.row].label),
+            groups,
+            cells,
+            range: start..end,
+        });
+    }
+    t.shape = dominant_shape(&shapes);
+    t.range = first.unwrap_or(0)..last;
+    if spec.id == TableId::T3 {
+        // The 2019 table 三 has a single-row （六）其他处理.
+        let other = spec::t3::OTHER;
+        if let Some(r) = t.row(other) {
+            if spec.children(other).all(|c| t.row(c).is_none()) && r.cells.iter().any(|c| c.value != crate::model::Value::Blank) {
+                let range = r.label.first().cloned().unwrap_or(r.range.clone());
+                t.layout_2019.push(range);
+            }
+        }
+    }
+    t
+}
+
+#[allow(clippy::too_many_arguments)]
+fn label_only(
+    text: &str,
+    spec: &'static TableSpec,
+    t: &mut Table,
+    pending: &mut Vec<Frag>,
+    frags: Vec<Frag>,
+    first: &mut Option<usize>,
+    last: &mut usize,
+    raw: &RawRow,
+) {
+    let joined: String = frags.iter().map(|f| f.norm.as_str()).collect();
+    // 第二十条第（一）项: an item heading.
+    if let Some(i) = spec.rows.iter().position(|r| r.kind == RowKind::Item && norm(r.label) == joined).or_else(|| {
+        if !joined.contains("第二十条") {
+            return None;
+        }
+        spec.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == RowKind::Item)
+            .map(|(i, r)| (similarity(&norm(r.label), &joined), i))
+            .filter(|(s, _)| *s >= 0.7)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, i)| i)
+    }) {
+        first.get_or_insert(raw.range.start);
+        *last = (*last).max(raw.range.end);
+        t.rows.push(Row {
+            spec: i,
+            label: frags.iter().map(|f| f.range.clone()).collect(),
+            label_text: label_text(text, &frags),
+            exact: norm(spec.rows[i].label) == joined,
+            groups: Vec::new(),
+            cells: Vec::new(),
+            range: raw.range.clone(),
+        });
+        pending.clear();
+        return;
+    }
+    if spec.id == TableId::T2 && joined.contains("第二十条第(九)项") {
+        t.layout_2019.push(raw.range.clone());
+        return;
+    }
+    // A piece that completes the previous row's wrapped label (`3.补正后申请内容仍不` … `明确`).
+    if pending.is_empty() {
+        if let Some(prev) = t.rows.last_mut() {
+            if !prev.exact && !prev.cells.is_empty() {
+                let std = norm(spec.rows[prev.spec].label);
+                let before = norm(&prev.label_text);
+                let after = format!("{before}{joined}");
+                if after == std || (std.starts_with(&after) && similarity(&after, &std) > similarity(&before, &std)) {
+                    prev.label.extend(frags.iter().map(|f| f.range.clone()));
+                    prev.label_text.push_str(&label_text(text, &frags));
+                    prev.exact = after == std;
+                    let e = frags.last().map_or(prev.range.end, |f| f.range.end);
+                    prev.range.end = prev.range.end.max(e);
+                    *last = (*last).max(e);
+                    return;
+                }
+            }
+        }
+    }
+    pending.extend(frags);
+    if pending.len() > 4 {
+        let extra = pending.len() - 4;
+        pending.drain(..extra);
+    }
+}
+
+fn shape_index(s: Shape) -> usize {
+    match s {
+        Shape::Markdown => 0,
+        Shape::Tsv => 1,
+        Shape::CellPerLine => 2,
+        Shape::Layout => 3,
+    }
+}
+
+fn dominant_shape(counts: &[usize; 4]) -> Shape {
+    let order = [Shape::Markdown, Shape::Tsv, Shape::CellPerLine, Shape::Layout];
+    let mut best = 1;
+    for i in 0..4 {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    order[best]
+}
+
+/// Table 四 has one row of 15 numbers under a three-level header whose words may arrive broken into
+/// single characters; its values are taken from the row with the most numbers.
+fn assemble_t4(text: &str, items: &[&Item]) -> Table {
+    let spec = &spec::T4;
+    let mut t = Table {
+        id: TableId::T4,
+        range: 0..0,
+        shape: Shape::Tsv,
+        rows: Vec::new(),
+        headers: Vec::new(),
+        layout_2019: Vec::new(),
+        section: None,
+    };
+    let mut first: Option<usize> = None;
+    let mut last = 0;
+    let mut best: Option<(&RawRow, Vec<RawCell>, usize)> = None;
+    for it in items {
+        let Item::Row(raw) = it else { continue };
+        for c in raw.cells.iter().filter(|c| c.kind == Kind::Text) {
+            let n = norm(&text[c.range.clone()]);
+            if let Some((standard, exact)) = header_match(spec, &n) {
+                t.headers.push(HeaderCell { range: c.range.clone(), text: text[c.range.clone()].to_string(), standard, exact });
+                first.get_or_insert(raw.range.start);
+                last = last.max(raw.range.end);
+            }
+        }
+        let last_text = raw.cells.iter().rposition(|c| c.kind == Kind::Text);
+        let vals: Vec<RawCell> = match last_text {
+            Some(i) => raw.cells[i + 1..].to_vec(),
+            None => raw.cells.clone(),
+        };
+        let n = vals.iter().filter(|c| c.kind == Kind::Value).count();
+        if n > 0 && best.as_ref().is_none_or(|(_, _, b)| n > *b) {
+            best = Some((raw, vals, n));
+        }
+    }
+    if let Some((raw, vals, _)) = best {
+        let cells = make_cells(text, spec, 0, &vals, raw.range.start);
+        first.get_or_insert(raw.range.start);
+        last = last.max(raw.range.end);
+        t.shape = raw.shape;
+        t.rows.push(Row {
+            spec: 0,
+            label: Vec::new(),
+            label_text: String::new(),
+            exact: true,
+            groups: Vec::new(),
+            cells,
+            range: raw.range.clone(),
+        });
+    }
+    t.range = first.unwrap_or(0)..last;
+    t
+}

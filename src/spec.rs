@@ -1,0 +1,457 @@
+//! The report format as data: sections, tables, rows, columns and the arithmetic relations of
+//! 国办公开办函〔2021〕30号 (and what differs in the 2019 format). Every check reads these tables;
+//! nothing else in the crate spells a standard label.
+
+/// One of the six mandatory top-level sections.
+#[derive(Debug)]
+pub struct SectionSpec {
+    /// Chinese numeral of the section: 一 … 六.
+    pub numeral: &'static str,
+    /// Standard title, numeral included.
+    pub title: &'static str,
+    /// Accepted variants of the title body (without numeral), reported as `section-title`.
+    pub variants: &'static [&'static str],
+    /// Words one of which a non-standard title must contain to be recognised at all.
+    pub keywords: &'static [&'static str],
+    /// The table this section must hold.
+    pub table: Option<TableId>,
+}
+
+pub const SECTIONS: [SectionSpec; 6] = [
+    SectionSpec {
+        numeral: "一",
+        title: "一、总体情况",
+        variants: &["政府信息公开总体工作情况", "总体工作情况", "基本情况", "概述"],
+        keywords: &["总体"],
+        table: None,
+    },
+    SectionSpec {
+        numeral: "二",
+        title: "二、主动公开政府信息情况",
+        variants: &["政府信息主动公开情况", "主动公开情况", "主动公开政府信息的情况"],
+        keywords: &["主动公开"],
+        table: Some(TableId::T2),
+    },
+    SectionSpec {
+        numeral: "三",
+        title: "三、收到和处理政府信息公开申请情况",
+        variants: &[
+            "收到和处理政府信息公开申请的情况",
+            "依申请公开政府信息情况",
+            "政府信息公开申请情况",
+        ],
+        keywords: &["申请"],
+        table: Some(TableId::T3),
+    },
+    SectionSpec {
+        numeral: "四",
+        title: "四、政府信息公开行政复议、行政诉讼情况",
+        variants: &[
+            "因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+            "政府信息公开行政复议行政诉讼情况",
+            "申请行政复议和提起行政诉讼情况",
+            "政府信息公开行政复议、行政诉讼的情况",
+        ],
+        keywords: &["复议", "诉讼"],
+        table: Some(TableId::T4),
+    },
+    SectionSpec {
+        numeral: "五",
+        title: "五、存在的主要问题及改进情况",
+        variants: &[
+            "存在主要问题及改进情况",
+            "政府信息公开工作存在的主要问题及改进情况",
+            "存在的主要问题及整改措施",
+            "存在的问题及改进措施",
+            "存在的主要问题和改进措施",
+            "存在的主要问题和改进情况",
+        ],
+        keywords: &["问题"],
+        table: None,
+    },
+    SectionSpec {
+        numeral: "六",
+        title: "六、其他需要报告的事项",
+        variants: &["其他需报告的事项", "其他事项的报告", "其他需要汇报事项", "其他需要报告事项"],
+        keywords: &["其他"],
+        table: None,
+    },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TableId {
+    T2,
+    T3,
+    T4,
+}
+
+impl TableId {
+    pub fn spec(self) -> &'static TableSpec {
+        match self {
+            TableId::T2 => &T2,
+            TableId::T3 => &T3,
+            TableId::T4 => &T4,
+        }
+    }
+    /// Index into [`SECTIONS`] of the section that holds this table.
+    pub fn section(self) -> usize {
+        match self {
+            TableId::T2 => 1,
+            TableId::T3 => 2,
+            TableId::T4 => 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A whole number of 件 (documents, decisions, applications, cases).
+    Count,
+    /// 万元, the only non-integer cell of the report.
+    Money,
+}
+
+#[derive(Debug)]
+pub struct ColSpec {
+    pub label: &'static str,
+    /// Merged header cells above this column, outermost first.
+    pub parents: &'static [&'static str],
+    pub unit: Unit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A row that carries numbers.
+    Data,
+    /// A label spanning sub-rows; numbers printed on it are optional and must equal the sum of its
+    /// children (T3-GRP).
+    Group,
+    /// A heading of a block of rows (第二十条第（一）项) that carries its own column header.
+    Item,
+}
+
+#[derive(Debug)]
+pub struct RowSpec {
+    /// Standard label, exactly as the format prints it.
+    pub label: &'static str,
+    /// Index of the parent row in the same table.
+    pub parent: Option<usize>,
+    pub kind: RowKind,
+    /// Index into the table's column sets.
+    pub cols: usize,
+    /// Labels of the 2019 format or common mistakes that mean this row; reported as `row-label`.
+    pub aliases: &'static [&'static str],
+}
+
+#[derive(Debug)]
+pub struct TableSpec {
+    pub id: TableId,
+    /// Name in messages: 表二 …
+    pub name: &'static str,
+    pub col_sets: &'static [&'static [ColSpec]],
+    pub rows: &'static [RowSpec],
+    /// Header words that are not column labels but belong to the table (merged header cells).
+    pub header_words: &'static [&'static str],
+}
+
+const fn data(label: &'static str, parent: Option<usize>, cols: usize) -> RowSpec {
+    RowSpec { label, parent, kind: RowKind::Data, cols, aliases: &[] }
+}
+const fn group(label: &'static str, parent: Option<usize>) -> RowSpec {
+    RowSpec { label, parent, kind: RowKind::Group, cols: 0, aliases: &[] }
+}
+const fn item(label: &'static str, cols: usize) -> RowSpec {
+    RowSpec { label, parent: None, kind: RowKind::Item, cols, aliases: &[] }
+}
+const fn count(label: &'static str) -> ColSpec {
+    ColSpec { label, parents: &[], unit: Unit::Count }
+}
+
+// ---------------------------------------------------------------- table 二
+
+const T2_ITEM1: &[ColSpec] = &[count("本年制发件数"), count("本年废止件数"), count("现行有效件数")];
+const T2_DECISIONS: &[ColSpec] = &[count("本年处理决定数量")];
+const T2_FEES: &[ColSpec] = &[ColSpec { label: "本年收费金额（单位：万元）", parents: &[], unit: Unit::Money }];
+
+pub static T2: TableSpec = TableSpec {
+    id: TableId::T2,
+    name: "表二（主动公开政府信息情况）",
+    col_sets: &[T2_ITEM1, T2_DECISIONS, T2_DECISIONS, T2_FEES],
+    rows: &[
+        item("第二十条第（一）项", 0),
+        data("规章", Some(0), 0),
+        RowSpec { label: "行政规范性文件", parent: Some(0), kind: RowKind::Data, cols: 0, aliases: &["规范性文件"] },
+        item("第二十条第（五）项", 1),
+        data("行政许可", Some(3), 1),
+        item("第二十条第（六）项", 2),
+        data("行政处罚", Some(5), 2),
+        data("行政强制", Some(5), 2),
+        item("第二十条第（八）项", 3),
+        data("行政事业性收费", Some(8), 3),
+    ],
+    header_words: &["信息内容"],
+};
+
+/// Column and row labels that only the 2019 table 二 has: finding one means the 2019 layout.
+pub const T2_2019_MARKERS: &[&str] = &[
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "处理决定数量",
+    "其他对外管理服务事项",
+    "第二十条第（九）项",
+    "政府集中采购",
+    "采购项目数量",
+    "采购总金额",
+];
+
+// ---------------------------------------------------------------- table 三
+
+const APPLICANT: &[&str] = &["申请人情况"];
+const LEGAL: &[&str] = &["申请人情况", "法人或其他组织"];
+const T3_COLS: &[ColSpec] = &[
+    ColSpec { label: "自然人", parents: APPLICANT, unit: Unit::Count },
+    ColSpec { label: "商业企业", parents: LEGAL, unit: Unit::Count },
+    ColSpec { label: "科研机构", parents: LEGAL, unit: Unit::Count },
+    ColSpec { label: "社会公益组织", parents: LEGAL, unit: Unit::Count },
+    ColSpec { label: "法律服务机构", parents: LEGAL, unit: Unit::Count },
+    ColSpec { label: "其他", parents: LEGAL, unit: Unit::Count },
+    ColSpec { label: "总计", parents: APPLICANT, unit: Unit::Count },
+];
+
+/// Row indices of table 三 that the relations name.
+pub mod t3 {
+    pub const NEW: usize = 0;
+    pub const CARRIED: usize = 1;
+    pub const RESULTS: usize = 2;
+    pub const DISCLOSED: usize = 3;
+    pub const WITHHELD: usize = 5;
+    pub const UNAVAILABLE: usize = 14;
+    pub const NOT_HANDLED: usize = 18;
+    pub const OTHER: usize = 24;
+    pub const TOTAL: usize = 28;
+    pub const CARRY_NEXT: usize = 29;
+    /// Column index of 总计.
+    pub const TOTAL_COL: usize = 6;
+}
+
+pub static T3: TableSpec = TableSpec {
+    id: TableId::T3,
+    name: "表三（收到和处理政府信息公开申请情况）",
+    col_sets: &[T3_COLS],
+    rows: &[
+        data("一、本年新收政府信息公开申请数量", None, 0), // 0
+        data("二、上年结转政府信息公开申请数量", None, 0), // 1
+        group("三、本年度办理结果", None),                // 2
+        data("（一）予以公开", Some(2), 0),               // 3
+        data("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", Some(2), 0), // 4
+        group("（三）不予公开", Some(2)),                 // 5
+        data("1.属于国家秘密", Some(5), 0),
+        RowSpec {
+            label: "2.其他法律行政法规禁止公开",
+            parent: Some(5),
+            kind: RowKind::Data,
+            cols: 0,
+            aliases: &["2.其他法律行政止公开"],
+        },
+        data("3.危及“三安全一稳定”", Some(5), 0),
+        data("4.保护第三方合法权益", Some(5), 0),
+        data("5.属于三类内部事务信息", Some(5), 0),
+        data("6.属于四类过程性信息", Some(5), 0),
+        data("7.属于行政执法案卷", Some(5), 0),
+        data("8.属于行政查询事项", Some(5), 0),
+        group("（四）无法提供", Some(2)), // 14
+        data("1.本机关不掌握相关政府信息", Some(14), 0),
+        data("2.没有现成信息需要另行制作", Some(14), 0),
+        data("3.补正后申请内容仍不明确", Some(14), 0),
+        group("（五）不予处理", Some(2)), // 18
+        data("1.信访举报投诉类申请", Some(18), 0),
+        data("2.重复申请", Some(18), 0),
+        data("3.要求提供公开出版物", Some(18), 0),
+        data("4.无正当理由大量反复申请", Some(18), 0),
+        data("5.要求行政机关确认或重新出具已获取信息", Some(18), 0),
+        group("（六）其他处理", Some(2)), // 24
+        data("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", Some(24), 0),
+        data("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", Some(24), 0),
+        data("3.其他", Some(24), 0),
+        data("（七）总计", Some(2), 0),                  // 28
+        data("四、结转下年度继续办理", None, 0),          // 29
+    ],
+    header_words: &["申请人情况", "法人或其他组织", "本列数据的勾稽关系为"],
+};
+
+// ---------------------------------------------------------------- table 四
+
+const REVIEW: &[&str] = &["行政复议"];
+const DIRECT: &[&str] = &["行政诉讼", "未经复议直接起诉"];
+const AFTER: &[&str] = &["行政诉讼", "复议后起诉"];
+const fn t4(label: &'static str, parents: &'static [&'static str]) -> ColSpec {
+    ColSpec { label, parents, unit: Unit::Count }
+}
+const T4_COLS: &[ColSpec] = &[
+    t4("结果维持", REVIEW),
+    t4("结果纠正", REVIEW),
+    t4("其他结果", REVIEW),
+    t4("尚未审结", REVIEW),
+    t4("总计", REVIEW),
+    t4("结果维持", DIRECT),
+    t4("结果纠正", DIRECT),
+    t4("其他结果", DIRECT),
+    t4("尚未审结", DIRECT),
+    t4("总计", DIRECT),
+    t4("结果维持", AFTER),
+    t4("结果纠正", AFTER),
+    t4("其他结果", AFTER),
+    t4("尚未审结", AFTER),
+    t4("总计", AFTER),
+];
+
+pub static T4: TableSpec = TableSpec {
+    id: TableId::T4,
+    name: "表四（政府信息公开行政复议、行政诉讼情况）",
+    col_sets: &[T4_COLS],
+    rows: &[data("", None, 0)],
+    header_words: &["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"],
+};
+
+// ---------------------------------------------------------------- relations
+
+/// A cell selector inside a table: row index and column index of the table spec.
+pub type CellRef = (usize, usize);
+
+/// How a relation is laid over the table.
+#[derive(Debug)]
+pub enum RelationKind {
+    /// In every listed row, column `total` equals the sum of columns `parts` (T3-ROW, T4-R/D/A).
+    RowSum { rows: RowSel, total: usize, parts: &'static [usize] },
+    /// In every column, row `total` equals the sum of the data rows below `under` other than
+    /// `total` itself (T3-SUM).
+    ColumnSum { total: usize, under: usize },
+    /// Every group row that prints numbers equals the sum of its children (T3-GRP).
+    GroupSum,
+    /// In every column, the sum of rows `lhs` equals the sum of rows `rhs` (T3-ID).
+    Balance { lhs: &'static [usize], rhs: &'static [usize] },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum RowSel {
+    /// Every data row of the table.
+    AllData,
+}
+
+#[derive(Debug)]
+pub struct Relation {
+    /// Name used in the format document (T3-ROW …).
+    pub id: &'static str,
+    pub table: TableId,
+    pub kind: RelationKind,
+}
+
+pub const RELATIONS: &[Relation] = &[
+    Relation {
+        id: "T3-ROW",
+        table: TableId::T3,
+        kind: RelationKind::RowSum { rows: RowSel::AllData, total: t3::TOTAL_COL, parts: &[0, 1, 2, 3, 4, 5] },
+    },
+    Relation { id: "T3-SUM", table: TableId::T3, kind: RelationKind::ColumnSum { total: t3::TOTAL, under: t3::RESULTS } },
+    Relation { id: "T3-GRP", table: TableId::T3, kind: RelationKind::GroupSum },
+    Relation {
+        id: "T3-ID",
+        table: TableId::T3,
+        kind: RelationKind::Balance { lhs: &[t3::NEW, t3::CARRIED], rhs: &[t3::TOTAL, t3::CARRY_NEXT] },
+    },
+    Relation { id: "T4-R", table: TableId::T4, kind: RelationKind::RowSum { rows: RowSel::AllData, total: 4, parts: &[0, 1, 2, 3] } },
+    Relation { id: "T4-D", table: TableId::T4, kind: RelationKind::RowSum { rows: RowSel::AllData, total: 9, parts: &[5, 6, 7, 8] } },
+    Relation {
+        id: "T4-A",
+        table: TableId::T4,
+        kind: RelationKind::RowSum { rows: RowSel::AllData, total: 14, parts: &[10, 11, 12, 13] },
+    },
+];
+
+/// Citations of the 2019 notice as the basis of a report.
+pub const BASIS_2019: &[&str] = &["国办公开办函〔2019〕60号", "国办公开办函[2019]60号", "国办公开办函(2019)60号"];
+
+/// Words whose presence in section 六 counts as stating the 信息处理费.
+pub const FEE_WORDS: &[&str] = &["信息处理费", "处理费"];
+
+/// Organisation name endings of 乡镇/街道 bodies, which cannot make 规章.
+pub const TOWNSHIP_SUFFIXES: &[&str] =
+    &["乡人民政府", "镇人民政府", "街道办事处", "乡政府", "镇政府", "街道", "乡", "镇"];
+
+/// The first year of the 2021 format.
+pub const FORMAT_2021_FROM: i32 = 2021;
+
+impl TableSpec {
+    /// The full path of a row, outermost first: 三、本年度办理结果 › （三）不予公开 › 1.属于国家秘密.
+    pub fn row_path(&self, row: usize) -> Vec<&'static str> {
+        let mut path = vec![self.rows[row].label];
+        let mut cur = self.rows[row].parent;
+        while let Some(p) = cur {
+            path.push(self.rows[p].label);
+            cur = self.rows[p].parent;
+        }
+        path.reverse();
+        path.retain(|s| !s.is_empty());
+        path
+    }
+
+    pub fn cols_of(&self, row: usize) -> &'static [ColSpec] {
+        self.col_sets[self.rows[row].cols]
+    }
+
+    pub fn children(&self, row: usize) -> impl Iterator<Item = usize> + '_ {
+        self.rows.iter().enumerate().filter(move |(_, r)| r.parent == Some(row)).map(|(i, _)| i)
+    }
+
+    /// Data rows below `row` at any depth.
+    pub fn data_descendants(&self, row: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        for c in self.children(row) {
+            match self.rows[c].kind {
+                RowKind::Data => out.push(c),
+                _ => out.extend(self.data_descendants(c)),
+            }
+        }
+        out
+    }
+}
+
+/// A column's path in words: 申请人情况 › 法人或其他组织 › 商业企业.
+pub fn col_path(col: &ColSpec) -> String {
+    let mut parts: Vec<&str> = col.parents.to_vec();
+    parts.push(col.label);
+    parts.join(" › ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t3_indices_match_labels() {
+        assert_eq!(T3.rows[t3::RESULTS].label, "三、本年度办理结果");
+        assert_eq!(T3.rows[t3::WITHHELD].label, "（三）不予公开");
+        assert_eq!(T3.rows[t3::UNAVAILABLE].label, "（四）无法提供");
+        assert_eq!(T3.rows[t3::NOT_HANDLED].label, "（五）不予处理");
+        assert_eq!(T3.rows[t3::OTHER].label, "（六）其他处理");
+        assert_eq!(T3.rows[t3::TOTAL].label, "（七）总计");
+        assert_eq!(T3.rows[t3::CARRY_NEXT].label, "四、结转下年度继续办理");
+        assert_eq!(T3.col_sets[0][t3::TOTAL_COL].label, "总计");
+    }
+
+    #[test]
+    fn t3_has_21_result_leaves() {
+        let leaves = T3.data_descendants(t3::RESULTS);
+        // 21 result rows plus （七）总计 itself.
+        assert_eq!(leaves.len(), 22);
+    }
+
+    #[test]
+    fn row_path_in_words() {
+        expect_test::expect![[r#"["三、本年度办理结果", "（三）不予公开", "5.属于三类内部事务信息"]"#]]
+            .assert_eq(&format!("{:?}", T3.row_path(10)));
+    }
+}
