@@ -45,8 +45,14 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
         let n = norm(&text[c.range.clone()]);
         if n.contains("第二十条")
             || n == "信息内容"
-            || spec::T2.rows.iter().any(|row| row.kind == RowKind::Data && (norm(row.label) == n || row.aliases.iter().any(|a| norm(a) == n)))
-            || spec::T2.col_sets.iter().any(|cs| cs.iter().any(|col| norm(col.label) == n))
+            || spec::T2.rows.iter().any(|row| {
+                row.kind == RowKind::Data
+                    && (norm(row.label) == n || row.aliases.iter().any(|a| norm(a) == n))
+            })
+            || spec::T2
+                .col_sets
+                .iter()
+                .any(|cs| cs.iter().any(|col| norm(col.label) == n))
             || spec::T2_2019_MARKERS.iter().any(|m| norm(m) == n)
         {
             return Some(TableId::T2);
@@ -54,7 +60,14 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
         if n.contains("勾稽关系")
             || n == "申请人情况"
             || n == "法人或其他组织"
-            || ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构"].contains(&n.as_str())
+            || [
+                "自然人",
+                "商业企业",
+                "科研机构",
+                "社会公益组织",
+                "法律服务机构",
+            ]
+            .contains(&n.as_str())
             || (n.chars().count() <= 50
                 && spec::T3.rows.iter().any(|row| {
                     let l = norm(row.label);
@@ -63,7 +76,17 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
         {
             return Some(TableId::T3);
         }
-        if ["行政复议", "行政诉讼", "复议后起诉", "未经复议直接起诉", "结果维持", "结果纠正", "尚未审结"].contains(&n.as_str()) {
+        if [
+            "行政复议",
+            "行政诉讼",
+            "复议后起诉",
+            "未经复议直接起诉",
+            "结果维持",
+            "结果纠正",
+            "尚未审结",
+        ]
+        .contains(&n.as_str())
+        {
             return Some(TableId::T4);
         }
     }
@@ -72,7 +95,10 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
 
 fn header_match(spec: &TableSpec, n: &str) -> Option<(&'static str, bool)> {
     if n.contains("勾稽关系") {
-        return Some(("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", true));
+        return Some((
+            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+            true,
+        ));
     }
     for w in spec.header_words {
         if norm(w) == n {
@@ -118,7 +144,11 @@ fn is_candidate(spec: &TableSpec, i: usize) -> bool {
 /// Finds the spec row that label fragments name.
 fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Option<Match> {
     if frags.is_empty() {
-        return expected.map(|row| Match { row, own: 0, exact: false });
+        return expected.map(|row| Match {
+            row,
+            own: 0,
+            exact: false,
+        });
     }
     let joined: String = frags.iter().map(|f| f.norm.as_str()).collect();
     // Exact: the longest standard label that ends the joined text.
@@ -140,7 +170,11 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
             own -= 1;
             covered += frags[own].norm.len();
         }
-        return Some(Match { row, own, exact: covered == len });
+        return Some(Match {
+            row,
+            own,
+            exact: covered == len,
+        });
     }
     // Fuzzy: try each tail of the fragments against every row label and alias.
     let mut top: Option<(f64, usize, usize)> = None;
@@ -173,7 +207,11 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
         }
     }
     match top {
-        Some((s, row, own)) if s >= 0.55 => Some(Match { row, own, exact: false }),
+        Some((s, row, own)) if s >= 0.55 => Some(Match {
+            row,
+            own,
+            exact: false,
+        }),
         _ => None,
     }
 }
@@ -183,7 +221,10 @@ fn next_expected(spec: &TableSpec, after: usize) -> Option<usize> {
 }
 
 fn cell_frag(text: &str, c: &RawCell) -> Frag {
-    Frag { range: c.range.clone(), norm: norm(&text[c.range.clone()]) }
+    Frag {
+        range: c.range.clone(),
+        norm: norm(&text[c.range.clone()]),
+    }
 }
 
 /// Keeps exactly `k` value cells: merge debris (empty cells) goes first from the front, then from
@@ -219,7 +260,13 @@ fn make_cells(text: &str, spec: &TableSpec, row: usize, vals: &[RawCell], end: u
     for i in 0..missing {
         let col = out.len();
         let _ = i;
-        out.push(Cell { col, range: at..at, span: at..at, value: crate::model::Value::Blank, missing: true });
+        out.push(Cell {
+            col,
+            range: at..at,
+            span: at..at,
+            value: crate::model::Value::Blank,
+            missing: true,
+        });
     }
     out
 }
@@ -255,7 +302,11 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
 }
 
 fn label_text(text: &str, frags: &[Frag]) -> String {
-    frags.iter().map(|f| text[f.range.clone()].trim()).collect::<Vec<_>>().join("")
+    frags
+        .iter()
+        .map(|f| text[f.range.clone()].trim())
+        .collect::<Vec<_>>()
+        .join("")
 }
 
 fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
@@ -292,7 +343,12 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 t.layout_2019.push(c.range.clone());
             }
             if let Some((standard, exact)) = header_match(spec, &n) {
-                t.headers.push(HeaderCell { range: c.range.clone(), text: text[c.range.clone()].to_string(), standard, exact });
+                t.headers.push(HeaderCell {
+                    range: c.range.clone(),
+                    text: text[c.range.clone()].to_string(),
+                    standard,
+                    exact,
+                });
                 first.get_or_insert(raw.range.start);
                 last = last.max(c.range.end);
                 continue;
@@ -302,7 +358,12 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         }
         let vals: Vec<RawCell> = match last_text {
             Some(i) => raw.cells[i + 1..].to_vec(),
-            None => raw.cells.iter().filter(|c| c.kind != Kind::Text).cloned().collect(),
+            None => raw
+                .cells
+                .iter()
+                .filter(|c| c.kind != Kind::Text)
+                .cloned()
+                .collect(),
         };
         let has_values = vals.iter().any(|c| c.kind == Kind::Value);
         let frags: Vec<Frag> = texts.iter().map(|c| cell_frag(text, c)).collect();
@@ -310,7 +371,16 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             if frags.is_empty() {
                 continue;
             }
-            label_only(text, spec, &mut t, &mut pending, frags, &mut first, &mut last, raw);
+            label_only(
+                text,
+                spec,
+                &mut t,
+                &mut pending,
+                frags,
+                &mut first,
+                &mut last,
+                raw,
+            );
             continue;
         }
         let mut all: Vec<Frag> = std::mem::take(&mut pending);
@@ -322,9 +392,18 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         // before the row's own label are group labels (or debris).
         let own = &all[m.own..];
         let groups = group_labels(spec, text, &all[..m.own], m.row);
-        let start = all.first().map_or(raw.range.start, |f| f.range.start).min(raw.range.start);
+        let start = all
+            .first()
+            .map_or(raw.range.start, |f| f.range.start)
+            .min(raw.range.start);
         let end = raw.range.end;
-        let cells = make_cells(text, spec, m.row, &vals, own.last().map_or(raw.range.start, |f| f.range.end));
+        let cells = make_cells(
+            text,
+            spec,
+            m.row,
+            &vals,
+            own.last().map_or(raw.range.start, |f| f.range.end),
+        );
         shapes[shape_index(raw.shape)] += 1;
         first.get_or_insert(start);
         last = last.max(end);
@@ -335,7 +414,9 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             spec: m.row,
             label: own.iter().map(|f| f.range.clone()).collect(),
             label_text: label_text(text, own),
-            exact: m.exact && own.iter().map(|f| f.norm.as_str()).collect::<String>() == norm(spec.rows[m.row].label),
+            exact: m.exact
+                && own.iter().map(|f| f.norm.as_str()).collect::<String>()
+                    == norm(spec.rows[m.row].label),
             groups,
             cells,
             range: start..end,
@@ -347,7 +428,11 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         // The 2019 table 三 has a single-row （六）其他处理.
         let other = spec::t3::OTHER;
         if let Some(r) = t.row(other) {
-            if spec.children(other).all(|c| t.row(c).is_none()) && r.cells.iter().any(|c| c.value != crate::model::Value::Blank) {
+            if spec.children(other).all(|c| t.row(c).is_none())
+                && r.cells
+                    .iter()
+                    .any(|c| c.value != crate::model::Value::Blank)
+            {
                 let range = r.label.first().cloned().unwrap_or(r.range.clone());
                 t.layout_2019.push(range);
             }
@@ -369,19 +454,24 @@ fn label_only(
 ) {
     let joined: String = frags.iter().map(|f| f.norm.as_str()).collect();
     // 第二十条第（一）项: an item heading.
-    if let Some(i) = spec.rows.iter().position(|r| r.kind == RowKind::Item && norm(r.label) == joined).or_else(|| {
-        if !joined.contains("第二十条") {
-            return None;
-        }
-        spec.rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.kind == RowKind::Item)
-            .map(|(i, r)| (similarity(&norm(r.label), &joined), i))
-            .filter(|(s, _)| *s >= 0.7)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, i)| i)
-    }) {
+    if let Some(i) = spec
+        .rows
+        .iter()
+        .position(|r| r.kind == RowKind::Item && norm(r.label) == joined)
+        .or_else(|| {
+            if !joined.contains("第二十条") {
+                return None;
+            }
+            spec.rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind == RowKind::Item)
+                .map(|(i, r)| (similarity(&norm(r.label), &joined), i))
+                .filter(|(s, _)| *s >= 0.7)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, i)| i)
+        })
+    {
         first.get_or_insert(raw.range.start);
         *last = (*last).max(raw.range.end);
         t.rows.push(Row {
@@ -407,7 +497,10 @@ fn label_only(
                 let std = norm(spec.rows[prev.spec].label);
                 let before = norm(&prev.label_text);
                 let after = format!("{before}{joined}");
-                if after == std || (std.starts_with(&after) && similarity(&after, &std) > similarity(&before, &std)) {
+                if after == std
+                    || (std.starts_with(&after)
+                        && similarity(&after, &std) > similarity(&before, &std))
+                {
                     prev.label.extend(frags.iter().map(|f| f.range.clone()));
                     prev.label_text.push_str(&label_text(text, &frags));
                     prev.exact = after == std;
@@ -436,7 +529,12 @@ fn shape_index(s: Shape) -> usize {
 }
 
 fn dominant_shape(counts: &[usize; 4]) -> Shape {
-    let order = [Shape::Markdown, Shape::Tsv, Shape::CellPerLine, Shape::Layout];
+    let order = [
+        Shape::Markdown,
+        Shape::Tsv,
+        Shape::CellPerLine,
+        Shape::Layout,
+    ];
     let mut best = 1;
     for i in 0..4 {
         if counts[i] > counts[best] {
@@ -467,7 +565,12 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
         for c in raw.cells.iter().filter(|c| c.kind == Kind::Text) {
             let n = norm(&text[c.range.clone()]);
             if let Some((standard, exact)) = header_match(spec, &n) {
-                t.headers.push(HeaderCell { range: c.range.clone(), text: text[c.range.clone()].to_string(), standard, exact });
+                t.headers.push(HeaderCell {
+                    range: c.range.clone(),
+                    text: text[c.range.clone()].to_string(),
+                    standard,
+                    exact,
+                });
                 first.get_or_insert(raw.range.start);
                 last = last.max(raw.range.end);
             }
