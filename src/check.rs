@@ -202,14 +202,14 @@ fn table(r: &Report, t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
             range,
             format!("{}缺少「{}」行{}", spec.name, rs.label, parent),
         );
-        if rs.kind != RowKind::Group {
-            if let Some(e) = fix::insert_row(r, text, t, i) {
-                d.fixes.push(Fix {
-                    title: format!("插入「{}」行（填 0）", rs.label),
-                    kind: FixKind::Insert,
-                    edits: vec![e],
-                });
-            }
+        if rs.kind != RowKind::Group
+            && let Some(e) = fix::insert_row(r, text, t, i)
+        {
+            d.fixes.push(Fix {
+                title: format!("插入「{}」行（填 0）", rs.label),
+                kind: FixKind::Insert,
+                edits: vec![e],
+            });
         }
         out.push(d);
     }
@@ -532,29 +532,28 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                 if let (Some(c), true) = (
                     t.rows[ti].cells.get(tc),
                     col_targets.iter().all(Option::is_some),
-                ) {
-                    if !matches!(c.value, Value::Invalid(_)) {
-                        let ps: Vec<Part> = col_targets
-                            .iter()
-                            .enumerate()
-                            .map(|(col, v)| Part {
-                                name: spec.cols_of(*total)[col].label.to_string(),
-                                value: v.map_or(0, |x| x.0),
-                                range: t.rows[ti].cells.get(col).map(|c| c.range.clone()),
-                            })
-                            .collect();
-                        out.push(TotalCell {
-                            row: ti,
-                            col: tc,
-                            target: ps.iter().map(|p| p.value).sum(),
-                            actual: c.value.count().filter(|_| c.value != Value::Blank),
-                            parts_filled: col_targets.iter().any(|v| v.is_some_and(|x| x.1)),
-                            parts: ps,
-                            relation: "T3-SUM",
-                            subject: "「（七）总计」行的总计".to_string(),
-                            what: "各列",
-                        });
-                    }
+                ) && !matches!(c.value, Value::Invalid(_))
+                {
+                    let ps: Vec<Part> = col_targets
+                        .iter()
+                        .enumerate()
+                        .map(|(col, v)| Part {
+                            name: spec.cols_of(*total)[col].label.to_string(),
+                            value: v.map_or(0, |x| x.0),
+                            range: t.rows[ti].cells.get(col).map(|c| c.range.clone()),
+                        })
+                        .collect();
+                    out.push(TotalCell {
+                        row: ti,
+                        col: tc,
+                        target: ps.iter().map(|p| p.value).sum(),
+                        actual: c.value.count().filter(|_| c.value != Value::Blank),
+                        parts_filled: col_targets.iter().any(|v| v.is_some_and(|x| x.1)),
+                        parts: ps,
+                        relation: "T3-SUM",
+                        subject: "「（七）总计」行的总计".to_string(),
+                        what: "各列",
+                    });
                 }
             }
             RelationKind::GroupSum => {
@@ -754,39 +753,37 @@ fn short(label: &str) -> String {
 fn document(r: &Report, text: &str, out: &mut Vec<Diagnostic>) {
     let anchor = r.title.as_ref().map_or(0..0, |t| t.range.clone());
     let current = r.year.is_none_or(|y| y >= spec::FORMAT_2021_FROM);
-    if let Some(y) = r.year {
-        if y >= spec::FORMAT_2021_FROM {
-            for b in &r.basis_2019 {
-                out.push(diag(
+    if let Some(y) = r.year
+        && y >= spec::FORMAT_2021_FROM
+    {
+        for b in &r.basis_2019 {
+            out.push(diag(
                     Code::BasisOutdated,
                     b.clone(),
                     format!("{y} 年度报告应依据国办公开办函〔2021〕30号，而不是已被取代的国办公开办函〔2019〕60号"),
                 ));
-            }
-            for t in &r.tables {
-                for range in &t.layout_2019 {
-                    out.push(diag(
-                        Code::FormatOutdated,
-                        range.clone(),
-                        format!(
-                            "{y} 年度报告应使用 2021 年版{}格式，这里是 2019 年版的格式",
-                            t.spec().name
-                        ),
-                    ));
-                }
+        }
+        for t in &r.tables {
+            for range in &t.layout_2019 {
+                out.push(diag(
+                    Code::FormatOutdated,
+                    range.clone(),
+                    format!(
+                        "{y} 年度报告应使用 2021 年版{}格式，这里是 2019 年版的格式",
+                        t.spec().name
+                    ),
+                ));
             }
         }
     }
-    if current {
-        if let Some(s6) = r.section(5) {
-            let body = &text[s6.body.clone()];
-            if !spec::FEE_WORDS.iter().any(|w| body.contains(w)) {
-                out.push(diag(
+    if current && let Some(s6) = r.section(5) {
+        let body = &text[s6.body.clone()];
+        if !spec::FEE_WORDS.iter().any(|w| body.contains(w)) {
+            out.push(diag(
                     Code::FeeMissing,
                     s6.title.clone(),
                     "第六部分未说明信息处理费收取情况（如「本年度未收取信息处理费」），2021 年起为必报内容".to_string(),
                 ));
-            }
         }
     }
     match (&r.period, r.year) {
@@ -800,14 +797,14 @@ fn document(r: &Report, text: &str, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
-        (Some(p), Some(y)) => {
-            if p.start_year.is_some_and(|s| s != y) || p.end_year.is_some_and(|e| e != y) {
-                out.push(diag(
-                    Code::PeriodMismatch,
-                    p.range.clone(),
-                    format!("统计期限应为报告年度 {y} 年1月1日至12月31日"),
-                ));
-            }
+        (Some(p), Some(y))
+            if (p.start_year.is_some_and(|s| s != y) || p.end_year.is_some_and(|e| e != y)) =>
+        {
+            out.push(diag(
+                Code::PeriodMismatch,
+                p.range.clone(),
+                format!("统计期限应为报告年度 {y} 年1月1日至12月31日"),
+            ));
         }
         _ => {}
     }
@@ -815,20 +812,16 @@ fn document(r: &Report, text: &str, out: &mut Vec<Diagnostic>) {
         let township = spec::TOWNSHIP_SUFFIXES.iter().any(|s| org.ends_with(s))
             && !org.ends_with("区")
             && !org.contains("县人民政府");
-        if township {
-            if let Some(row) = t2.row(1) {
-                for c in &row.cells {
-                    if let Value::Count(n) = c.value {
-                        if n > 0 {
-                            out.push(diag(
-                                Code::GuizhangLevel,
-                                c.range.clone(),
-                                format!(
-                                    "「{org}」是乡镇（街道），不能制定规章，规章数应为 0，实为 {n}"
-                                ),
-                            ));
-                        }
-                    }
+        if township && let Some(row) = t2.row(1) {
+            for c in &row.cells {
+                if let Value::Count(n) = c.value
+                    && n > 0
+                {
+                    out.push(diag(
+                        Code::GuizhangLevel,
+                        c.range.clone(),
+                        format!("「{org}」是乡镇（街道），不能制定规章，规章数应为 0，实为 {n}"),
+                    ));
                 }
             }
         }

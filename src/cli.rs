@@ -366,10 +366,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 fixed: Some(_),
                 ..
             } = o
+                && input.path.is_none()
+                && args.format == Format::Human
             {
-                if input.path.is_none() && args.format == Format::Human {
-                    let _ = write!(out, "{}", input.text);
-                }
+                let _ = write!(out, "{}", input.text);
             }
         }
     }

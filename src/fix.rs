@@ -56,12 +56,11 @@ pub fn non_overlapping(mut edits: Vec<Edit>) -> Vec<Edit> {
     edits.dedup();
     let mut out: Vec<Edit> = Vec::with_capacity(edits.len());
     for e in edits {
-        if let Some(last) = out.last() {
-            if e.range.start < last.range.end
-                || (e.range.start == last.range.start && e.range.start == e.range.end)
-            {
-                continue;
-            }
+        if let Some(last) = out.last()
+            && (e.range.start < last.range.end
+                || (e.range.start == last.range.start && e.range.start == e.range.end))
+        {
+            continue;
         }
         out.push(e);
     }

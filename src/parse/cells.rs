@@ -160,10 +160,10 @@ fn split_line(text: &str, line: &Range<usize>) -> Option<(Vec<RawCell>, Shape)> 
                 n += if d == '\u{3000}' { 2 } else { 1 };
                 j += d.len_utf8();
             }
-            if n >= 2 || j == s.len() {
-                if let Some(st) = cell_start.take() {
-                    cells.push(cell(text, line.start + st..line.start + last_non_ws));
-                }
+            if (n >= 2 || j == s.len())
+                && let Some(st) = cell_start.take()
+            {
+                cells.push(cell(text, line.start + st..line.start + last_non_ws));
             }
             i = j;
             continue;
@@ -329,10 +329,11 @@ pub fn classify(s: &str) -> Kind {
         .unwrap_or(body.len());
     let rest = &body[digits_end..];
     let mut rc = rest.chars();
-    if let Some(sep) = rc.next() {
-        if matches!(sep, '.' | '、') && rc.next().is_none_or(|c| !c.is_ascii_digit()) {
-            return Kind::Text;
-        }
+    if let Some(sep) = rc.next()
+        && matches!(sep, '.' | '、')
+        && rc.next().is_none_or(|c| !c.is_ascii_digit())
+    {
+        return Kind::Text;
     }
     let mut core = body;
     for u in UNITS {
@@ -399,10 +400,10 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
         Unit::Count => {
             if plain.contains('.') {
                 let whole = plain.trim_end_matches('0').trim_end_matches('.');
-                if !whole.contains('.') {
-                    if let Ok(n) = whole.parse::<i64>() {
-                        return Value::Invalid(format!("件数应为整数，「{t}」应写作 {n}"));
-                    }
+                if !whole.contains('.')
+                    && let Ok(n) = whole.parse::<i64>()
+                {
+                    return Value::Invalid(format!("件数应为整数，「{t}」应写作 {n}"));
                 }
                 return Value::Invalid(format!("件数应为整数，「{t}」带有小数"));
             }

@@ -287,15 +287,15 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
                 best = Some((s, a));
             }
         }
-        if let Some((s, a)) = best {
-            if s >= 0.5 {
-                out.push(GroupLabel {
-                    spec: a,
-                    range: f.range.clone(),
-                    text: text[f.range.clone()].to_string(),
-                    exact: f.norm == norm(spec.rows[a].label),
-                });
-            }
+        if let Some((s, a)) = best
+            && s >= 0.5
+        {
+            out.push(GroupLabel {
+                spec: a,
+                range: f.range.clone(),
+                text: text[f.range.clone()].to_string(),
+                exact: f.norm == norm(spec.rows[a].label),
+            });
         }
     }
     out
@@ -427,15 +427,14 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     if spec.id == TableId::T3 {
         // The 2019 table 三 has a single-row （六）其他处理.
         let other = spec::t3::OTHER;
-        if let Some(r) = t.row(other) {
-            if spec.children(other).all(|c| t.row(c).is_none())
-                && r.cells
-                    .iter()
-                    .any(|c| c.value != crate::model::Value::Blank)
-            {
-                let range = r.label.first().cloned().unwrap_or(r.range.clone());
-                t.layout_2019.push(range);
-            }
+        if let Some(r) = t.row(other)
+            && spec.children(other).all(|c| t.row(c).is_none())
+            && r.cells
+                .iter()
+                .any(|c| c.value != crate::model::Value::Blank)
+        {
+            let range = r.label.first().cloned().unwrap_or(r.range.clone());
+            t.layout_2019.push(range);
         }
     }
     t
@@ -491,25 +490,24 @@ fn label_only(
         return;
     }
     // A piece that completes the previous row's wrapped label (`3.补正后申请内容仍不` … `明确`).
-    if pending.is_empty() {
-        if let Some(prev) = t.rows.last_mut() {
-            if !prev.exact && !prev.cells.is_empty() {
-                let std = norm(spec.rows[prev.spec].label);
-                let before = norm(&prev.label_text);
-                let after = format!("{before}{joined}");
-                if after == std
-                    || (std.starts_with(&after)
-                        && similarity(&after, &std) > similarity(&before, &std))
-                {
-                    prev.label.extend(frags.iter().map(|f| f.range.clone()));
-                    prev.label_text.push_str(&label_text(text, &frags));
-                    prev.exact = after == std;
-                    let e = frags.last().map_or(prev.range.end, |f| f.range.end);
-                    prev.range.end = prev.range.end.max(e);
-                    *last = (*last).max(e);
-                    return;
-                }
-            }
+    if pending.is_empty()
+        && let Some(prev) = t.rows.last_mut()
+        && !prev.exact
+        && !prev.cells.is_empty()
+    {
+        let std = norm(spec.rows[prev.spec].label);
+        let before = norm(&prev.label_text);
+        let after = format!("{before}{joined}");
+        if after == std
+            || (std.starts_with(&after) && similarity(&after, &std) > similarity(&before, &std))
+        {
+            prev.label.extend(frags.iter().map(|f| f.range.clone()));
+            prev.label_text.push_str(&label_text(text, &frags));
+            prev.exact = after == std;
+            let e = frags.last().map_or(prev.range.end, |f| f.range.end);
+            prev.range.end = prev.range.end.max(e);
+            *last = (*last).max(e);
+            return;
         }
     }
     pending.extend(frags);
