@@ -284,14 +284,26 @@ fn find_title(text: &str, limit: usize) -> (Option<Title>, Option<String>, Optio
     let region = &text[..limit.min(text.len())];
     let ls = text::lines(region);
     let mut prev_nonempty: Option<&str> = None;
-    for l in ls.iter().take(80) {
+    for (li, l) in ls.iter().enumerate().take(80) {
         let s = &region[l.content.clone()];
-        let n = norm(s);
+        let mut n = norm(s);
+        let mut end_line = l;
+        // A title wrapped over two lines (`…工作年度` / `报告`).
+        if n.contains("政府信息公开") && !n.contains("年度报告") {
+            if let Some(next) = ls.get(li + 1) {
+                let joined = format!("{n}{}", norm(&region[next.content.clone()]));
+                if joined.contains("年度报告") {
+                    n = joined;
+                    end_line = next;
+                }
+            }
+        }
         if n.contains("政府信息公开") && n.contains("年度报告") && n.chars().count() <= 80
         {
-            let trimmed = s.trim();
             let start = l.content.start + (s.len() - s.trim_start().len());
-            let range = start..start + trimmed.len();
+            let end = end_line.content.start + region[end_line.content.clone()].trim_end().len();
+            let range = start..end.max(start);
+            let trimmed = region[range.clone()].trim();
             let year = year_in(&n);
             let org = match year {
                 Some((_, at)) if at > 0 => Some(n[..at].trim_start_matches('#').to_string()),

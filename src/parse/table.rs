@@ -322,6 +322,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     let mut pending: Vec<Frag> = Vec::new();
     let mut expected = (0..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data);
     let mut shapes = [0usize; 4];
+    let mut value_rows: Vec<ValueRow> = Vec::new();
     let mut first: Option<usize> = None;
     let mut last = 0usize;
     for it in items {
@@ -383,9 +384,23 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             );
             continue;
         }
+        let own_frags: Vec<Frag> = frags
+            .iter()
+            .map(|f| Frag {
+                range: f.range.clone(),
+                norm: f.norm.clone(),
+            })
+            .collect();
         let mut all: Vec<Frag> = std::mem::take(&mut pending);
         all.extend(frags);
-        let Some(m) = match_label(spec, &all, expected) else {
+        let m = match_label(spec, &all, expected);
+        value_rows.push(ValueRow {
+            raw,
+            own: own_frags,
+            vals: vals.clone(),
+            matched: m.as_ref().map(|_| t.rows.len()),
+        });
+        let Some(m) = m else {
             continue;
         };
         // A label that matched only with the help of pending pieces keeps them; otherwise pieces
@@ -423,6 +438,13 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         });
     }
     t.shape = dominant_shape(&shapes);
+    if t.shape == Shape::Layout && spec.id == TableId::T3 {
+        positional(text, spec, &mut t, &value_rows);
+        if let (Some(a), Some(b)) = (t.rows.first(), t.rows.last()) {
+            first = Some(first.map_or(a.range.start, |f| f.min(a.range.start)));
+            last = last.max(b.range.end);
+        }
+    }
     t.range = first.unwrap_or(0)..last;
     if spec.id == TableId::T3 {
         // The 2019 table 三 has a single-row （六）其他处理.
@@ -438,6 +460,76 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         }
     }
     t
+}
+
+/// A raw row that carries numbers, as the label pass saw it.
+struct ValueRow<'a> {
+    raw: &'a RawRow,
+    own: Vec<Frag>,
+    vals: Vec<RawCell>,
+    /// Index into `Table::rows` of the row the label pass made of it.
+    matched: Option<usize>,
+}
+
+/// Text extracted from a PDF wraps labels over several lines and puts the numbers on any of them,
+/// so labels cannot be read reliably; but every row prints its numbers on one line, in the
+/// standard order. When the number of numeric lines is exactly the number of standard rows, rows
+/// are assigned by order; the labels found are kept where they agree, and a label is reported only
+/// where the text on the numbers' line plainly names another row.
+fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &[ValueRow]) {
+    let data: Vec<usize> = (0..spec.rows.len())
+        .filter(|&i| spec.rows[i].kind == RowKind::Data)
+        .collect();
+    if value_rows.len() != data.len()
+        || value_rows
+            .iter()
+            .any(|v| v.vals.iter().filter(|c| c.kind == Kind::Value).count() < 3)
+    {
+        return;
+    }
+    let mut rows = Vec::with_capacity(data.len());
+    for (v, &want) in value_rows.iter().zip(&data) {
+        if let Some(r) = v
+            .matched
+            .and_then(|i| t.rows.get(i))
+            .filter(|r| r.spec == want)
+        {
+            let mut r = r.clone();
+            let std = norm(spec.rows[want].label);
+            let own: String = r.label.iter().map(|x| norm(&text[x.clone()])).collect();
+            r.exact = r.exact
+                || own.is_empty()
+                || std.contains(&own)
+                || own.contains(&std)
+                || similarity(&own, &std) >= 0.3;
+            r.groups.retain(|g| g.exact);
+            rows.push(r);
+            continue;
+        }
+        let std = norm(spec.rows[want].label);
+        let own: String = v.own.iter().map(|f| f.norm.as_str()).collect();
+        let exact = own.is_empty()
+            || std.contains(&own)
+            || own.contains(&std)
+            || similarity(&own, &std) >= 0.3;
+        let start = v.own.first().map_or(v.raw.range.start, |f| f.range.start);
+        rows.push(Row {
+            spec: want,
+            label: v.own.iter().map(|f| f.range.clone()).collect(),
+            label_text: label_text(text, &v.own),
+            exact,
+            groups: Vec::new(),
+            cells: make_cells(
+                text,
+                spec,
+                want,
+                &v.vals,
+                v.own.last().map_or(v.raw.range.start, |f| f.range.end),
+            ),
+            range: start.min(v.raw.range.start)..v.raw.range.end,
+        });
+    }
+    t.rows = rows;
 }
 
 #[allow(clippy::too_many_arguments)]
