@@ -340,6 +340,9 @@ fn table(r: &Report, t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
 fn cells_valid(t: &Table, totals: &[TotalCell], out: &mut Vec<Diagnostic>) {
     for (ri, row) in t.rows.iter().enumerate() {
         for c in &row.cells {
+            if !matches!(c.value, Value::Invalid(_) | Value::Blank) {
+                continue;
+            }
             let where_ = if t.id == TableId::T4 {
                 format!("表四「{}」", col_name(t, row.spec, c.col))
             } else {

@@ -9,7 +9,7 @@ mod table;
 use std::ops::Range;
 
 use crate::model::{Period, Report, Section, Shape, Suppression, Table, Title};
-use crate::spec::{self, SECTIONS};
+use crate::spec::{self, SECTIONS, normed};
 use crate::text::{self, Line, norm, split_numbering};
 
 /// A block: a section heading line and everything up to the next one (or the text before the
@@ -121,7 +121,7 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
     }
     let numeral = numeral_index(num);
     for (i, sec) in SECTIONS.iter().enumerate() {
-        let std = norm(sec.title);
+        let std = normed(sec.title);
         let (snum, sbody) = split_numbering(&std);
         if body == sbody {
             // A standard body under another section's numeral is still this section.
@@ -134,7 +134,8 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
         }
     }
     for (i, sec) in SECTIONS.iter().enumerate() {
-        if sec.variants.iter().any(|v| norm(v) == body) && (numeral.is_none() || numeral == Some(i))
+        if sec.variants.iter().any(|v| normed(v) == body)
+            && (numeral.is_none() || numeral == Some(i))
         {
             return Some(Heading {
                 index: i,
@@ -166,7 +167,7 @@ fn is_table_row_label(n: &str) -> bool {
     spec::T3
         .rows
         .iter()
-        .any(|r| text::similarity(&norm(r.label), n) > 0.6)
+        .any(|r| text::similarity(&normed(r.label), n) > 0.6)
 }
 
 fn numeral_index(num: &str) -> Option<usize> {
@@ -361,7 +362,7 @@ fn find_basis_2019(text: &str) -> Vec<Range<usize>> {
         };
         let cited = &window[..hao + '号'.len_utf8()];
         let n = norm(cited);
-        if spec::BASIS_2019.iter().any(|b| norm(b) == n) {
+        if spec::BASIS_2019.iter().any(|b| normed(b) == n) {
             out.push(at..at + cited.len());
         }
     }
