@@ -122,7 +122,7 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
     let numeral = numeral_index(num);
     for (i, sec) in SECTIONS.iter().enumerate() {
         let std = normed(sec.title);
-        let (snum, sbody) = split_numbering(&std);
+        let (snum, sbody) = split_numbering(std);
         if body == sbody {
             // A standard body under another section's numeral is still this section.
             return Some(Heading {
@@ -167,7 +167,7 @@ fn is_table_row_label(n: &str) -> bool {
     spec::T3
         .rows
         .iter()
-        .any(|r| text::similarity(&normed(r.label), n) > 0.6)
+        .any(|r| text::similarity(normed(r.label), n) > 0.6)
 }
 
 fn numeral_index(num: &str) -> Option<usize> {
@@ -290,13 +290,14 @@ fn find_title(text: &str, limit: usize) -> (Option<Title>, Option<String>, Optio
         let mut n = norm(s);
         let mut end_line = l;
         // A title wrapped over two lines (`…工作年度` / `报告`).
-        if n.contains("政府信息公开") && !n.contains("年度报告") {
-            if let Some(next) = ls.get(li + 1) {
-                let joined = format!("{n}{}", norm(&region[next.content.clone()]));
-                if joined.contains("年度报告") {
-                    n = joined;
-                    end_line = next;
-                }
+        if n.contains("政府信息公开")
+            && !n.contains("年度报告")
+            && let Some(next) = ls.get(li + 1)
+        {
+            let joined = format!("{n}{}", norm(&region[next.content.clone()]));
+            if joined.contains("年度报告") {
+                n = joined;
+                end_line = next;
             }
         }
         if n.contains("政府信息公开") && n.contains("年度报告") && n.chars().count() <= 80

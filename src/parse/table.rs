@@ -195,8 +195,8 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
             let mut score: f64 = 0.0;
             for l in std::iter::once(&r.label).chain(r.aliases.iter()) {
                 let l = normed(l);
-                let (lnum, lbody) = split_numbering(&l);
-                let mut s = similarity(&cand, &l).max(similarity(cbody, lbody) * 0.95);
+                let (lnum, lbody) = split_numbering(l);
+                let mut s = similarity(&cand, l).max(similarity(cbody, lbody) * 0.95);
                 if !cnum.is_empty() && !lnum.is_empty() && cnum != lnum {
                     s *= 0.6;
                 }
@@ -289,7 +289,7 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
     for f in frags {
         let mut best: Option<(f64, usize)> = None;
         for &a in &ancestors {
-            let s = similarity(&f.norm, &normed(spec.rows[a].label));
+            let s = similarity(&f.norm, normed(spec.rows[a].label));
             if best.is_none_or(|(b, _)| s > b) {
                 best = Some((s, a));
             }
@@ -508,8 +508,8 @@ fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &
             r.exact = r.exact
                 || own.is_empty()
                 || std.contains(&own)
-                || own.contains(&std)
-                || similarity(&own, &std) >= 0.3;
+                || own.contains(std)
+                || similarity(&own, std) >= 0.3;
             r.groups.retain(|g| g.exact);
             rows.push(r);
             continue;
@@ -518,8 +518,8 @@ fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &
         let own: String = v.own.iter().map(|f| f.norm.as_str()).collect();
         let exact = own.is_empty()
             || std.contains(&own)
-            || own.contains(&std)
-            || similarity(&own, &std) >= 0.3;
+            || own.contains(std)
+            || similarity(&own, std) >= 0.3;
         let start = v.own.first().map_or(v.raw.range.start, |f| f.range.start);
         rows.push(Row {
             spec: want,
@@ -565,7 +565,7 @@ fn label_only(
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.kind == RowKind::Item)
-                .map(|(i, r)| (similarity(&normed(r.label), &joined), i))
+                .map(|(i, r)| (similarity(normed(r.label), &joined), i))
                 .filter(|(s, _)| *s >= 0.7)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, i)| i)
@@ -599,7 +599,7 @@ fn label_only(
         let before = norm(&prev.label_text);
         let after = format!("{before}{joined}");
         if after == std
-            || (std.starts_with(&after) && similarity(&after, &std) > similarity(&before, &std))
+            || (std.starts_with(&after) && similarity(&after, std) > similarity(&before, std))
         {
             prev.label.extend(frags.iter().map(|f| f.range.clone()));
             prev.label_text.push_str(&label_text(text, &frags));
