@@ -8,3 +8,4 @@ pub mod model;
 pub mod parse;
 pub mod spec;
 pub mod text;
+pub mod incremental;
