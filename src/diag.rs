@@ -76,8 +76,8 @@ impl Code {
     pub fn severity(self) -> Severity {
         use Code::*;
         match self {
-            TotalMismatch | BalanceMismatch | ValueInvalid | SectionMissing | SectionOrder | TableMissing
-            | RowMissing => Severity::Error,
+            TotalMismatch | BalanceMismatch | ValueInvalid | SectionMissing | SectionOrder
+            | TableMissing | RowMissing => Severity::Error,
             PeriodMismatch => Severity::Information,
             _ => Severity::Warning,
         }
@@ -151,7 +151,7 @@ impl Severity {
 }
 
 /// A replacement of `range` (bytes of the checked text) by `new_text`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Edit {
     pub range: Range<usize>,
     pub new_text: String,

@@ -4,6 +4,10 @@
 //! The engine (`spec`, `text`, `parse`, `model`, `check`, `fix`) is plain data in, plain data out;
 //! the front ends (`cli`, `server`) are the only modules that know about terminals or LSP.
 
+pub mod check;
+pub mod cli;
+pub mod diag;
+pub mod fix;
 pub mod model;
 pub mod parse;
 pub mod spec;

@@ -90,7 +90,9 @@ impl Table {
         self.rows.iter().find(|r| r.spec == spec_row)
     }
     pub fn has_numbers(&self) -> bool {
-        self.rows.iter().any(|r| r.cells.iter().any(|c| !matches!(c.value, Value::Blank)))
+        self.rows
+            .iter()
+            .any(|r| r.cells.iter().any(|c| !matches!(c.value, Value::Blank)))
     }
 }
 

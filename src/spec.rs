@@ -21,14 +21,23 @@ pub const SECTIONS: [SectionSpec; 6] = [
     SectionSpec {
         numeral: "一",
         title: "一、总体情况",
-        variants: &["政府信息公开总体工作情况", "总体工作情况", "基本情况", "概述"],
+        variants: &[
+            "政府信息公开总体工作情况",
+            "总体工作情况",
+            "基本情况",
+            "概述",
+        ],
         keywords: &["总体"],
         table: None,
     },
     SectionSpec {
         numeral: "二",
         title: "二、主动公开政府信息情况",
-        variants: &["政府信息主动公开情况", "主动公开情况", "主动公开政府信息的情况"],
+        variants: &[
+            "政府信息主动公开情况",
+            "主动公开情况",
+            "主动公开政府信息的情况",
+        ],
         keywords: &["主动公开"],
         table: Some(TableId::T2),
     },
@@ -72,7 +81,12 @@ pub const SECTIONS: [SectionSpec; 6] = [
     SectionSpec {
         numeral: "六",
         title: "六、其他需要报告的事项",
-        variants: &["其他需报告的事项", "其他事项的报告", "其他需要汇报事项", "其他需要报告事项"],
+        variants: &[
+            "其他需报告的事项",
+            "其他事项的报告",
+            "其他需要汇报事项",
+            "其他需要报告事项",
+        ],
         keywords: &["其他"],
         table: None,
     },
@@ -155,23 +169,53 @@ pub struct TableSpec {
 }
 
 const fn data(label: &'static str, parent: Option<usize>, cols: usize) -> RowSpec {
-    RowSpec { label, parent, kind: RowKind::Data, cols, aliases: &[] }
+    RowSpec {
+        label,
+        parent,
+        kind: RowKind::Data,
+        cols,
+        aliases: &[],
+    }
 }
 const fn group(label: &'static str, parent: Option<usize>) -> RowSpec {
-    RowSpec { label, parent, kind: RowKind::Group, cols: 0, aliases: &[] }
+    RowSpec {
+        label,
+        parent,
+        kind: RowKind::Group,
+        cols: 0,
+        aliases: &[],
+    }
 }
 const fn item(label: &'static str, cols: usize) -> RowSpec {
-    RowSpec { label, parent: None, kind: RowKind::Item, cols, aliases: &[] }
+    RowSpec {
+        label,
+        parent: None,
+        kind: RowKind::Item,
+        cols,
+        aliases: &[],
+    }
 }
 const fn count(label: &'static str) -> ColSpec {
-    ColSpec { label, parents: &[], unit: Unit::Count }
+    ColSpec {
+        label,
+        parents: &[],
+        unit: Unit::Count,
+    }
 }
 
 // ---------------------------------------------------------------- table 二
 
-const T2_ITEM1: &[ColSpec] = &[count("本年制发件数"), count("本年废止件数"), count("现行有效件数")];
+const T2_ITEM1: &[ColSpec] = &[
+    count("本年制发件数"),
+    count("本年废止件数"),
+    count("现行有效件数"),
+];
 const T2_DECISIONS: &[ColSpec] = &[count("本年处理决定数量")];
-const T2_FEES: &[ColSpec] = &[ColSpec { label: "本年收费金额（单位：万元）", parents: &[], unit: Unit::Money }];
+const T2_FEES: &[ColSpec] = &[ColSpec {
+    label: "本年收费金额（单位：万元）",
+    parents: &[],
+    unit: Unit::Money,
+}];
 
 pub static T2: TableSpec = TableSpec {
     id: TableId::T2,
@@ -180,7 +224,13 @@ pub static T2: TableSpec = TableSpec {
     rows: &[
         item("第二十条第（一）项", 0),
         data("规章", Some(0), 0),
-        RowSpec { label: "行政规范性文件", parent: Some(0), kind: RowKind::Data, cols: 0, aliases: &["规范性文件"] },
+        RowSpec {
+            label: "行政规范性文件",
+            parent: Some(0),
+            kind: RowKind::Data,
+            cols: 0,
+            aliases: &["规范性文件"],
+        },
         item("第二十条第（五）项", 1),
         data("行政许可", Some(3), 1),
         item("第二十条第（六）项", 2),
@@ -212,13 +262,41 @@ pub const T2_2019_MARKERS: &[&str] = &[
 const APPLICANT: &[&str] = &["申请人情况"];
 const LEGAL: &[&str] = &["申请人情况", "法人或其他组织"];
 const T3_COLS: &[ColSpec] = &[
-    ColSpec { label: "自然人", parents: APPLICANT, unit: Unit::Count },
-    ColSpec { label: "商业企业", parents: LEGAL, unit: Unit::Count },
-    ColSpec { label: "科研机构", parents: LEGAL, unit: Unit::Count },
-    ColSpec { label: "社会公益组织", parents: LEGAL, unit: Unit::Count },
-    ColSpec { label: "法律服务机构", parents: LEGAL, unit: Unit::Count },
-    ColSpec { label: "其他", parents: LEGAL, unit: Unit::Count },
-    ColSpec { label: "总计", parents: APPLICANT, unit: Unit::Count },
+    ColSpec {
+        label: "自然人",
+        parents: APPLICANT,
+        unit: Unit::Count,
+    },
+    ColSpec {
+        label: "商业企业",
+        parents: LEGAL,
+        unit: Unit::Count,
+    },
+    ColSpec {
+        label: "科研机构",
+        parents: LEGAL,
+        unit: Unit::Count,
+    },
+    ColSpec {
+        label: "社会公益组织",
+        parents: LEGAL,
+        unit: Unit::Count,
+    },
+    ColSpec {
+        label: "法律服务机构",
+        parents: LEGAL,
+        unit: Unit::Count,
+    },
+    ColSpec {
+        label: "其他",
+        parents: LEGAL,
+        unit: Unit::Count,
+    },
+    ColSpec {
+        label: "总计",
+        parents: APPLICANT,
+        unit: Unit::Count,
+    },
 ];
 
 /// Row indices of table 三 that the relations name.
@@ -244,10 +322,14 @@ pub static T3: TableSpec = TableSpec {
     rows: &[
         data("一、本年新收政府信息公开申请数量", None, 0), // 0
         data("二、上年结转政府信息公开申请数量", None, 0), // 1
-        group("三、本年度办理结果", None),                // 2
-        data("（一）予以公开", Some(2), 0),               // 3
-        data("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", Some(2), 0), // 4
-        group("（三）不予公开", Some(2)),                 // 5
+        group("三、本年度办理结果", None),                 // 2
+        data("（一）予以公开", Some(2), 0),                // 3
+        data(
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            Some(2),
+            0,
+        ), // 4
+        group("（三）不予公开", Some(2)),                  // 5
         data("1.属于国家秘密", Some(5), 0),
         RowSpec {
             label: "2.其他法律行政法规禁止公开",
@@ -273,11 +355,19 @@ pub static T3: TableSpec = TableSpec {
         data("4.无正当理由大量反复申请", Some(18), 0),
         data("5.要求行政机关确认或重新出具已获取信息", Some(18), 0),
         group("（六）其他处理", Some(2)), // 24
-        data("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", Some(24), 0),
-        data("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", Some(24), 0),
+        data(
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            Some(24),
+            0,
+        ),
+        data(
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            Some(24),
+            0,
+        ),
         data("3.其他", Some(24), 0),
-        data("（七）总计", Some(2), 0),                  // 28
-        data("四、结转下年度继续办理", None, 0),          // 29
+        data("（七）总计", Some(2), 0),          // 28
+        data("四、结转下年度继续办理", None, 0), // 29
     ],
     header_words: &["申请人情况", "法人或其他组织", "本列数据的勾稽关系为"],
 };
@@ -288,7 +378,11 @@ const REVIEW: &[&str] = &["行政复议"];
 const DIRECT: &[&str] = &["行政诉讼", "未经复议直接起诉"];
 const AFTER: &[&str] = &["行政诉讼", "复议后起诉"];
 const fn t4(label: &'static str, parents: &'static [&'static str]) -> ColSpec {
-    ColSpec { label, parents, unit: Unit::Count }
+    ColSpec {
+        label,
+        parents,
+        unit: Unit::Count,
+    }
 }
 const T4_COLS: &[ColSpec] = &[
     t4("结果维持", REVIEW),
@@ -325,14 +419,21 @@ pub type CellRef = (usize, usize);
 #[derive(Debug)]
 pub enum RelationKind {
     /// In every listed row, column `total` equals the sum of columns `parts` (T3-ROW, T4-R/D/A).
-    RowSum { rows: RowSel, total: usize, parts: &'static [usize] },
+    RowSum {
+        rows: RowSel,
+        total: usize,
+        parts: &'static [usize],
+    },
     /// In every column, row `total` equals the sum of the data rows below `under` other than
     /// `total` itself (T3-SUM).
     ColumnSum { total: usize, under: usize },
     /// Every group row that prints numbers equals the sum of its children (T3-GRP).
     GroupSum,
     /// In every column, the sum of rows `lhs` equals the sum of rows `rhs` (T3-ID).
-    Balance { lhs: &'static [usize], rhs: &'static [usize] },
+    Balance {
+        lhs: &'static [usize],
+        rhs: &'static [usize],
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -353,33 +454,83 @@ pub const RELATIONS: &[Relation] = &[
     Relation {
         id: "T3-ROW",
         table: TableId::T3,
-        kind: RelationKind::RowSum { rows: RowSel::AllData, total: t3::TOTAL_COL, parts: &[0, 1, 2, 3, 4, 5] },
+        kind: RelationKind::RowSum {
+            rows: RowSel::AllData,
+            total: t3::TOTAL_COL,
+            parts: &[0, 1, 2, 3, 4, 5],
+        },
     },
-    Relation { id: "T3-SUM", table: TableId::T3, kind: RelationKind::ColumnSum { total: t3::TOTAL, under: t3::RESULTS } },
-    Relation { id: "T3-GRP", table: TableId::T3, kind: RelationKind::GroupSum },
+    Relation {
+        id: "T3-SUM",
+        table: TableId::T3,
+        kind: RelationKind::ColumnSum {
+            total: t3::TOTAL,
+            under: t3::RESULTS,
+        },
+    },
+    Relation {
+        id: "T3-GRP",
+        table: TableId::T3,
+        kind: RelationKind::GroupSum,
+    },
     Relation {
         id: "T3-ID",
         table: TableId::T3,
-        kind: RelationKind::Balance { lhs: &[t3::NEW, t3::CARRIED], rhs: &[t3::TOTAL, t3::CARRY_NEXT] },
+        kind: RelationKind::Balance {
+            lhs: &[t3::NEW, t3::CARRIED],
+            rhs: &[t3::TOTAL, t3::CARRY_NEXT],
+        },
     },
-    Relation { id: "T4-R", table: TableId::T4, kind: RelationKind::RowSum { rows: RowSel::AllData, total: 4, parts: &[0, 1, 2, 3] } },
-    Relation { id: "T4-D", table: TableId::T4, kind: RelationKind::RowSum { rows: RowSel::AllData, total: 9, parts: &[5, 6, 7, 8] } },
+    Relation {
+        id: "T4-R",
+        table: TableId::T4,
+        kind: RelationKind::RowSum {
+            rows: RowSel::AllData,
+            total: 4,
+            parts: &[0, 1, 2, 3],
+        },
+    },
+    Relation {
+        id: "T4-D",
+        table: TableId::T4,
+        kind: RelationKind::RowSum {
+            rows: RowSel::AllData,
+            total: 9,
+            parts: &[5, 6, 7, 8],
+        },
+    },
     Relation {
         id: "T4-A",
         table: TableId::T4,
-        kind: RelationKind::RowSum { rows: RowSel::AllData, total: 14, parts: &[10, 11, 12, 13] },
+        kind: RelationKind::RowSum {
+            rows: RowSel::AllData,
+            total: 14,
+            parts: &[10, 11, 12, 13],
+        },
     },
 ];
 
 /// Citations of the 2019 notice as the basis of a report.
-pub const BASIS_2019: &[&str] = &["国办公开办函〔2019〕60号", "国办公开办函[2019]60号", "国办公开办函(2019)60号"];
+pub const BASIS_2019: &[&str] = &[
+    "国办公开办函〔2019〕60号",
+    "国办公开办函[2019]60号",
+    "国办公开办函(2019)60号",
+];
 
 /// Words whose presence in section 六 counts as stating the 信息处理费.
 pub const FEE_WORDS: &[&str] = &["信息处理费", "处理费"];
 
 /// Organisation name endings of 乡镇/街道 bodies, which cannot make 规章.
-pub const TOWNSHIP_SUFFIXES: &[&str] =
-    &["乡人民政府", "镇人民政府", "街道办事处", "乡政府", "镇政府", "街道", "乡", "镇"];
+pub const TOWNSHIP_SUFFIXES: &[&str] = &[
+    "乡人民政府",
+    "镇人民政府",
+    "街道办事处",
+    "乡政府",
+    "镇政府",
+    "街道",
+    "乡",
+    "镇",
+];
 
 /// The first year of the 2021 format.
 pub const FORMAT_2021_FROM: i32 = 2021;
@@ -403,7 +554,11 @@ impl TableSpec {
     }
 
     pub fn children(&self, row: usize) -> impl Iterator<Item = usize> + '_ {
-        self.rows.iter().enumerate().filter(move |(_, r)| r.parent == Some(row)).map(|(i, _)| i)
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.parent == Some(row))
+            .map(|(i, _)| i)
     }
 
     /// Data rows below `row` at any depth.
@@ -451,7 +606,9 @@ mod tests {
 
     #[test]
     fn row_path_in_words() {
-        expect_test::expect![[r#"["三、本年度办理结果", "（三）不予公开", "5.属于三类内部事务信息"]"#]]
-            .assert_eq(&format!("{:?}", T3.row_path(10)));
+        expect_test::expect![[
+            r#"["三、本年度办理结果", "（三）不予公开", "5.属于三类内部事务信息"]"#
+        ]]
+        .assert_eq(&format!("{:?}", T3.row_path(10)));
     }
 }

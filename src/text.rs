@@ -21,20 +21,33 @@ pub fn lines(text: &str) -> Vec<Line> {
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => {
-                out.push(Line { content: start..i, full: start..i + 1 });
+                out.push(Line {
+                    content: start..i,
+                    full: start..i + 1,
+                });
                 i += 1;
                 start = i;
             }
             b'\r' => {
-                let end = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
-                out.push(Line { content: start..i, full: start..end });
+                let end = if bytes.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                out.push(Line {
+                    content: start..i,
+                    full: start..end,
+                });
                 i = end;
                 start = i;
             }
             _ => i += 1,
         }
     }
-    out.push(Line { content: start..bytes.len(), full: start..bytes.len() });
+    out.push(Line {
+        content: start..bytes.len(),
+        full: start..bytes.len(),
+    });
     out
 }
 
@@ -105,8 +118,14 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.starts[line];
         let end = offset.min(self.ends[line]);
-        let character = text[start..end].chars().map(|c| enc.units(c)).sum::<usize>();
-        Position { line: line as u32, character: character as u32 }
+        let character = text[start..end]
+            .chars()
+            .map(|c| enc.units(c))
+            .sum::<usize>();
+        Position {
+            line: line as u32,
+            character: character as u32,
+        }
     }
 
     /// Byte offset of a position. A line past the end maps to the end of the text; a column past
@@ -144,7 +163,7 @@ fn fold(c: char) -> Option<char> {
     match c {
         '\u{FF01}'..='\u{FF5E}' => fold(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
         '、' | '。' => Some('.'),
-        '“' | '”' | '"' | '‘' | '’' | '\'' | '「' | '」' | '『' | '』' => None,
+        '“' | '”' | '"' | '‘' | '’' | '\'' | '「' | '」' | '『' | '』' | '*' => None,
         '—' | '–' => Some('-'),
         '〔' | '【' => Some('['),
         '〕' | '】' => Some(']'),
@@ -225,16 +244,80 @@ mod tests {
         let t = "总计\t𠀀5\r\nx";
         let idx = LineIndex::new(t);
         let five = t.find('5').unwrap();
-        assert_eq!(idx.position(t, five, Encoding::Utf16), Position { line: 0, character: 5 });
-        assert_eq!(idx.position(t, five, Encoding::Utf8), Position { line: 0, character: 11 });
-        assert_eq!(idx.position(t, five, Encoding::Utf32), Position { line: 0, character: 4 });
-        assert_eq!(idx.offset(t, Position { line: 0, character: 5 }, Encoding::Utf16), five);
+        assert_eq!(
+            idx.position(t, five, Encoding::Utf16),
+            Position {
+                line: 0,
+                character: 5
+            }
+        );
+        assert_eq!(
+            idx.position(t, five, Encoding::Utf8),
+            Position {
+                line: 0,
+                character: 11
+            }
+        );
+        assert_eq!(
+            idx.position(t, five, Encoding::Utf32),
+            Position {
+                line: 0,
+                character: 4
+            }
+        );
+        assert_eq!(
+            idx.offset(
+                t,
+                Position {
+                    line: 0,
+                    character: 5
+                },
+                Encoding::Utf16
+            ),
+            five
+        );
         // Inside the surrogate pair: the character's start.
-        assert_eq!(idx.offset(t, Position { line: 0, character: 4 }, Encoding::Utf16), five - 4);
+        assert_eq!(
+            idx.offset(
+                t,
+                Position {
+                    line: 0,
+                    character: 4
+                },
+                Encoding::Utf16
+            ),
+            five - 4
+        );
         // Past the line's end: the line's end, not the next line.
-        assert_eq!(idx.offset(t, Position { line: 0, character: 99 }, Encoding::Utf16), five + 1);
-        assert_eq!(idx.offset(t, Position { line: 7, character: 0 }, Encoding::Utf16), t.len());
-        assert_eq!(idx.position(t, t.len(), Encoding::Utf16), Position { line: 1, character: 1 });
+        assert_eq!(
+            idx.offset(
+                t,
+                Position {
+                    line: 0,
+                    character: 99
+                },
+                Encoding::Utf16
+            ),
+            five + 1
+        );
+        assert_eq!(
+            idx.offset(
+                t,
+                Position {
+                    line: 7,
+                    character: 0
+                },
+                Encoding::Utf16
+            ),
+            t.len()
+        );
+        assert_eq!(
+            idx.position(t, t.len(), Encoding::Utf16),
+            Position {
+                line: 1,
+                character: 1
+            }
+        );
     }
 
     #[test]
@@ -242,8 +325,9 @@ mod tests {
         expect!["(一)予以公开"].assert_eq(&norm("（一） 予以公开"));
         expect!["3.危及三安全一稳定"].assert_eq(&norm("3、危及\"三安全一稳定\""));
         expect!["商业企业"].assert_eq(&norm("商业 企业"));
-        expect!["(二)部分公开(区分处理的,只计这一情形,不计其他情形)"]
-            .assert_eq(&norm("（二）部分公开（区分处理的，只计这一情形，不计其他情形）"));
+        expect!["(二)部分公开(区分处理的,只计这一情形,不计其他情形)"].assert_eq(&norm(
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        ));
         assert_eq!(split_numbering("(三)不予公开"), ("(三)", "不予公开"));
         assert_eq!(split_numbering("1.属于国家秘密"), ("1.", "属于国家秘密"));
         assert_eq!(split_numbering("一.总体情况"), ("一.", "总体情况"));

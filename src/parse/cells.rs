@@ -71,17 +71,25 @@ fn is_page_furniture(s: &str) -> bool {
         return false;
     }
     let inner = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－'));
-    let dashed = inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
-    let paged = t.starts_with('第') && t.ends_with('页') && t.chars().filter(|c| c.is_ascii_digit()).count() > 0;
+    let dashed =
+        inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
+    let paged = t.starts_with('第')
+        && t.ends_with('页')
+        && t.chars().filter(|c| c.is_ascii_digit()).count() > 0;
     let ratio = t.split_once('/').is_some_and(|(a, b)| {
-        !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())
+        !a.is_empty()
+            && !b.is_empty()
+            && a.chars().all(|c| c.is_ascii_digit())
+            && b.chars().all(|c| c.is_ascii_digit())
     });
     dashed || paged || ratio
 }
 
 fn is_md_separator(s: &str) -> bool {
     let t = s.trim();
-    t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    t.contains('-')
+        && t.contains('|')
+        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
 /// Splits one line into cells and says which shape it has. `None` for a line with no content.
@@ -108,7 +116,11 @@ fn split_line(text: &str, line: &Range<usize>) -> Option<(Vec<RawCell>, Shape)> 
         let lead_pipe = t.starts_with('|');
         let trail_pipe = t.ends_with('|');
         let mut spans = Vec::new();
-        let mut prev = if lead_pipe { bounds.remove(0) + 1 } else { line.start };
+        let mut prev = if lead_pipe {
+            bounds.remove(0) + 1
+        } else {
+            line.start
+        };
         for b in &bounds {
             spans.push(prev..*b);
             prev = b + 1;
@@ -120,7 +132,11 @@ fn split_line(text: &str, line: &Range<usize>) -> Option<(Vec<RawCell>, Shape)> 
         if cells.iter().all(|c| c.kind == Kind::Blank) {
             return None; // `|||` merge debris
         }
-        let shape = if cells.len() == 1 { Shape::CellPerLine } else { Shape::Markdown };
+        let shape = if cells.len() == 1 {
+            Shape::CellPerLine
+        } else {
+            Shape::Markdown
+        };
         return Some((cells, shape));
     }
     // Columns aligned by runs of two or more spaces.
@@ -144,10 +160,10 @@ fn split_line(text: &str, line: &Range<usize>) -> Option<(Vec<RawCell>, Shape)> 
                 n += if d == '\u{3000}' { 2 } else { 1 };
                 j += d.len_utf8();
             }
-            if n >= 2 || j == s.len() {
-                if let Some(st) = cell_start.take() {
-                    cells.push(cell(text, line.start + st..line.start + last_non_ws));
-                }
+            if (n >= 2 || j == s.len())
+                && let Some(st) = cell_start.take()
+            {
+                cells.push(cell(text, line.start + st..line.start + last_non_ws));
             }
             i = j;
             continue;
@@ -166,7 +182,11 @@ fn split_line(text: &str, line: &Range<usize>) -> Option<(Vec<RawCell>, Shape)> 
         return None;
     }
     let cells = split_single_spaced_numbers(text, cells);
-    let shape = if cells.len() > 1 { Shape::Layout } else { Shape::CellPerLine };
+    let shape = if cells.len() > 1 {
+        Shape::Layout
+    } else {
+        Shape::CellPerLine
+    };
     Some((cells, shape))
 }
 
@@ -200,10 +220,18 @@ fn split_single_spaced_numbers(text: &str, cells: Vec<RawCell>) -> Vec<RawCell> 
         let head = trim_range(text, c.range.start..end);
         if !head.is_empty() {
             let kind = classify(&text[head.clone()]);
-            out.push(RawCell { range: head.clone(), span: head, kind });
+            out.push(RawCell {
+                range: head.clone(),
+                span: head,
+                kind,
+            });
         }
         for t in tokens.into_iter().rev() {
-            out.push(RawCell { range: t.clone(), span: t, kind: Kind::Value });
+            out.push(RawCell {
+                range: t.clone(),
+                span: t,
+                kind: Kind::Value,
+            });
         }
     }
     out
@@ -220,7 +248,9 @@ pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
         }
     };
     for line in lines {
-        let Some((cells, shape)) = split_line(text, &line.content) else { continue };
+        let Some((cells, shape)) = split_line(text, &line.content) else {
+            continue;
+        };
         if cells.len() == 1 {
             let c = &cells[0];
             let chars = text[c.range.clone()].chars().count();
@@ -230,11 +260,17 @@ pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
                 continue;
             }
             let starts_new = c.kind == Kind::Text
-                && stream.as_ref().is_some_and(|r| r.cells.iter().any(|x| x.kind == Kind::Value));
+                && stream
+                    .as_ref()
+                    .is_some_and(|r| r.cells.iter().any(|x| x.kind == Kind::Value));
             if starts_new {
                 flush(&mut stream, &mut out);
             }
-            let r = stream.get_or_insert_with(|| RawRow { cells: Vec::new(), shape, range: c.range.start..c.range.end });
+            let r = stream.get_or_insert_with(|| RawRow {
+                cells: Vec::new(),
+                shape,
+                range: c.range.start..c.range.end,
+            });
             r.range.end = c.range.end.max(r.range.end);
             r.cells.push(c.clone());
             if shape == Shape::CellPerLine && r.shape != Shape::CellPerLine {
@@ -244,7 +280,11 @@ pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
         }
         flush(&mut stream, &mut out);
         let range = line.content.clone();
-        out.push(Item::Row(RawRow { cells, shape, range }));
+        out.push(Item::Row(RawRow {
+            cells,
+            shape,
+            range,
+        }));
     }
     flush(&mut stream, &mut out);
     out
@@ -262,7 +302,9 @@ fn fold_digit(c: char) -> char {
 }
 
 const UNITS: &[&str] = &["万元", "元", "件", "个", "次", "条", "项", "%", "％", "人"];
-const PLACEHOLDERS: &[&str] = &["—", "——", "-", "－", "/", "／", "无", "暂无", "×", "N/A", "／"];
+const PLACEHOLDERS: &[&str] = &[
+    "—", "——", "-", "－", "/", "／", "无", "暂无", "×", "N/A", "／",
+];
 
 /// Is this cell text a value (a number, perhaps malformed) rather than a label?
 pub fn classify(s: &str) -> Kind {
@@ -275,18 +317,23 @@ pub fn classify(s: &str) -> Kind {
     }
     let folded: String = t.chars().map(fold_digit).collect();
     let body = folded.trim_start_matches(['+', '-']);
-    let Some(first) = body.chars().next() else { return Kind::Text };
+    let Some(first) = body.chars().next() else {
+        return Kind::Text;
+    };
     if !first.is_ascii_digit() {
         return Kind::Text;
     }
     // `1.属于国家秘密`, `3、其他`: a numbered label.
-    let digits_end = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+    let digits_end = body
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(body.len());
     let rest = &body[digits_end..];
     let mut rc = rest.chars();
-    if let Some(sep) = rc.next() {
-        if matches!(sep, '.' | '、') && rc.next().is_none_or(|c| !c.is_ascii_digit()) {
-            return Kind::Text;
-        }
+    if let Some(sep) = rc.next()
+        && matches!(sep, '.' | '、')
+        && rc.next().is_none_or(|c| !c.is_ascii_digit())
+    {
+        return Kind::Text;
     }
     let mut core = body;
     for u in UNITS {
@@ -295,7 +342,10 @@ pub fn classify(s: &str) -> Kind {
             break;
         }
     }
-    if core.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' ')) {
+    if core
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' '))
+    {
         Kind::Value
     } else {
         Kind::Text
@@ -327,7 +377,9 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
         let first = parts.next().unwrap_or("");
         let ok = !first.is_empty()
             && first.len() <= 3
-            && parts.clone().all(|p| p.len() >= 3 && p[..3].chars().all(|c| c.is_ascii_digit()));
+            && parts
+                .clone()
+                .all(|p| p.len() >= 3 && p[..3].chars().all(|c| c.is_ascii_digit()));
         if !ok {
             return Value::Invalid(format!("「{t}」不是有效的数字"));
         }
@@ -335,7 +387,10 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
     } else {
         body.to_string()
     };
-    if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_digit() || c == '.') || plain.matches('.').count() > 1 {
+    if plain.is_empty()
+        || !plain.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || plain.matches('.').count() > 1
+    {
         return Value::Invalid(format!("「{t}」不是有效的数字"));
     }
     if neg {
@@ -345,10 +400,10 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
         Unit::Count => {
             if plain.contains('.') {
                 let whole = plain.trim_end_matches('0').trim_end_matches('.');
-                if !whole.contains('.') {
-                    if let Ok(n) = whole.parse::<i64>() {
-                        return Value::Invalid(format!("件数应为整数，「{t}」应写作 {n}"));
-                    }
+                if !whole.contains('.')
+                    && let Ok(n) = whole.parse::<i64>()
+                {
+                    return Value::Invalid(format!("件数应为整数，「{t}」应写作 {n}"));
                 }
                 return Value::Invalid(format!("件数应为整数，「{t}」带有小数"));
             }
@@ -421,16 +476,19 @@ mod tests {
             expect![[r#"
                 Markdown: T[规章] V[0] _[] V[3]
                 Layout: T[（一）予以公开] V[1] V[0] V[2]
-                CellPerLine: T[行政许可 10] V[067] V[4]
+                Layout: T[行政许可] V[10] V[067] V[4]
             "#]],
         );
     }
 
     #[test]
     fn page_numbers_are_skipped() {
-        show("-3-\n\u{0C}— 4 —\n1 |\n", expect![[r#"
+        show(
+            "-3-\n\u{0C}— 4 —\n1 |\n",
+            expect![[r#"
             CellPerLine: V[1]
-        "#]]);
+        "#]],
+        );
     }
 
     #[test]
@@ -444,8 +502,11 @@ mod tests {
         assert_eq!(classify("2024年"), Kind::Text);
         assert_eq!(parse_value("１,２３４", Unit::Count), Value::Count(1234));
         assert_eq!(parse_value("7730.28", Unit::Money), Value::Money(7730.28));
-        expect!["Invalid(\"单元格中带有单位「元」，应只填数字\")"].assert_eq(&format!("{:?}", parse_value("251000元", Unit::Count)));
-        expect!["Invalid(\"「-1」是负数，此处应为非负数\")"].assert_eq(&format!("{:?}", parse_value("-1", Unit::Count)));
-        expect!["Invalid(\"件数应为整数，「2.5」带有小数\")"].assert_eq(&format!("{:?}", parse_value("2.5", Unit::Count)));
+        expect!["Invalid(\"单元格中带有单位「元」，应只填数字\")"]
+            .assert_eq(&format!("{:?}", parse_value("251000元", Unit::Count)));
+        expect!["Invalid(\"「-1」是负数，此处应为非负数\")"]
+            .assert_eq(&format!("{:?}", parse_value("-1", Unit::Count)));
+        expect!["Invalid(\"件数应为整数，「2.5」带有小数\")"]
+            .assert_eq(&format!("{:?}", parse_value("2.5", Unit::Count)));
     }
 }

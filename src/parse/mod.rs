@@ -57,7 +57,12 @@ pub fn parse_blocks(text: &str, range: Range<usize>, _section_base: usize) -> Ve
     for l in ls {
         if let Some(h) = heading(text, &l.content) {
             if l.content.start > start || head.is_some() || !block_lines.is_empty() {
-                blocks.push(parse_block(text, start..l.full.start, head.take(), &block_lines));
+                blocks.push(parse_block(
+                    text,
+                    start..l.full.start,
+                    head.take(),
+                    &block_lines,
+                ));
             }
             start = l.full.start;
             head = Some(h);
@@ -73,7 +78,11 @@ pub fn parse_blocks(text: &str, range: Range<usize>, _section_base: usize) -> Ve
 fn parse_block(text: &str, range: Range<usize>, heading: Option<Heading>, lines: &[Line]) -> Block {
     let items = cells::raw_rows(text, lines);
     let tables = table::tables(text, &items, heading.as_ref().map(|h| h.index));
-    Block { range, heading, tables }
+    Block {
+        range,
+        heading,
+        tables,
+    }
 }
 
 /// Is this line a section heading? A line is one only where its text (without Markdown marks) is a
@@ -92,15 +101,21 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
     }
     let mut start = line.start + lead;
     let before = t.len();
-    t = t.trim_start_matches('#').trim_start_matches(['*', '_', ' ', '\u{3000}']);
+    t = t
+        .trim_start_matches('#')
+        .trim_start_matches(['*', '_', ' ', '\u{3000}']);
     start += before - t.len();
     let t2 = t.trim_end_matches(['*', '_', ' ', '\u{3000}', '\t', '\u{0C}']);
     let title = start..start + t2.len();
+    if t2.contains("  ") || t2.contains('\u{3000}') {
+        return None; // columns aligned by spaces: a table row
+    }
     let n = norm(t2);
     if n.is_empty() || n.chars().count() > 40 {
         return None;
     }
     let (num, body) = split_numbering(&n);
+    let body = body.trim_start_matches('.');
     if num.starts_with('(') {
         return None;
     }
@@ -110,26 +125,48 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
         let (snum, sbody) = split_numbering(&std);
         if body == sbody {
             // A standard body under another section's numeral is still this section.
-            return Some(Heading { index: i, line: line.clone(), title, standard: num == snum });
+            return Some(Heading {
+                index: i,
+                line: line.clone(),
+                title,
+                standard: num == snum,
+            });
         }
     }
     for (i, sec) in SECTIONS.iter().enumerate() {
-        if sec.variants.iter().any(|v| norm(v) == body) && (numeral.is_none() || numeral == Some(i)) {
-            return Some(Heading { index: i, line: line.clone(), title, standard: false });
+        if sec.variants.iter().any(|v| norm(v) == body) && (numeral.is_none() || numeral == Some(i))
+        {
+            return Some(Heading {
+                index: i,
+                line: line.clone(),
+                title,
+                standard: false,
+            });
         }
     }
     let i = numeral?;
+    if num.starts_with(|c: char| c.is_ascii_digit()) {
+        return None; // `3.补正后申请内容仍不明确` is a row label; only exact titles count with 1、
+    }
     let sec = &SECTIONS[i];
     let short = body.chars().count() <= 30;
     let prose = body.contains(['.', ',', ';', '!', '?']) || body.contains('。');
     if short && !prose && sec.keywords.iter().any(|k| body.contains(k)) && !is_table_row_label(&n) {
-        return Some(Heading { index: i, line: line.clone(), title, standard: false });
+        return Some(Heading {
+            index: i,
+            line: line.clone(),
+            title,
+            standard: false,
+        });
     }
     None
 }
 
 fn is_table_row_label(n: &str) -> bool {
-    spec::T3.rows.iter().any(|r| r.parent.is_none() && text::similarity(&norm(r.label), n) > 0.6)
+    spec::T3
+        .rows
+        .iter()
+        .any(|r| text::similarity(&norm(r.label), n) > 0.6)
 }
 
 fn numeral_index(num: &str) -> Option<usize> {
@@ -147,7 +184,11 @@ fn numeral_index(num: &str) -> Option<usize> {
 
 /// Builds the report from parsed blocks and document-wide scans.
 pub fn assemble(text: &str, blocks: &[Block]) -> Report {
-    let mut r = Report { len: text.len(), eol: dominant_eol(text), ..Default::default() };
+    let mut r = Report {
+        len: text.len(),
+        eol: dominant_eol(text),
+        ..Default::default()
+    };
     for (bi, b) in blocks.iter().enumerate() {
         if let Some(h) = &b.heading {
             let body_start = line_end_full(text, h.line.end);
@@ -160,7 +201,11 @@ pub fn assemble(text: &str, blocks: &[Block]) -> Report {
                 body: body_start.min(b.range.end)..b.range.end,
             });
         }
-        let section_pos = if b.heading.is_some() { Some(r.sections.len() - 1) } else { None };
+        let section_pos = if b.heading.is_some() {
+            Some(r.sections.len() - 1)
+        } else {
+            None
+        };
         for t in &b.tables {
             let mut t = t.clone();
             t.section = section_pos;
@@ -177,7 +222,10 @@ pub fn assemble(text: &str, blocks: &[Block]) -> Report {
     r.tables.sort_by_key(|t| t.range.start);
     r.shape = r.tables.first().map_or(Shape::Markdown, |t| t.shape);
 
-    let first_heading = blocks.iter().find_map(|b| b.heading.as_ref().map(|h| h.line.start)).unwrap_or(text.len());
+    let first_heading = blocks
+        .iter()
+        .find_map(|b| b.heading.as_ref().map(|h| h.line.start))
+        .unwrap_or(text.len());
     let (title, org, year) = find_title(text, first_heading);
     r.title = title;
     r.org = org;
@@ -236,20 +284,40 @@ fn find_title(text: &str, limit: usize) -> (Option<Title>, Option<String>, Optio
     let region = &text[..limit.min(text.len())];
     let ls = text::lines(region);
     let mut prev_nonempty: Option<&str> = None;
-    for l in ls.iter().take(80) {
+    for (li, l) in ls.iter().enumerate().take(80) {
         let s = &region[l.content.clone()];
-        let n = norm(s);
-        if n.contains("政府信息公开") && n.contains("年度报告") && n.chars().count() <= 80 {
-            let trimmed = s.trim();
+        let mut n = norm(s);
+        let mut end_line = l;
+        // A title wrapped over two lines (`…工作年度` / `报告`).
+        if n.contains("政府信息公开") && !n.contains("年度报告") {
+            if let Some(next) = ls.get(li + 1) {
+                let joined = format!("{n}{}", norm(&region[next.content.clone()]));
+                if joined.contains("年度报告") {
+                    n = joined;
+                    end_line = next;
+                }
+            }
+        }
+        if n.contains("政府信息公开") && n.contains("年度报告") && n.chars().count() <= 80
+        {
             let start = l.content.start + (s.len() - s.trim_start().len());
-            let range = start..start + trimmed.len();
+            let end = end_line.content.start + region[end_line.content.clone()].trim_end().len();
+            let range = start..end.max(start);
+            let trimmed = region[range.clone()].trim();
             let year = year_in(&n);
             let org = match year {
                 Some((_, at)) if at > 0 => Some(n[..at].trim_start_matches('#').to_string()),
                 _ => prev_nonempty.map(|p| p.trim().trim_start_matches('#').trim().to_string()),
             }
             .filter(|o| !o.is_empty() && o.chars().count() <= 40);
-            return (Some(Title { range, text: trimmed.to_string() }), org, year.map(|y| y.0));
+            return (
+                Some(Title {
+                    range,
+                    text: trimmed.to_string(),
+                }),
+                org,
+                year.map(|y| y.0),
+            );
         }
         if !n.is_empty() {
             prev_nonempty = Some(s);
@@ -275,7 +343,11 @@ fn find_period(text: &str) -> Option<Period> {
         years.push(y);
         from += i + 4;
     }
-    Some(Period { range: at..at + end, start_year: years.first().copied(), end_year: years.last().copied() })
+    Some(Period {
+        range: at..at + end,
+        start_year: years.first().copied(),
+        end_year: years.last().copied(),
+    })
 }
 
 fn find_basis_2019(text: &str) -> Vec<Range<usize>> {
@@ -284,7 +356,9 @@ fn find_basis_2019(text: &str) -> Vec<Range<usize>> {
         let rest = &text[at..];
         let end = text::floor_char_boundary(rest, rest.len().min(48));
         let window = &rest[..end];
-        let Some(hao) = window.find('号') else { continue };
+        let Some(hao) = window.find('号') else {
+            continue;
+        };
         let cited = &window[..hao + '号'.len_utf8()];
         let n = norm(cited);
         if spec::BASIS_2019.iter().any(|b| norm(b) == n) {
@@ -303,7 +377,11 @@ fn find_suppressions(text: &str) -> Vec<Suppression> {
         let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
         let line = &text[line_start..line_end];
         let lead = line.trim_start();
-        if !(lead.starts_with("<!--") || lead.starts_with("//") || lead.starts_with('#') || lead.starts_with(DISABLE)) {
+        if !(lead.starts_with("<!--")
+            || lead.starts_with("//")
+            || lead.starts_with('#')
+            || lead.starts_with(DISABLE))
+        {
             continue;
         }
         let after = &text[at + DISABLE.len()..line_end];
@@ -311,7 +389,9 @@ fn find_suppressions(text: &str) -> Vec<Suppression> {
             Some(r) => (true, r),
             None => (false, after),
         };
-        if !(rest.is_empty() || rest.starts_with([' ', '\t', ':', '-'])) || rest.starts_with("-line") {
+        if !(rest.is_empty() || rest.starts_with([' ', '\t', ':', '-']))
+            || rest.starts_with("-line")
+        {
             continue;
         }
         let rest = rest.split("-->").next().unwrap_or("");
@@ -324,7 +404,9 @@ fn find_suppressions(text: &str) -> Vec<Suppression> {
             // The next line that is not blank.
             let mut pos = crate::parse::line_end_full(text, line_end);
             loop {
-                let e = text[pos..].find(['\n', '\r']).map_or(text.len(), |i| pos + i);
+                let e = text[pos..]
+                    .find(['\n', '\r'])
+                    .map_or(text.len(), |i| pos + i);
                 if !text[pos..e].trim().is_empty() || e >= text.len() {
                     break pos..e;
                 }
@@ -333,7 +415,11 @@ fn find_suppressions(text: &str) -> Vec<Suppression> {
         } else {
             line_end..text.len()
         };
-        out.push(Suppression { codes, applies, line: line_start..line_end });
+        out.push(Suppression {
+            codes,
+            applies,
+            line: line_start..line_end,
+        });
     }
     out
 }

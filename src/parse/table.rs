@@ -45,8 +45,14 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
         let n = norm(&text[c.range.clone()]);
         if n.contains("第二十条")
             || n == "信息内容"
-            || spec::T2.rows.iter().any(|row| row.kind == RowKind::Data && (norm(row.label) == n || row.aliases.iter().any(|a| norm(a) == n)))
-            || spec::T2.col_sets.iter().any(|cs| cs.iter().any(|col| norm(col.label) == n))
+            || spec::T2.rows.iter().any(|row| {
+                row.kind == RowKind::Data
+                    && (norm(row.label) == n || row.aliases.iter().any(|a| norm(a) == n))
+            })
+            || spec::T2
+                .col_sets
+                .iter()
+                .any(|cs| cs.iter().any(|col| norm(col.label) == n))
             || spec::T2_2019_MARKERS.iter().any(|m| norm(m) == n)
         {
             return Some(TableId::T2);
@@ -54,7 +60,14 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
         if n.contains("勾稽关系")
             || n == "申请人情况"
             || n == "法人或其他组织"
-            || ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构"].contains(&n.as_str())
+            || [
+                "自然人",
+                "商业企业",
+                "科研机构",
+                "社会公益组织",
+                "法律服务机构",
+            ]
+            .contains(&n.as_str())
             || (n.chars().count() <= 50
                 && spec::T3.rows.iter().any(|row| {
                     let l = norm(row.label);
@@ -63,7 +76,17 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
         {
             return Some(TableId::T3);
         }
-        if ["行政复议", "行政诉讼", "复议后起诉", "未经复议直接起诉", "结果维持", "结果纠正", "尚未审结"].contains(&n.as_str()) {
+        if [
+            "行政复议",
+            "行政诉讼",
+            "复议后起诉",
+            "未经复议直接起诉",
+            "结果维持",
+            "结果纠正",
+            "尚未审结",
+        ]
+        .contains(&n.as_str())
+        {
             return Some(TableId::T4);
         }
     }
@@ -72,7 +95,10 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
 
 fn header_match(spec: &TableSpec, n: &str) -> Option<(&'static str, bool)> {
     if n.contains("勾稽关系") {
-        return Some(("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", true));
+        return Some((
+            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+            true,
+        ));
     }
     for w in spec.header_words {
         if norm(w) == n {
@@ -118,7 +144,11 @@ fn is_candidate(spec: &TableSpec, i: usize) -> bool {
 /// Finds the spec row that label fragments name.
 fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Option<Match> {
     if frags.is_empty() {
-        return expected.map(|row| Match { row, own: 0, exact: false });
+        return expected.map(|row| Match {
+            row,
+            own: 0,
+            exact: false,
+        });
     }
     let joined: String = frags.iter().map(|f| f.norm.as_str()).collect();
     // Exact: the longest standard label that ends the joined text.
@@ -140,7 +170,11 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
             own -= 1;
             covered += frags[own].norm.len();
         }
-        return Some(Match { row, own, exact: covered == len });
+        return Some(Match {
+            row,
+            own,
+            exact: covered == len,
+        });
     }
     // Fuzzy: try each tail of the fragments against every row label and alias.
     let mut top: Option<(f64, usize, usize)> = None;
@@ -173,7 +207,11 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
         }
     }
     match top {
-        Some((s, row, own)) if s >= 0.55 => Some(Match { row, own, exact: false }),
+        Some((s, row, own)) if s >= 0.55 => Some(Match {
+            row,
+            own,
+            exact: false,
+        }),
         _ => None,
     }
 }
@@ -183,7 +221,10 @@ fn next_expected(spec: &TableSpec, after: usize) -> Option<usize> {
 }
 
 fn cell_frag(text: &str, c: &RawCell) -> Frag {
-    Frag { range: c.range.clone(), norm: norm(&text[c.range.clone()]) }
+    Frag {
+        range: c.range.clone(),
+        norm: norm(&text[c.range.clone()]),
+    }
 }
 
 /// Keeps exactly `k` value cells: merge debris (empty cells) goes first from the front, then from
@@ -219,7 +260,13 @@ fn make_cells(text: &str, spec: &TableSpec, row: usize, vals: &[RawCell], end: u
     for i in 0..missing {
         let col = out.len();
         let _ = i;
-        out.push(Cell { col, range: at..at, span: at..at, value: crate::model::Value::Blank, missing: true });
+        out.push(Cell {
+            col,
+            range: at..at,
+            span: at..at,
+            value: crate::model::Value::Blank,
+            missing: true,
+        });
     }
     out
 }
@@ -240,22 +287,26 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
                 best = Some((s, a));
             }
         }
-        if let Some((s, a)) = best {
-            if s >= 0.5 {
-                out.push(GroupLabel {
-                    spec: a,
-                    range: f.range.clone(),
-                    text: text[f.range.clone()].to_string(),
-                    exact: f.norm == norm(spec.rows[a].label),
-                });
-            }
+        if let Some((s, a)) = best
+            && s >= 0.5
+        {
+            out.push(GroupLabel {
+                spec: a,
+                range: f.range.clone(),
+                text: text[f.range.clone()].to_string(),
+                exact: f.norm == norm(spec.rows[a].label),
+            });
         }
     }
     out
 }
 
 fn label_text(text: &str, frags: &[Frag]) -> String {
-    frags.iter().map(|f| text[f.range.clone()].trim()).collect::<Vec<_>>().join("")
+    frags
+        .iter()
+        .map(|f| text[f.range.clone()].trim())
+        .collect::<Vec<_>>()
+        .join("")
 }
 
 fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
@@ -271,6 +322,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     let mut pending: Vec<Frag> = Vec::new();
     let mut expected = (0..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data);
     let mut shapes = [0usize; 4];
+    let mut value_rows: Vec<ValueRow> = Vec::new();
     let mut first: Option<usize> = None;
     let mut last = 0usize;
     for it in items {
@@ -292,7 +344,12 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 t.layout_2019.push(c.range.clone());
             }
             if let Some((standard, exact)) = header_match(spec, &n) {
-                t.headers.push(HeaderCell { range: c.range.clone(), text: text[c.range.clone()].to_string(), standard, exact });
+                t.headers.push(HeaderCell {
+                    range: c.range.clone(),
+                    text: text[c.range.clone()].to_string(),
+                    standard,
+                    exact,
+                });
                 first.get_or_insert(raw.range.start);
                 last = last.max(c.range.end);
                 continue;
@@ -302,7 +359,12 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         }
         let vals: Vec<RawCell> = match last_text {
             Some(i) => raw.cells[i + 1..].to_vec(),
-            None => raw.cells.iter().filter(|c| c.kind != Kind::Text).cloned().collect(),
+            None => raw
+                .cells
+                .iter()
+                .filter(|c| c.kind != Kind::Text)
+                .cloned()
+                .collect(),
         };
         let has_values = vals.iter().any(|c| c.kind == Kind::Value);
         let frags: Vec<Frag> = texts.iter().map(|c| cell_frag(text, c)).collect();
@@ -310,21 +372,53 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             if frags.is_empty() {
                 continue;
             }
-            label_only(text, spec, &mut t, &mut pending, frags, &mut first, &mut last, raw);
+            label_only(
+                text,
+                spec,
+                &mut t,
+                &mut pending,
+                frags,
+                &mut first,
+                &mut last,
+                raw,
+            );
             continue;
         }
+        let own_frags: Vec<Frag> = frags
+            .iter()
+            .map(|f| Frag {
+                range: f.range.clone(),
+                norm: f.norm.clone(),
+            })
+            .collect();
         let mut all: Vec<Frag> = std::mem::take(&mut pending);
         all.extend(frags);
-        let Some(m) = match_label(spec, &all, expected) else {
+        let m = match_label(spec, &all, expected);
+        value_rows.push(ValueRow {
+            raw,
+            own: own_frags,
+            vals: vals.clone(),
+            matched: m.as_ref().map(|_| t.rows.len()),
+        });
+        let Some(m) = m else {
             continue;
         };
         // A label that matched only with the help of pending pieces keeps them; otherwise pieces
         // before the row's own label are group labels (or debris).
         let own = &all[m.own..];
         let groups = group_labels(spec, text, &all[..m.own], m.row);
-        let start = all.first().map_or(raw.range.start, |f| f.range.start).min(raw.range.start);
+        let start = all
+            .first()
+            .map_or(raw.range.start, |f| f.range.start)
+            .min(raw.range.start);
         let end = raw.range.end;
-        let cells = make_cells(text, spec, m.row, &vals, own.last().map_or(raw.range.start, |f| f.range.end));
+        let cells = make_cells(
+            text,
+            spec,
+            m.row,
+            &vals,
+            own.last().map_or(raw.range.start, |f| f.range.end),
+        );
         shapes[shape_index(raw.shape)] += 1;
         first.get_or_insert(start);
         last = last.max(end);
@@ -335,25 +429,107 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             spec: m.row,
             label: own.iter().map(|f| f.range.clone()).collect(),
             label_text: label_text(text, own),
-            exact: m.exact && own.iter().map(|f| f.norm.as_str()).collect::<String>() == norm(spec.rows[m.row].label),
+            exact: m.exact
+                && own.iter().map(|f| f.norm.as_str()).collect::<String>()
+                    == norm(spec.rows[m.row].label),
             groups,
             cells,
             range: start..end,
         });
     }
     t.shape = dominant_shape(&shapes);
+    if t.shape == Shape::Layout && spec.id == TableId::T3 {
+        positional(text, spec, &mut t, &value_rows);
+        if let (Some(a), Some(b)) = (t.rows.first(), t.rows.last()) {
+            first = Some(first.map_or(a.range.start, |f| f.min(a.range.start)));
+            last = last.max(b.range.end);
+        }
+    }
     t.range = first.unwrap_or(0)..last;
     if spec.id == TableId::T3 {
         // The 2019 table 三 has a single-row （六）其他处理.
         let other = spec::t3::OTHER;
-        if let Some(r) = t.row(other) {
-            if spec.children(other).all(|c| t.row(c).is_none()) && r.cells.iter().any(|c| c.value != crate::model::Value::Blank) {
-                let range = r.label.first().cloned().unwrap_or(r.range.clone());
-                t.layout_2019.push(range);
-            }
+        if let Some(r) = t.row(other)
+            && spec.children(other).all(|c| t.row(c).is_none())
+            && r.cells
+                .iter()
+                .any(|c| c.value != crate::model::Value::Blank)
+        {
+            let range = r.label.first().cloned().unwrap_or(r.range.clone());
+            t.layout_2019.push(range);
         }
     }
     t
+}
+
+/// A raw row that carries numbers, as the label pass saw it.
+struct ValueRow<'a> {
+    raw: &'a RawRow,
+    own: Vec<Frag>,
+    vals: Vec<RawCell>,
+    /// Index into `Table::rows` of the row the label pass made of it.
+    matched: Option<usize>,
+}
+
+/// Text extracted from a PDF wraps labels over several lines and puts the numbers on any of them,
+/// so labels cannot be read reliably; but every row prints its numbers on one line, in the
+/// standard order. When the number of numeric lines is exactly the number of standard rows, rows
+/// are assigned by order; the labels found are kept where they agree, and a label is reported only
+/// where the text on the numbers' line plainly names another row.
+fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &[ValueRow]) {
+    let data: Vec<usize> = (0..spec.rows.len())
+        .filter(|&i| spec.rows[i].kind == RowKind::Data)
+        .collect();
+    if value_rows.len() != data.len()
+        || value_rows
+            .iter()
+            .any(|v| v.vals.iter().filter(|c| c.kind == Kind::Value).count() < 3)
+    {
+        return;
+    }
+    let mut rows = Vec::with_capacity(data.len());
+    for (v, &want) in value_rows.iter().zip(&data) {
+        if let Some(r) = v
+            .matched
+            .and_then(|i| t.rows.get(i))
+            .filter(|r| r.spec == want)
+        {
+            let mut r = r.clone();
+            let std = norm(spec.rows[want].label);
+            let own: String = r.label.iter().map(|x| norm(&text[x.clone()])).collect();
+            r.exact = r.exact
+                || own.is_empty()
+                || std.contains(&own)
+                || own.contains(&std)
+                || similarity(&own, &std) >= 0.3;
+            r.groups.retain(|g| g.exact);
+            rows.push(r);
+            continue;
+        }
+        let std = norm(spec.rows[want].label);
+        let own: String = v.own.iter().map(|f| f.norm.as_str()).collect();
+        let exact = own.is_empty()
+            || std.contains(&own)
+            || own.contains(&std)
+            || similarity(&own, &std) >= 0.3;
+        let start = v.own.first().map_or(v.raw.range.start, |f| f.range.start);
+        rows.push(Row {
+            spec: want,
+            label: v.own.iter().map(|f| f.range.clone()).collect(),
+            label_text: label_text(text, &v.own),
+            exact,
+            groups: Vec::new(),
+            cells: make_cells(
+                text,
+                spec,
+                want,
+                &v.vals,
+                v.own.last().map_or(v.raw.range.start, |f| f.range.end),
+            ),
+            range: start.min(v.raw.range.start)..v.raw.range.end,
+        });
+    }
+    t.rows = rows;
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -369,19 +545,24 @@ fn label_only(
 ) {
     let joined: String = frags.iter().map(|f| f.norm.as_str()).collect();
     // 第二十条第（一）项: an item heading.
-    if let Some(i) = spec.rows.iter().position(|r| r.kind == RowKind::Item && norm(r.label) == joined).or_else(|| {
-        if !joined.contains("第二十条") {
-            return None;
-        }
-        spec.rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.kind == RowKind::Item)
-            .map(|(i, r)| (similarity(&norm(r.label), &joined), i))
-            .filter(|(s, _)| *s >= 0.7)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, i)| i)
-    }) {
+    if let Some(i) = spec
+        .rows
+        .iter()
+        .position(|r| r.kind == RowKind::Item && norm(r.label) == joined)
+        .or_else(|| {
+            if !joined.contains("第二十条") {
+                return None;
+            }
+            spec.rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind == RowKind::Item)
+                .map(|(i, r)| (similarity(&norm(r.label), &joined), i))
+                .filter(|(s, _)| *s >= 0.7)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, i)| i)
+        })
+    {
         first.get_or_insert(raw.range.start);
         *last = (*last).max(raw.range.end);
         t.rows.push(Row {
@@ -401,22 +582,24 @@ fn label_only(
         return;
     }
     // A piece that completes the previous row's wrapped label (`3.补正后申请内容仍不` … `明确`).
-    if pending.is_empty() {
-        if let Some(prev) = t.rows.last_mut() {
-            if !prev.exact && !prev.cells.is_empty() {
-                let std = norm(spec.rows[prev.spec].label);
-                let before = norm(&prev.label_text);
-                let after = format!("{before}{joined}");
-                if after == std || (std.starts_with(&after) && similarity(&after, &std) > similarity(&before, &std)) {
-                    prev.label.extend(frags.iter().map(|f| f.range.clone()));
-                    prev.label_text.push_str(&label_text(text, &frags));
-                    prev.exact = after == std;
-                    let e = frags.last().map_or(prev.range.end, |f| f.range.end);
-                    prev.range.end = prev.range.end.max(e);
-                    *last = (*last).max(e);
-                    return;
-                }
-            }
+    if pending.is_empty()
+        && let Some(prev) = t.rows.last_mut()
+        && !prev.exact
+        && !prev.cells.is_empty()
+    {
+        let std = norm(spec.rows[prev.spec].label);
+        let before = norm(&prev.label_text);
+        let after = format!("{before}{joined}");
+        if after == std
+            || (std.starts_with(&after) && similarity(&after, &std) > similarity(&before, &std))
+        {
+            prev.label.extend(frags.iter().map(|f| f.range.clone()));
+            prev.label_text.push_str(&label_text(text, &frags));
+            prev.exact = after == std;
+            let e = frags.last().map_or(prev.range.end, |f| f.range.end);
+            prev.range.end = prev.range.end.max(e);
+            *last = (*last).max(e);
+            return;
         }
     }
     pending.extend(frags);
@@ -436,7 +619,12 @@ fn shape_index(s: Shape) -> usize {
 }
 
 fn dominant_shape(counts: &[usize; 4]) -> Shape {
-    let order = [Shape::Markdown, Shape::Tsv, Shape::CellPerLine, Shape::Layout];
+    let order = [
+        Shape::Markdown,
+        Shape::Tsv,
+        Shape::CellPerLine,
+        Shape::Layout,
+    ];
     let mut best = 1;
     for i in 0..4 {
         if counts[i] > counts[best] {
@@ -467,7 +655,12 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
         for c in raw.cells.iter().filter(|c| c.kind == Kind::Text) {
             let n = norm(&text[c.range.clone()]);
             if let Some((standard, exact)) = header_match(spec, &n) {
-                t.headers.push(HeaderCell { range: c.range.clone(), text: text[c.range.clone()].to_string(), standard, exact });
+                t.headers.push(HeaderCell {
+                    range: c.range.clone(),
+                    text: text[c.range.clone()].to_string(),
+                    standard,
+                    exact,
+                });
                 first.get_or_insert(raw.range.start);
                 last = last.max(raw.range.end);
             }
