@@ -5,6 +5,7 @@
 //! (a property test below checks this after every step of random edit scripts).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::model::{Cell, GroupLabel, HeaderCell, Report, Row, Table};
 use crate::parse::{self, Block, Heading};
@@ -100,18 +101,27 @@ pub enum Reparse {
 /// A text with its blocks, kept equal to a full parse across edits.
 #[derive(Debug, Clone)]
 pub struct Document {
-    text: String,
+    /// Shared with snapshots; an edit copies it only while a snapshot still holds it.
+    text: Arc<String>,
     blocks: Vec<Block>,
 }
 
 impl Document {
     pub fn new(text: String) -> Self {
         let blocks = parse::parse_blocks(&text, 0..text.len(), 0);
-        Document { text, blocks }
+        Document {
+            text: Arc::new(text),
+            blocks,
+        }
     }
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The text, shared (O(1)), for analysis off the editing path.
+    pub fn shared_text(&self) -> Arc<String> {
+        Arc::clone(&self.text)
     }
 
     pub fn blocks(&self) -> &[Block] {
@@ -145,7 +155,7 @@ impl Document {
         let region_start = self.blocks[i].range.start;
         let region_end_old = self.blocks[j].range.end;
 
-        self.text.replace_range(start..end, new_text);
+        Arc::make_mut(&mut self.text).replace_range(start..end, new_text);
         let delta = new_text.len() as isize - (end - start) as isize;
         let region_end = mv(region_end_old, delta);
 
@@ -224,7 +234,12 @@ mod tests {
 
     fn assert_same(doc: &Document) {
         let full = parse::parse_blocks(doc.text(), 0..doc.text().len(), 0);
-        assert_eq!(doc.blocks(), &full[..], "blocks differ for text {:?}", doc.text());
+        assert_eq!(
+            doc.blocks(),
+            &full[..],
+            "blocks differ for text {:?}",
+            doc.text()
+        );
         assert_eq!(doc.report(), parse::parse(doc.text()));
     }
 
@@ -233,7 +248,10 @@ mod tests {
         let text = seeds().into_iter().next().unwrap_or_default();
         let mut doc = Document::new(text.clone());
         let at = text.find("总计\t").expect("seed 000 has a 总计 row");
-        let at = at + text[at..].find(|c: char| c.is_ascii_digit()).expect("a digit");
+        let at = at
+            + text[at..]
+                .find(|c: char| c.is_ascii_digit())
+                .expect("a digit");
         let how = doc.edit(at..at + 1, "7");
         assert!(matches!(how, Reparse::Blocks(1)), "{how:?}");
         assert_same(&doc);
