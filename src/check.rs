@@ -340,6 +340,9 @@ fn table(r: &Report, t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
 fn cells_valid(t: &Table, totals: &[TotalCell], out: &mut Vec<Diagnostic>) {
     for (ri, row) in t.rows.iter().enumerate() {
         for c in &row.cells {
+            if !matches!(c.value, Value::Invalid(_) | Value::Blank) {
+                continue;
+            }
             let where_ = if t.id == TableId::T4 {
                 format!("表四「{}」", col_name(t, row.spec, c.col))
             } else {
@@ -744,8 +747,17 @@ fn balance(t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A label without its trailing parenthetical: （二）部分公开（区分处理的…） → （二）部分公开.
 fn short(label: &str) -> String {
-    label.split_once('（').map_or(label, |(a, _)| a).to_string()
+    let skip = if label.starts_with('（') {
+        label.find('）').map_or(0, |i| i + '）'.len_utf8())
+    } else {
+        0
+    };
+    match label[skip..].find('（') {
+        Some(i) => label[..skip + i].to_string(),
+        None => label.to_string(),
+    }
 }
 
 // ------------------------------------------------------------------ document
@@ -840,6 +852,19 @@ mod tests {
             .iter()
             .map(|d| format!("{} {} {}", d.code, &text[d.range.clone()], d.message))
             .collect()
+    }
+
+    #[test]
+    fn short_labels() {
+        assert_eq!(short("（七）总计"), "（七）总计");
+        assert_eq!(
+            short("（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+            "（二）部分公开"
+        );
+        assert_eq!(
+            short("一、本年新收政府信息公开申请数量"),
+            "一、本年新收政府信息公开申请数量"
+        );
     }
 
     #[test]

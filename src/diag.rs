@@ -83,7 +83,13 @@ impl Code {
         }
     }
 
-    /// One line in Chinese: what the code checks (README, hover, `--explain`).
+    /// Whether nianbao checks this code yet (`text-mismatch` and `prior-year-mismatch` are part of
+    /// the contract, reserved for checks that compare prose with tables and reports of two years).
+    pub fn implemented(self) -> bool {
+        !matches!(self, Code::TextMismatch | Code::PriorYearMismatch)
+    }
+
+    /// One line in Chinese: what the code checks (README, hover, `nianbao codes`).
     pub fn summary(self) -> &'static str {
         use Code::*;
         match self {

@@ -17,7 +17,7 @@ pub struct SectionSpec {
     pub table: Option<TableId>,
 }
 
-pub const SECTIONS: [SectionSpec; 6] = [
+pub static SECTIONS: [SectionSpec; 6] = [
     SectionSpec {
         numeral: "一",
         title: "一、总体情况",
@@ -243,7 +243,7 @@ pub static T2: TableSpec = TableSpec {
 };
 
 /// Column and row labels that only the 2019 table 二 has: finding one means the 2019 layout.
-pub const T2_2019_MARKERS: &[&str] = &[
+pub static T2_2019_MARKERS: &[&str] = &[
     "本年新制作数量",
     "本年新公开数量",
     "对外公开总数量",
@@ -511,7 +511,7 @@ pub const RELATIONS: &[Relation] = &[
 ];
 
 /// Citations of the 2019 notice as the basis of a report.
-pub const BASIS_2019: &[&str] = &[
+pub static BASIS_2019: &[&str] = &[
     "国办公开办函〔2019〕60号",
     "国办公开办函[2019]60号",
     "国办公开办函(2019)60号",
@@ -610,5 +610,88 @@ mod tests {
             r#"["三、本年度办理结果", "（三）不予公开", "5.属于三类内部事务信息"]"#
         ]]
         .assert_eq(&format!("{:?}", T3.row_path(10)));
+    }
+}
+
+/// Every label and title of the format, for [`normed`].
+fn all_strings() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = Vec::new();
+    for s in &SECTIONS {
+        v.push(s.title);
+        v.extend(s.variants.iter().copied());
+    }
+    for t in [&T2, &T3, &T4] {
+        for r in t.rows {
+            v.push(r.label);
+            v.extend(r.aliases.iter().copied());
+        }
+        for cs in t.col_sets {
+            v.extend(cs.iter().map(|c| c.label));
+        }
+        v.extend(t.header_words.iter().copied());
+    }
+    v.extend(T2_2019_MARKERS.iter().copied());
+    v.extend(BASIS_2019.iter().copied());
+    v
+}
+
+/// Keys are addresses of static strings, already unique: no need to hash them further.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type NormMap =
+    std::collections::HashMap<(usize, usize), String, std::hash::BuildHasherDefault<AddressHasher>>;
+
+static NORMED: std::sync::LazyLock<NormMap> = std::sync::LazyLock::new(|| {
+    all_strings()
+        .into_iter()
+        .map(|s| ((s.as_ptr() as usize, s.len()), crate::text::norm(s)))
+        .collect()
+});
+
+/// The normalised form ([`crate::text::norm`]) of a label or title of this module, computed once.
+pub fn normed(s: &'static str) -> &'static str {
+    match NORMED.get(&(s.as_ptr() as usize, s.len())) {
+        Some(n) => n.as_str(),
+        // A string of this module that the compiler placed at another address: normalise it once
+        // and keep it for the life of the program, like the others (a bounded set).
+        None => {
+            type Extra = std::collections::HashMap<
+                (usize, usize),
+                &'static str,
+                std::hash::BuildHasherDefault<AddressHasher>,
+            >;
+            static EXTRA: std::sync::Mutex<Option<Extra>> = std::sync::Mutex::new(None);
+            let mut guard = EXTRA.lock().unwrap_or_else(|e| e.into_inner());
+            let map = guard.get_or_insert_with(Extra::default);
+            map.entry((s.as_ptr() as usize, s.len()))
+                .or_insert_with(|| Box::leak(crate::text::norm(s).into_boxed_str()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod normed_tests {
+    #[test]
+    fn every_spec_string_is_normalised_once() {
+        assert_eq!(super::normed(super::T3.rows[3].label), "(一)予以公开");
+        assert_eq!(
+            super::normed(super::SECTIONS[5].variants[0]),
+            "其他需报告的事项"
+        );
     }
 }

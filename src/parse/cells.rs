@@ -248,6 +248,17 @@ pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
         }
     };
     for line in lines {
+        let s = &text[line.content.clone()];
+        // Prose: a long line with no cell delimiter at all. Decided without splitting it.
+        if s.len() > MAX_CELL_CHARS * 4
+            && !s.contains(['\t', '|', '\u{3000}'])
+            && !s.contains("  ")
+            && s.chars().count() > MAX_CELL_CHARS
+        {
+            flush(&mut stream, &mut out);
+            out.push(Item::Break);
+            continue;
+        }
         let Some((cells, shape)) = split_line(text, &line.content) else {
             continue;
         };

@@ -9,7 +9,7 @@ mod table;
 use std::ops::Range;
 
 use crate::model::{Period, Report, Section, Shape, Suppression, Table, Title};
-use crate::spec::{self, SECTIONS};
+use crate::spec::{self, SECTIONS, normed};
 use crate::text::{self, Line, norm, split_numbering};
 
 /// A block: a section heading line and everything up to the next one (or the text before the
@@ -121,8 +121,8 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
     }
     let numeral = numeral_index(num);
     for (i, sec) in SECTIONS.iter().enumerate() {
-        let std = norm(sec.title);
-        let (snum, sbody) = split_numbering(&std);
+        let std = normed(sec.title);
+        let (snum, sbody) = split_numbering(std);
         if body == sbody {
             // A standard body under another section's numeral is still this section.
             return Some(Heading {
@@ -134,7 +134,8 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
         }
     }
     for (i, sec) in SECTIONS.iter().enumerate() {
-        if sec.variants.iter().any(|v| norm(v) == body) && (numeral.is_none() || numeral == Some(i))
+        if sec.variants.iter().any(|v| normed(v) == body)
+            && (numeral.is_none() || numeral == Some(i))
         {
             return Some(Heading {
                 index: i,
@@ -166,7 +167,7 @@ fn is_table_row_label(n: &str) -> bool {
     spec::T3
         .rows
         .iter()
-        .any(|r| text::similarity(&norm(r.label), n) > 0.6)
+        .any(|r| text::similarity(normed(r.label), n) > 0.6)
 }
 
 fn numeral_index(num: &str) -> Option<usize> {
@@ -289,13 +290,14 @@ fn find_title(text: &str, limit: usize) -> (Option<Title>, Option<String>, Optio
         let mut n = norm(s);
         let mut end_line = l;
         // A title wrapped over two lines (`…工作年度` / `报告`).
-        if n.contains("政府信息公开") && !n.contains("年度报告") {
-            if let Some(next) = ls.get(li + 1) {
-                let joined = format!("{n}{}", norm(&region[next.content.clone()]));
-                if joined.contains("年度报告") {
-                    n = joined;
-                    end_line = next;
-                }
+        if n.contains("政府信息公开")
+            && !n.contains("年度报告")
+            && let Some(next) = ls.get(li + 1)
+        {
+            let joined = format!("{n}{}", norm(&region[next.content.clone()]));
+            if joined.contains("年度报告") {
+                n = joined;
+                end_line = next;
             }
         }
         if n.contains("政府信息公开") && n.contains("年度报告") && n.chars().count() <= 80
@@ -361,7 +363,7 @@ fn find_basis_2019(text: &str) -> Vec<Range<usize>> {
         };
         let cited = &window[..hao + '号'.len_utf8()];
         let n = norm(cited);
-        if spec::BASIS_2019.iter().any(|b| norm(b) == n) {
+        if spec::BASIS_2019.iter().any(|b| normed(b) == n) {
             out.push(at..at + cited.len());
         }
     }

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::cells::{Item, Kind, RawCell, RawRow, parse_value};
 use crate::model::{Cell, GroupLabel, HeaderCell, Row, Shape, Table};
-use crate::spec::{self, RowKind, TableId, TableSpec};
+use crate::spec::{self, RowKind, TableId, TableSpec, normed};
 use crate::text::{norm, similarity, split_numbering};
 
 /// Splits a block's raw rows into tables and assembles each.
@@ -47,13 +47,13 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
             || n == "信息内容"
             || spec::T2.rows.iter().any(|row| {
                 row.kind == RowKind::Data
-                    && (norm(row.label) == n || row.aliases.iter().any(|a| norm(a) == n))
+                    && (normed(row.label) == n || row.aliases.iter().any(|a| normed(a) == n))
             })
             || spec::T2
                 .col_sets
                 .iter()
-                .any(|cs| cs.iter().any(|col| norm(col.label) == n))
-            || spec::T2_2019_MARKERS.iter().any(|m| norm(m) == n)
+                .any(|cs| cs.iter().any(|col| normed(col.label) == n))
+            || spec::T2_2019_MARKERS.iter().any(|m| normed(m) == n)
         {
             return Some(TableId::T2);
         }
@@ -70,7 +70,7 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
             .contains(&n.as_str())
             || (n.chars().count() <= 50
                 && spec::T3.rows.iter().any(|row| {
-                    let l = norm(row.label);
+                    let l = normed(row.label);
                     n.ends_with(&l) && l.chars().count() >= 4
                 }))
         {
@@ -93,7 +93,9 @@ fn tag(text: &str, r: &RawRow) -> Option<TableId> {
     None
 }
 
-fn header_match(spec: &TableSpec, n: &str) -> Option<(&'static str, bool)> {
+/// A header cell: a column label or a merged header word; `fuzzy` also accepts rewritten column
+/// labels (only asked for rows without numbers, where headers stand).
+fn header_match(spec: &TableSpec, n: &str, fuzzy: bool) -> Option<(&'static str, bool)> {
     if n.contains("勾稽关系") {
         return Some((
             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
@@ -101,23 +103,28 @@ fn header_match(spec: &TableSpec, n: &str) -> Option<(&'static str, bool)> {
         ));
     }
     for w in spec.header_words {
-        if norm(w) == n {
+        if normed(w) == n {
             return Some((w, true));
         }
     }
     for cs in spec.col_sets {
         for c in cs.iter() {
-            let l = norm(c.label);
+            let l = normed(c.label);
             if l == n {
                 return Some((c.label, true));
             }
         }
     }
     // Rewritten column labels: `本年(2023)制发件数`.
+    let len = n.chars().count();
+    if !fuzzy || len > 24 {
+        return None;
+    }
     for cs in spec.col_sets {
         for c in cs.iter() {
-            let l = norm(c.label);
-            if l.chars().count() >= 5 && similarity(&l, n) >= 0.7 {
+            let l = normed(c.label);
+            let ll = l.chars().count();
+            if ll >= 5 && len.abs_diff(ll) <= 4 && similarity(l, n) >= 0.7 {
                 return Some((c.label, false));
             }
         }
@@ -157,7 +164,7 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
         if !is_candidate(spec, i) {
             continue;
         }
-        let l = norm(r.label);
+        let l = normed(r.label);
         if joined.ends_with(&l) && best.is_none_or(|(_, len)| l.len() > len) {
             best = Some((i, l.len()));
         }
@@ -187,13 +194,13 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
             }
             let mut score: f64 = 0.0;
             for l in std::iter::once(&r.label).chain(r.aliases.iter()) {
-                let l = norm(l);
-                let (lnum, lbody) = split_numbering(&l);
-                let mut s = similarity(&cand, &l).max(similarity(cbody, lbody) * 0.95);
+                let l = normed(l);
+                let (lnum, lbody) = split_numbering(l);
+                let mut s = similarity(&cand, l).max(similarity(cbody, lbody) * 0.95);
                 if !cnum.is_empty() && !lnum.is_empty() && cnum != lnum {
                     s *= 0.6;
                 }
-                if r.aliases.iter().any(|a| norm(a) == cand) {
+                if r.aliases.iter().any(|a| normed(a) == cand) {
                     s = 0.99;
                 }
                 score = score.max(s);
@@ -282,7 +289,7 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
     for f in frags {
         let mut best: Option<(f64, usize)> = None;
         for &a in &ancestors {
-            let s = similarity(&f.norm, &norm(spec.rows[a].label));
+            let s = similarity(&f.norm, normed(spec.rows[a].label));
             if best.is_none_or(|(b, _)| s > b) {
                 best = Some((s, a));
             }
@@ -294,7 +301,7 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
                 spec: a,
                 range: f.range.clone(),
                 text: text[f.range.clone()].to_string(),
-                exact: f.norm == norm(spec.rows[a].label),
+                exact: f.norm == normed(spec.rows[a].label),
             });
         }
     }
@@ -335,15 +342,16 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         };
         let mut texts: Vec<&RawCell> = Vec::new();
         let mut last_text: Option<usize> = None;
+        let numeric = raw.cells.iter().any(|c| c.kind == Kind::Value);
         for (i, c) in raw.cells.iter().enumerate() {
             if c.kind != Kind::Text {
                 continue;
             }
             let n = norm(&text[c.range.clone()]);
-            if spec.id == TableId::T2 && spec::T2_2019_MARKERS.iter().any(|m| norm(m) == n) {
+            if spec.id == TableId::T2 && spec::T2_2019_MARKERS.iter().any(|m| normed(m) == n) {
                 t.layout_2019.push(c.range.clone());
             }
-            if let Some((standard, exact)) = header_match(spec, &n) {
+            if let Some((standard, exact)) = header_match(spec, &n, !numeric) {
                 t.headers.push(HeaderCell {
                     range: c.range.clone(),
                     text: text[c.range.clone()].to_string(),
@@ -431,7 +439,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             label_text: label_text(text, own),
             exact: m.exact
                 && own.iter().map(|f| f.norm.as_str()).collect::<String>()
-                    == norm(spec.rows[m.row].label),
+                    == normed(spec.rows[m.row].label),
             groups,
             cells,
             range: start..end,
@@ -495,23 +503,23 @@ fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &
             .filter(|r| r.spec == want)
         {
             let mut r = r.clone();
-            let std = norm(spec.rows[want].label);
+            let std = normed(spec.rows[want].label);
             let own: String = r.label.iter().map(|x| norm(&text[x.clone()])).collect();
             r.exact = r.exact
                 || own.is_empty()
                 || std.contains(&own)
-                || own.contains(&std)
-                || similarity(&own, &std) >= 0.3;
+                || own.contains(std)
+                || similarity(&own, std) >= 0.3;
             r.groups.retain(|g| g.exact);
             rows.push(r);
             continue;
         }
-        let std = norm(spec.rows[want].label);
+        let std = normed(spec.rows[want].label);
         let own: String = v.own.iter().map(|f| f.norm.as_str()).collect();
         let exact = own.is_empty()
             || std.contains(&own)
-            || own.contains(&std)
-            || similarity(&own, &std) >= 0.3;
+            || own.contains(std)
+            || similarity(&own, std) >= 0.3;
         let start = v.own.first().map_or(v.raw.range.start, |f| f.range.start);
         rows.push(Row {
             spec: want,
@@ -548,7 +556,7 @@ fn label_only(
     if let Some(i) = spec
         .rows
         .iter()
-        .position(|r| r.kind == RowKind::Item && norm(r.label) == joined)
+        .position(|r| r.kind == RowKind::Item && normed(r.label) == joined)
         .or_else(|| {
             if !joined.contains("第二十条") {
                 return None;
@@ -557,7 +565,7 @@ fn label_only(
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.kind == RowKind::Item)
-                .map(|(i, r)| (similarity(&norm(r.label), &joined), i))
+                .map(|(i, r)| (similarity(normed(r.label), &joined), i))
                 .filter(|(s, _)| *s >= 0.7)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, i)| i)
@@ -569,7 +577,7 @@ fn label_only(
             spec: i,
             label: frags.iter().map(|f| f.range.clone()).collect(),
             label_text: label_text(text, &frags),
-            exact: norm(spec.rows[i].label) == joined,
+            exact: normed(spec.rows[i].label) == joined,
             groups: Vec::new(),
             cells: Vec::new(),
             range: raw.range.clone(),
@@ -587,11 +595,11 @@ fn label_only(
         && !prev.exact
         && !prev.cells.is_empty()
     {
-        let std = norm(spec.rows[prev.spec].label);
+        let std = normed(spec.rows[prev.spec].label);
         let before = norm(&prev.label_text);
         let after = format!("{before}{joined}");
         if after == std
-            || (std.starts_with(&after) && similarity(&after, &std) > similarity(&before, &std))
+            || (std.starts_with(&after) && similarity(&after, std) > similarity(&before, std))
         {
             prev.label.extend(frags.iter().map(|f| f.range.clone()));
             prev.label_text.push_str(&label_text(text, &frags));
@@ -654,7 +662,7 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
         let Item::Row(raw) = it else { continue };
         for c in raw.cells.iter().filter(|c| c.kind == Kind::Text) {
             let n = norm(&text[c.range.clone()]);
-            if let Some((standard, exact)) = header_match(spec, &n) {
+            if let Some((standard, exact)) = header_match(spec, &n, true) {
                 t.headers.push(HeaderCell {
                     range: c.range.clone(),
                     text: text[c.range.clone()].to_string(),

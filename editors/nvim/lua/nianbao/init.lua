@@ -80,10 +80,14 @@ function M.fix_all(bufnr, timeout_ms)
     notify('当前缓冲区没有连接 nianbao 服务（请先打开 Markdown 或文本格式的报告）', vim.log.levels.WARN)
     return false
   end
+  -- The server's own diagnostics, as it sent them. Neovim 0.10+ keeps the whole
+  -- LSP diagnostic in user_data.lsp; 0.7 keeps only some fields (no range), and
+  -- then none is sent: the server computes the fixes from the text anyway.
   local diagnostics = {}
-  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+  local ns = vim.lsp.diagnostic.get_namespace(client.id)
+  for _, d in ipairs(vim.diagnostic.get(bufnr, { namespace = ns })) do
     local lsp = d.user_data and d.user_data.lsp
-    if lsp and lsp.source == 'nianbao' then
+    if lsp and lsp.range then
       table.insert(diagnostics, lsp)
     end
   end

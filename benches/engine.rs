@@ -1,0 +1,62 @@
+//! Parse + check throughput: each seed, a 1 MB document, and 10 000 reports through `check`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn seeds() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+    let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy()[..3].to_string(),
+                std::fs::read_to_string(p).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn analyse(text: &str) -> usize {
+    let r = nianbao::parse::parse(text);
+    nianbao::check::check(&r, text).len()
+}
+
+fn bench(c: &mut Criterion) {
+    let seeds = seeds();
+    let mut g = c.benchmark_group("parse+check");
+    for (name, text) in &seeds {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(format!("seed {name}"), |b| {
+            b.iter(|| analyse(black_box(text)))
+        });
+    }
+    // About 1 MB: one report with its sections repeated (a compilation of many bodies' reports).
+    let one = &seeds[0].1;
+    let big = one.repeat(1_000_000 / one.len() + 1);
+    g.throughput(Throughput::Bytes(big.len() as u64));
+    g.sample_size(10);
+    g.bench_function("1 MB", |b| b.iter(|| analyse(black_box(&big))));
+    // 100 KB, to read the cost per byte against the 1 MB figure.
+    let mid = one.repeat(100_000 / one.len() + 1);
+    g.throughput(Throughput::Bytes(mid.len() as u64));
+    g.bench_function("100 KB", |b| b.iter(|| analyse(black_box(&mid))));
+    g.finish();
+
+    // 10 000 reports through the checker on every core, as `nianbao check DIR` does.
+    let reports: Vec<&String> = (0..10_000).map(|i| &seeds[i % seeds.len()].1).collect();
+    let mut g = c.benchmark_group("check 10000 reports");
+    g.sample_size(10);
+    g.bench_function("parallel", |b| {
+        b.iter(|| {
+            use rayon::prelude::*;
+            reports.par_iter().map(|t| analyse(t)).sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

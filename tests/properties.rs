@@ -1,0 +1,185 @@
+//! Properties over generated input: no panic on any text, fixes clear what they fix and are
+//! idempotent, and position conversions round-trip with CJK, surrogate pairs and every line break.
+
+use nianbao::check::check;
+use nianbao::diag::Code;
+use nianbao::fix::{apply_edits, fix_all};
+use nianbao::model::Value;
+use nianbao::parse::parse;
+use nianbao::spec::TableId;
+use nianbao::text::{Encoding, LineIndex, Position};
+use proptest::prelude::*;
+
+fn seeds() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut v = Vec::new();
+    for sub in ["seeds", "markdown", "pdf"] {
+        let mut paths: Vec<_> = std::fs::read_dir(dir.join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        for p in paths {
+            let name = p.to_string_lossy();
+            if name.ends_with(".txt") || name.ends_with(".md") && !name.ends_with("README.md") {
+                v.push(std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    v
+}
+
+/// Characters that matter to the parser, and some that should not.
+fn report_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        Just('\t'),
+        Just('|'),
+        Just('\n'),
+        Just('\r'),
+        Just(' '),
+        Just('\u{3000}'),
+        Just('\u{0C}'),
+        Just('、'),
+        Just('（'),
+        Just('）'),
+        Just('-'),
+        Just('.'),
+        Just('𠀀'),
+        Just('#'),
+        proptest::char::range('0', '9'),
+        proptest::char::range('０', '９'),
+        prop::sample::select("一二三四五六七总计本年新收结转予以公开不予处理其他情况申请行政复议诉讼规章报告年度政府信息".chars().collect::<Vec<_>>()),
+        any::<char>(),
+    ]
+}
+
+fn analyse(text: &str) {
+    let r = parse(text);
+    let d = check(&r, text);
+    for x in &d {
+        assert!(x.range.start <= x.range.end && x.range.end <= text.len());
+        assert!(text.is_char_boundary(x.range.start) && text.is_char_boundary(x.range.end));
+        for f in &x.fixes {
+            for e in &f.edits {
+                assert!(
+                    e.range.end <= text.len()
+                        && text.is_char_boundary(e.range.start)
+                        && text.is_char_boundary(e.range.end)
+                );
+            }
+        }
+    }
+    let _ = apply_edits(text, &fix_all(&d));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_is_survived(chars in prop::collection::vec(report_char(), 0..400)) {
+        let text: String = chars.into_iter().collect();
+        analyse(&text);
+    }
+
+    #[test]
+    fn mutated_seeds_are_survived(seed in 0usize..11, cuts in prop::collection::vec((any::<prop::sample::Index>(), 0usize..40, prop::collection::vec(report_char(), 0..6)), 1..8)) {
+        let seeds = seeds();
+        let mut text = seeds[seed % seeds.len()].clone();
+        for (at, len, insert) in cuts {
+            let start = nianbao::text::floor_char_boundary(&text, at.index(text.len() + 1));
+            let end = nianbao::text::floor_char_boundary(&text, (start + len).min(text.len()));
+            let ins: String = insert.into_iter().collect();
+            text.replace_range(start..end, &ins);
+        }
+        analyse(&text);
+    }
+
+    /// Change some numbers of tables 三 and 四; every safe fix applied together leaves no total
+    /// wrong, and applying the fixes again changes nothing.
+    #[test]
+    fn fix_all_clears_totals_and_is_idempotent(seed in 0usize..11, changes in prop::collection::vec((any::<prop::sample::Index>(), 0i64..30), 1..6)) {
+        let seeds = seeds();
+        let text = seeds[seed % seeds.len()].clone();
+        let r = parse(&text);
+        let mut cells: Vec<std::ops::Range<usize>> = Vec::new();
+        for id in [TableId::T3, TableId::T4] {
+            if let Some(t) = r.table(id) {
+                for row in &t.rows {
+                    cells.extend(row.cells.iter().filter(|c| matches!(c.value, Value::Count(_))).map(|c| c.range.clone()));
+                }
+            }
+        }
+        prop_assume!(!cells.is_empty());
+        let mut edits: Vec<nianbao::diag::Edit> = changes
+            .iter()
+            .map(|(i, v)| nianbao::diag::Edit { range: cells[i.index(cells.len())].clone(), new_text: v.to_string() })
+            .collect();
+        edits.sort_by_key(|e| e.range.start);
+        edits.dedup_by_key(|e| e.range.start);
+        let mutated = apply_edits(&text, &edits);
+        let d = check(&parse(&mutated), &mutated);
+        let fixed = apply_edits(&mutated, &fix_all(&d));
+        let after = check(&parse(&fixed), &fixed);
+        prop_assert!(after.iter().all(|x| x.code != Code::TotalMismatch), "{:#?}", after.iter().filter(|x| x.code == Code::TotalMismatch).map(|x| &x.message).collect::<Vec<_>>());
+        prop_assert!(fix_all(&after).is_empty());
+    }
+
+    /// Each single safe fix, applied alone, clears its own diagnostic.
+    #[test]
+    fn each_fix_clears_its_diagnostic(seed in 0usize..11, change in (any::<prop::sample::Index>(), 0i64..30)) {
+        let seeds = seeds();
+        let text = seeds[seed % seeds.len()].clone();
+        let r = parse(&text);
+        let t = r.table(TableId::T3).unwrap();
+        let cells: Vec<_> = t.rows.iter().flat_map(|row| row.cells.iter()).filter(|c| matches!(c.value, Value::Count(_))).collect();
+        let c = cells[change.0.index(cells.len())];
+        let mutated = format!("{}{}{}", &text[..c.range.start], change.1, &text[c.range.end..]);
+        let d = check(&parse(&mutated), &mutated);
+        for x in d.iter().filter(|x| x.fixes.iter().any(|f| f.is_safe())) {
+            let f = x.fixes.iter().find(|f| f.is_safe()).unwrap();
+            let once = apply_edits(&mutated, &f.edits);
+            let again = check(&parse(&once), &once);
+            let start = x.range.start;
+            prop_assert!(!again.iter().any(|y| y.code == x.code && y.range.start == start), "{} still there after «{}»", x.message, f.title);
+        }
+    }
+
+    /// offset → position → offset is the identity on character boundaries, in every encoding.
+    #[test]
+    fn positions_round_trip(chars in prop::collection::vec(prop_oneof![Just('\n'), Just('\r'), Just('总'), Just('𠀀'), Just('a'), Just('\t')], 0..80)) {
+        let text: String = chars.into_iter().collect();
+        let idx = LineIndex::new(&text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for (i, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                // Offsets inside a CRLF pair are not character starts for an editor: skip them.
+                if i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n') {
+                    continue;
+                }
+                let p = idx.position(&text, i, enc);
+                prop_assert_eq!(idx.offset(&text, p, enc), i, "{:?} {:?}", enc, p);
+            }
+            // Any position maps inside the text, on a boundary.
+            let o = idx.offset(&text, Position { line: 3, character: 1000 }, enc);
+            prop_assert!(o <= text.len() && text.is_char_boundary(o));
+        }
+    }
+}
+
+/// Large and hostile inputs parse and check (their cost is measured by `cargo bench`).
+#[test]
+fn pathological_inputs_are_survived() {
+    let long_line = "总计\t".repeat(1_000_000) + &"一".repeat(1_000_000);
+    analyse(&long_line);
+    let mut rows = String::from("三、收到和处理政府信息公开申请情况\n");
+    for i in 0..100_000 {
+        rows.push_str(&format!("（一）予以公开\t{i}\t0\t0\t0\t0\t0\t{}\n", i + 1));
+    }
+    analyse(&rows);
+    let headings =
+        "一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n".repeat(3000);
+    analyse(&headings);
+    let garbage_rows = "某某某某某某某\t1\t2\t3\n".repeat(20_000);
+    analyse(&format!(
+        "三、收到和处理政府信息公开申请情况\n{garbage_rows}"
+    ));
+}
