@@ -40,6 +40,12 @@ pub enum Command {
     },
     /// 列出全部诊断代码及其含义
     Codes,
+    /// 启动语言服务器（LSP，经标准输入输出通信）
+    Lsp {
+        /// 经标准输入输出通信（默认即是；为兼容编辑器客户端而接受）
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -115,6 +121,7 @@ pub fn run(cli: Cli) -> ExitCode {
             print!("{}", fix::new_report(org.trim(), year));
             ExitCode::SUCCESS
         }
+        Command::Lsp { .. } => ExitCode::from(crate::server::run_stdio() as u8),
         Command::Codes => {
             for c in Code::ALL {
                 println!(

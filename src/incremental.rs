@@ -1,0 +1,349 @@
+//! Incremental reparse: a document kept as text plus its parsed blocks ([`parse::Block`]). An edit
+//! reparses only the blocks it touches and shifts the byte ranges of the blocks after it; where
+//! the edit moves a block boundary (a heading line destroyed, a line break merged into a CRLF at a
+//! boundary) it falls back to a full parse. The result always equals [`parse::parse`] of the text
+//! (a property test below checks this after every step of random edit scripts).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::model::{Cell, GroupLabel, HeaderCell, Report, Row, Table};
+use crate::parse::{self, Block, Heading};
+use crate::text::floor_char_boundary;
+
+/// Moving byte ranges by a signed amount, for everything a [`Block`] holds.
+pub trait Shift {
+    fn shift(&mut self, delta: isize);
+}
+
+fn mv(x: usize, delta: isize) -> usize {
+    x.saturating_add_signed(delta)
+}
+
+impl Shift for Range<usize> {
+    fn shift(&mut self, delta: isize) {
+        self.start = mv(self.start, delta);
+        self.end = mv(self.end, delta);
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift(&mut self, delta: isize) {
+        for x in self {
+            x.shift(delta);
+        }
+    }
+}
+
+impl Shift for Cell {
+    fn shift(&mut self, delta: isize) {
+        self.range.shift(delta);
+        self.span.shift(delta);
+    }
+}
+
+impl Shift for GroupLabel {
+    fn shift(&mut self, delta: isize) {
+        self.range.shift(delta);
+    }
+}
+
+impl Shift for HeaderCell {
+    fn shift(&mut self, delta: isize) {
+        self.range.shift(delta);
+    }
+}
+
+impl Shift for Row {
+    fn shift(&mut self, delta: isize) {
+        self.label.shift(delta);
+        self.groups.shift(delta);
+        self.cells.shift(delta);
+        self.range.shift(delta);
+    }
+}
+
+impl Shift for Table {
+    fn shift(&mut self, delta: isize) {
+        self.range.shift(delta);
+        self.rows.shift(delta);
+        self.headers.shift(delta);
+        self.layout_2019.shift(delta);
+    }
+}
+
+impl Shift for Heading {
+    fn shift(&mut self, delta: isize) {
+        self.line.shift(delta);
+        self.title.shift(delta);
+    }
+}
+
+impl Shift for Block {
+    fn shift(&mut self, delta: isize) {
+        self.range.shift(delta);
+        if let Some(h) = &mut self.heading {
+            h.shift(delta);
+        }
+        self.tables.shift(delta);
+    }
+}
+
+/// How an edit was absorbed (for tests and logs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reparse {
+    /// Only these many blocks were parsed again.
+    Blocks(usize),
+    /// A block boundary moved: the whole text was parsed again.
+    Full,
+}
+
+/// A text with its blocks, kept equal to a full parse across edits.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Shared with snapshots; an edit copies it only while a snapshot still holds it.
+    text: Arc<String>,
+    blocks: Vec<Block>,
+}
+
+impl Document {
+    pub fn new(text: String) -> Self {
+        let blocks = parse::parse_blocks(&text, 0..text.len(), 0);
+        Document {
+            text: Arc::new(text),
+            blocks,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text, shared (O(1)), for analysis off the editing path.
+    pub fn shared_text(&self) -> Arc<String> {
+        Arc::clone(&self.text)
+    }
+
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+
+    /// The report of the current text (the blocks plus the document-wide scans).
+    pub fn report(&self) -> Report {
+        parse::assemble(&self.text, &self.blocks)
+    }
+
+    /// Replaces the whole text.
+    pub fn replace_all(&mut self, text: String) {
+        *self = Document::new(text);
+    }
+
+    /// Replaces the bytes `range` by `new_text`. The range is clamped into the text and onto
+    /// character boundaries, so no input can make this panic.
+    pub fn edit(&mut self, range: Range<usize>, new_text: &str) -> Reparse {
+        let len = self.text.len();
+        let end = floor_char_boundary(&self.text, range.end.min(len));
+        let start = floor_char_boundary(&self.text, range.start.min(end));
+        if start == 0 && end == len {
+            self.replace_all(new_text.to_string());
+            return Reparse::Full;
+        }
+        // The blocks holding the edit's two ends (an end on a block start belongs to that block,
+        // since deleting the line break before a heading changes the heading's line).
+        let i = self.block_at(start);
+        let j = self.block_at(end).max(i);
+        let region_start = self.blocks[i].range.start;
+        let region_end_old = self.blocks[j].range.end;
+
+        Arc::make_mut(&mut self.text).replace_range(start..end, new_text);
+        let delta = new_text.len() as isize - (end - start) as isize;
+        let region_end = mv(region_end_old, delta);
+
+        if !self.is_line_start(region_start) || !self.is_line_start(region_end) {
+            return self.full();
+        }
+        let mut fresh = parse::parse_blocks(&self.text, region_start..region_end, 0);
+        if region_start == region_end {
+            // The edit removed whole blocks: nothing to parse, unless the text is now empty.
+            fresh.clear();
+        }
+        // A block that is not the first must start with its heading; otherwise its lines belong to
+        // the block before and the boundaries moved.
+        if region_start > 0 && fresh.first().is_some_and(|b| b.heading.is_none()) {
+            return self.full();
+        }
+        if fresh.is_empty() && self.blocks.len() == j - i + 1 {
+            return self.full();
+        }
+        let n = fresh.len();
+        for b in &mut self.blocks[j + 1..] {
+            b.shift(delta);
+        }
+        self.blocks.splice(i..=j, fresh);
+        Reparse::Blocks(n)
+    }
+
+    fn full(&mut self) -> Reparse {
+        self.blocks = parse::parse_blocks(&self.text, 0..self.text.len(), 0);
+        Reparse::Full
+    }
+
+    /// Index of the block holding byte `at` (the last block for the end of the text).
+    fn block_at(&self, at: usize) -> usize {
+        let k = self.blocks.partition_point(|b| b.range.start <= at);
+        k.saturating_sub(1).min(self.blocks.len().saturating_sub(1))
+    }
+
+    /// Is `at` where a line starts (the text's start or end, or just after a line break that is not
+    /// the `\r` of a `\r\n`)?
+    fn is_line_start(&self, at: usize) -> bool {
+        let b = self.text.as_bytes();
+        if at == 0 || at >= b.len() {
+            return at <= b.len();
+        }
+        match b[at - 1] {
+            b'\n' => true,
+            b'\r' => b[at] != b'\n',
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn seeds() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+        let mut out: Vec<String> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        if out.is_empty() {
+            out.push(SMALL.to_string());
+        }
+        out
+    }
+
+    const SMALL: &str = "某局2024年政府信息公开工作年度报告\n一、总体情况\n正文。\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n";
+
+    fn assert_same(doc: &Document) {
+        let full = parse::parse_blocks(doc.text(), 0..doc.text().len(), 0);
+        assert_eq!(
+            doc.blocks(),
+            &full[..],
+            "blocks differ for text {:?}",
+            doc.text()
+        );
+        assert_eq!(doc.report(), parse::parse(doc.text()));
+    }
+
+    #[test]
+    fn edit_inside_a_table_reparses_one_block() {
+        let text = seeds().into_iter().next().unwrap_or_default();
+        let mut doc = Document::new(text.clone());
+        let at = text.find("总计\t").expect("seed 000 has a 总计 row");
+        let at = at
+            + text[at..]
+                .find(|c: char| c.is_ascii_digit())
+                .expect("a digit");
+        let how = doc.edit(at..at + 1, "7");
+        assert!(matches!(how, Reparse::Blocks(1)), "{how:?}");
+        assert_same(&doc);
+    }
+
+    #[test]
+    fn destroying_and_creating_headings() {
+        let mut doc = Document::new(SMALL.to_string());
+        let h = SMALL.find("二、主动").unwrap();
+        assert_eq!(doc.edit(h..h + "二、".len(), "XX"), Reparse::Full);
+        assert_same(&doc);
+        let h = doc.text().find("XX").unwrap();
+        doc.edit(h..h + 2, "二、");
+        assert_same(&doc);
+        // A new heading typed inside a block splits it, without a full parse.
+        let at = doc.text().find("正文。").unwrap();
+        let how = doc.edit(at..at, "六、其他需要报告的事项\n");
+        assert_eq!(how, Reparse::Blocks(2));
+        assert_same(&doc);
+    }
+
+    #[test]
+    fn crlf_and_cr_at_block_boundaries() {
+        let t = SMALL.replace('\n', "\r");
+        let mut doc = Document::new(t.clone());
+        let h = t.find("二、主动").unwrap();
+        doc.edit(h..h, "\n");
+        assert_same(&doc);
+        doc.edit(h..h + 1, "");
+        assert_same(&doc);
+        doc.edit(0..0, "\u{20000}");
+        assert_same(&doc);
+        // Out of range and inside a character: clamped.
+        doc.edit(1..999_999, "x");
+        assert_same(&doc);
+        doc.edit(5..2, "y");
+        assert_same(&doc);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(usize, String),
+        Delete(usize, usize),
+        Replace(usize, usize, String),
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("\r".to_string()),
+            Just("\t".to_string()),
+            Just(" | ".to_string()),
+            Just("0".to_string()),
+            Just("17".to_string()),
+            Just("总计".to_string()),
+            Just("\u{20000}".to_string()),
+            Just("一、总体情况\n".to_string()),
+            Just("三、收到和处理政府信息公开申请情况\n".to_string()),
+            Just("四、结转下年度继续办理\t1\t0\t0\t0\t0\t0\t1\n".to_string()),
+            Just("（七）总计\t3\t0\t0\t0\t0\t0\t3\n".to_string()),
+            Just("<!-- nianbao-disable-next-line total-mismatch -->\n".to_string()),
+            "[a-z0-9年的\t ]{0,6}",
+        ]
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (any::<usize>(), piece()).prop_map(|(a, s)| Op::Insert(a, s)),
+            (any::<usize>(), 0usize..40).prop_map(|(a, n)| Op::Delete(a, n)),
+            (any::<usize>(), 0usize..12, piece()).prop_map(|(a, n, s)| Op::Replace(a, n, s)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, max_shrink_iters: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn incremental_equals_full_parse(seed in 0usize..5, ops in prop::collection::vec(op(), 1..12)) {
+            let seeds = seeds();
+            let text = seeds[seed % seeds.len()].clone();
+            let mut doc = Document::new(text);
+            for o in ops {
+                let len = doc.text().len().max(1);
+                match o {
+                    Op::Insert(a, s) => { let a = a % len; doc.edit(a..a, &s); }
+                    Op::Delete(a, n) => { let a = a % len; doc.edit(a..a + n, ""); }
+                    Op::Replace(a, n, s) => { let a = a % len; doc.edit(a..a + n, &s); }
+                }
+                let full = parse::parse_blocks(doc.text(), 0..doc.text().len(), 0);
+                prop_assert_eq!(doc.blocks(), &full[..]);
+                prop_assert_eq!(doc.report(), parse::parse(doc.text()));
+            }
+        }
+    }
+}

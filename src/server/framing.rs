@@ -1,0 +1,374 @@
+//! A tolerant framing layer in front of tower-lsp-server, whose own codec ends the session on the
+//! first undecodable message. [`Framer`] cuts the input into `Content-Length` frames and passes on
+//! only well-formed JSON-RPC messages; for a bad frame it produces the JSON-RPC error answer itself
+//! (-32700 parse error, -32600 invalid request) and resynchronises on the next header.
+//! [`FrameWriter`] collects the server's output into whole frames so that these answers never
+//! interleave with it.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+/// Larger declared bodies are refused (and the input resynchronised).
+const MAX_BODY: usize = 512 * 1024 * 1024;
+const HEADER: &[u8] = b"Content-Length";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// A well-formed message, framed again for the server.
+    Message(Vec<u8>),
+    /// A JSON-RPC error response to send to the client.
+    Reply(Vec<u8>),
+}
+
+#[derive(Debug, Default)]
+pub struct Framer {
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+pub fn error_reply(code: i64, message: &str, id: Value) -> Vec<u8> {
+    let v = serde_json::json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
+    frame(v.to_string().as_bytes())
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn is_message(body: &[u8]) -> bool {
+    serde_json::from_slice::<Request>(body).is_ok()
+        || serde_json::from_slice::<Response>(body).is_ok()
+}
+
+impl Framer {
+    pub fn push(&mut self, data: &[u8]) {
+        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        self.buf.extend_from_slice(data);
+    }
+
+    /// The next frame, or `None` when more input is needed.
+    pub fn next_frame(&mut self) -> Option<Frame> {
+        loop {
+            let rest = &self.buf[self.pos..];
+            // Skip line breaks between frames; skip garbage up to the next header.
+            let lead = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let rest = &rest[lead..];
+            self.pos += lead;
+            if rest.is_empty() {
+                return None;
+            }
+            if !starts_with_header_prefix(rest) {
+                match find(rest, HEADER) {
+                    Some(i) => {
+                        self.pos += i;
+                        continue;
+                    }
+                    None => {
+                        // Keep a tail that might be the start of a header.
+                        let keep = (HEADER.len() - 1).min(rest.len());
+                        self.pos += rest.len() - keep;
+                        return None;
+                    }
+                }
+            }
+            let end = find(rest, b"\r\n\r\n")?;
+            let head = &rest[..end];
+            let body_start = end + 4;
+            let len = match content_length(head) {
+                Some(n) if n <= MAX_BODY => n,
+                _ => {
+                    // A header block without a usable length: answer once, resynchronise after it.
+                    self.pos += body_start;
+                    return Some(Frame::Reply(error_reply(
+                        -32700,
+                        "Parse error: missing or invalid Content-Length",
+                        Value::Null,
+                    )));
+                }
+            };
+            if rest.len() < body_start + len {
+                return None;
+            }
+            let body = &rest[body_start..body_start + len];
+            let (frame, used) = classify(body);
+            self.pos += body_start + used;
+            return Some(frame);
+        }
+    }
+}
+
+trait StartsWithCi {
+    fn starts_with_ci(&self, prefix: &[u8]) -> bool;
+}
+
+impl StartsWithCi for [u8] {
+    fn starts_with_ci(&self, prefix: &[u8]) -> bool {
+        self.len() >= prefix.len() && self[..prefix.len()].eq_ignore_ascii_case(prefix)
+    }
+}
+
+fn starts_with_header_prefix(rest: &[u8]) -> bool {
+    // A frame starts with its headers; `Content-Type` may come first.
+    rest.starts_with_ci(b"Content-")
+}
+
+fn content_length(head: &[u8]) -> Option<usize> {
+    let head = std::str::from_utf8(head).ok()?;
+    head.split("\r\n").find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse().ok())?
+    })
+}
+
+/// What a body is, and how many of its bytes it used: a declared length that is too long swallows
+/// the start of the next frame's header, which is given back.
+fn classify(body: &[u8]) -> (Frame, usize) {
+    if std::str::from_utf8(body).is_err() {
+        return (
+            Frame::Reply(error_reply(
+                -32700,
+                "Parse error: invalid UTF-8",
+                Value::Null,
+            )),
+            body.len(),
+        );
+    }
+    if is_message(body) {
+        return (Frame::Message(frame(body)), body.len());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => {
+            let id = match v.get("id") {
+                Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
+                _ => Value::Null,
+            };
+            (
+                Frame::Reply(error_reply(-32600, "Invalid Request", id)),
+                body.len(),
+            )
+        }
+        Err(_) => {
+            // A complete message followed by the start of the next header?
+            let mut stream =
+                serde_json::Deserializer::from_slice(body).into_iter::<serde::de::IgnoredAny>();
+            if let Some(Ok(_)) = stream.next() {
+                let end = stream.byte_offset();
+                let tail = &body[end..];
+                let t = &tail[tail.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+                let header_like = HEADER.starts_with_ci(t) || t.starts_with_ci(HEADER);
+                if header_like && is_message(&body[..end]) {
+                    return (Frame::Message(frame(&body[..end])), end);
+                }
+            }
+            (
+                Frame::Reply(error_reply(
+                    -32700,
+                    "Parse error: invalid JSON",
+                    Value::Null,
+                )),
+                body.len(),
+            )
+        }
+    }
+}
+
+/// The server's input: frames handed over by the reader.
+pub struct ChannelReader {
+    rx: UnboundedReceiver<Vec<u8>>,
+    cur: Vec<u8>,
+    at: usize,
+}
+
+impl ChannelReader {
+    pub fn new(rx: UnboundedReceiver<Vec<u8>>) -> Self {
+        ChannelReader {
+            rx,
+            cur: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl AsyncRead for ChannelReader {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        while this.at >= this.cur.len() {
+            match this.rx.poll_recv(cx) {
+                Poll::Ready(Some(v)) => {
+                    this.cur = v;
+                    this.at = 0;
+                }
+                Poll::Ready(None) => return Poll::Ready(Ok(())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        let n = buf.remaining().min(this.cur.len() - this.at);
+        buf.put_slice(&this.cur[this.at..this.at + n]);
+        this.at += n;
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// The server's output: bytes cut into whole frames, each sent on as one piece.
+pub struct FrameWriter {
+    tx: UnboundedSender<Vec<u8>>,
+    buf: Vec<u8>,
+}
+
+impl FrameWriter {
+    pub fn new(tx: UnboundedSender<Vec<u8>>) -> Self {
+        FrameWriter {
+            tx,
+            buf: Vec::new(),
+        }
+    }
+
+    fn drain(&mut self) {
+        loop {
+            let Some(end) = find(&self.buf, b"\r\n\r\n") else {
+                return;
+            };
+            let Some(len) = content_length(&self.buf[..end]) else {
+                // Not produced by the server's codec; pass it on as it is.
+                let all = std::mem::take(&mut self.buf);
+                let _ = self.tx.send(all);
+                return;
+            };
+            let total = end + 4 + len;
+            if self.buf.len() < total {
+                return;
+            }
+            let rest = self.buf.split_off(total);
+            let whole = std::mem::replace(&mut self.buf, rest);
+            let _ = self.tx.send(whole);
+        }
+    }
+}
+
+impl AsyncWrite for FrameWriter {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.buf.extend_from_slice(data);
+        self.drain();
+        Poll::Ready(Ok(data.len()))
+    }
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    fn run(input: &[u8], chunk: usize) -> Vec<String> {
+        let mut f = Framer::default();
+        let mut out = Vec::new();
+        for c in input.chunks(chunk.max(1)) {
+            f.push(c);
+            while let Some(fr) = f.next_frame() {
+                out.push(match fr {
+                    Frame::Message(m) => {
+                        format!("msg {}", String::from_utf8_lossy(&m).replace("\r\n", "␍␊"))
+                    }
+                    Frame::Reply(m) => {
+                        format!("err {}", String::from_utf8_lossy(&m).replace("\r\n", "␍␊"))
+                    }
+                });
+            }
+        }
+        out
+    }
+
+    const PING: &str = r#"{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}"#;
+
+    fn raw(len: usize, body: &[u8]) -> Vec<u8> {
+        let mut v = format!("Content-Length: {len}\r\n\r\n").into_bytes();
+        v.extend_from_slice(body);
+        v
+    }
+
+    #[test]
+    fn hostile_frames_are_answered_and_skipped() {
+        let mut input = Vec::new();
+        let bad = br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{"#;
+        input.extend(raw(bad.len(), bad));
+        // Declared 10 bytes fewer than sent.
+        input.extend(raw(PING.len() - 10, PING.as_bytes()));
+        // Invalid UTF-8 inside a string.
+        let utf = b"{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":\"\xff\xfe\"}";
+        input.extend(raw(utf.len(), utf));
+        // Valid JSON, not a message.
+        input.extend(raw(9, br#"{"id":42}"#));
+        // Declared 10 bytes more than sent: the next header is given back.
+        input.extend(raw(PING.len() + 10, PING.as_bytes()));
+        input.extend(frame(PING.as_bytes()));
+        let got = run(&input, 4096).join("\n");
+        for chunk in [1, 7] {
+            assert_eq!(run(&input, chunk).join("\n"), got, "chunk {chunk}");
+        }
+        expect![[r#"
+            err Content-Length: 89␍␊␍␊{"error":{"code":-32700,"message":"Parse error: invalid JSON"},"id":null,"jsonrpc":"2.0"}
+            err Content-Length: 89␍␊␍␊{"error":{"code":-32700,"message":"Parse error: invalid JSON"},"id":null,"jsonrpc":"2.0"}
+            err Content-Length: 90␍␊␍␊{"error":{"code":-32700,"message":"Parse error: invalid UTF-8"},"id":null,"jsonrpc":"2.0"}
+            err Content-Length: 77␍␊␍␊{"error":{"code":-32600,"message":"Invalid Request"},"id":42,"jsonrpc":"2.0"}
+            msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}
+            msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}"#]].assert_eq(&got);
+    }
+
+    #[test]
+    fn garbage_and_missing_length() {
+        let mut input = b"garbage\r\nX-Foo: 1\r\n\r\n".to_vec();
+        input.extend(frame(PING.as_bytes()));
+        input.extend(b"Content-Type: application/vscode-jsonrpc\r\n\r\n");
+        input.extend(frame(PING.as_bytes()));
+        let got = run(&input, 3);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            got[0].starts_with("msg") && got[1].starts_with("err") && got[2].starts_with("msg")
+        );
+    }
+
+    #[test]
+    fn writer_emits_whole_frames() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut w = FrameWriter::new(tx);
+        let two = [frame(b"{}"), frame(b"[1]")].concat();
+        for b in two.chunks(5) {
+            w.buf.extend_from_slice(b);
+            w.drain();
+        }
+        assert_eq!(rx.try_recv().ok(), Some(frame(b"{}")));
+        assert_eq!(rx.try_recv().ok(), Some(frame(b"[1]")));
+        assert!(rx.try_recv().is_err());
+    }
+}

@@ -1,0 +1,821 @@
+//! `nianbao lsp`: the language server. Documents are kept as a rope (positions) plus an
+//! incrementally reparsed text ([`crate::incremental`]); every state change happens synchronously
+//! in the notification handler, before any `.await`; analysis runs in a task per document (at most
+//! one in flight, rerun on the newest text, after a configurable quiet window) and its diagnostics
+//! are published with the document version through one ordered publisher task.
+//! Protocol conversions live in [`proto`], settings in [`config`], the tolerant framing in
+//! [`framing`].
+
+pub mod config;
+pub mod framing;
+pub mod proto;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use ropey::Rope;
+use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tower_lsp_server::jsonrpc::Result as RpcResult;
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::diag::{self, Code};
+use crate::incremental;
+use crate::model::Report;
+use crate::text::Encoding;
+use crate::{check, fix, ide};
+use config::Config;
+use framing::{ChannelReader, Frame, FrameWriter, Framer};
+
+/// Title of the action that fills in every total of the table under the cursor.
+pub const FILL_TABLE_TITLE: &str = "填入本表全部总计";
+/// Title of the `source.fixAll.nianbao` action.
+pub const FIX_ALL_TITLE: &str = "nianbao：修复全部可计算的总计和标签";
+/// Title of the action that adds a suppression comment for one diagnostic.
+pub const IGNORE_TITLE: &str = "忽略此问题（添加 nianbao-disable-next-line 注释）";
+pub const FIX_ALL_KIND: &str = "source.fixAll.nianbao";
+
+/// One open document.
+struct Doc {
+    version: i32,
+    /// Bumped by every change of the text or of the settings; a result computed for an older
+    /// generation is stale.
+    generation: u64,
+    rope: Rope,
+    parsed: incremental::Document,
+    /// Assembled on demand from the parsed blocks.
+    report: Option<Arc<Report>>,
+    /// Diagnostics of the current generation, once analysed.
+    checked: Option<Arc<Vec<diag::Diagnostic>>>,
+    last_change: Instant,
+    analysing: bool,
+}
+
+/// An immutable view of a document for analysis and requests.
+#[derive(Clone)]
+struct Snapshot {
+    version: i32,
+    generation: u64,
+    rope: Rope,
+    text: Arc<String>,
+    report: Arc<Report>,
+    checked: Option<Arc<Vec<diag::Diagnostic>>>,
+}
+
+impl Doc {
+    fn new(version: i32, text: String) -> Doc {
+        Doc {
+            version,
+            generation: 0,
+            rope: Rope::from_str(&text),
+            parsed: incremental::Document::new(text),
+            report: None,
+            checked: None,
+            last_change: Instant::now(),
+            analysing: false,
+        }
+    }
+
+    fn snapshot(&mut self) -> Snapshot {
+        let report = match &self.report {
+            Some(r) => Arc::clone(r),
+            None => {
+                let r = Arc::new(self.parsed.report());
+                self.report = Some(Arc::clone(&r));
+                r
+            }
+        };
+        Snapshot {
+            version: self.version,
+            generation: self.generation,
+            rope: self.rope.clone(),
+            text: self.parsed.shared_text(),
+            report,
+            checked: self.checked.clone(),
+        }
+    }
+
+    fn touched(&mut self) {
+        self.generation += 1;
+        self.report = None;
+        self.checked = None;
+        self.last_change = Instant::now();
+    }
+
+    /// Applies one content change; returns a note when its range had to be clamped.
+    fn apply(
+        &mut self,
+        change: lsp::TextDocumentContentChangeEvent,
+        enc: Encoding,
+    ) -> Option<String> {
+        let Some(r) = change.range else {
+            self.rope = Rope::from_str(&change.text);
+            self.parsed.replace_all(change.text);
+            return None;
+        };
+        let (bytes, clamped) = proto::byte_range(&self.rope, r, enc);
+        let (cs, ce) = (
+            self.rope.byte_to_char(bytes.start),
+            self.rope.byte_to_char(bytes.end),
+        );
+        self.rope.remove(cs..ce);
+        self.rope.insert(cs, &change.text);
+        self.parsed.edit(bytes, &change.text);
+        clamped.then(|| {
+            format!(
+                "nianbao: 修改范围 {}:{}–{}:{} 超出文档，已截到文档之内",
+                r.start.line, r.start.character, r.end.line, r.end.character
+            )
+        })
+    }
+}
+
+/// What the publisher task sends, in the order it was queued.
+enum Outgoing {
+    Diagnostics(lsp::Uri, Vec<lsp::Diagnostic>, Option<i32>),
+    Log(lsp::MessageType, String),
+    Show(lsp::MessageType, String),
+    InlayRefresh,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ClientCaps {
+    encoding: Encoding,
+    document_changes: bool,
+    configuration: bool,
+    inlay_refresh: bool,
+}
+
+#[derive(Debug, Default)]
+struct Settings {
+    init: Value,
+    workspace: Value,
+    config: Config,
+    /// A message about invalid initialization options, shown once the client is initialized.
+    pending: Option<String>,
+}
+
+struct Inner {
+    client: Client,
+    docs: Mutex<HashMap<lsp::Uri, Doc>>,
+    settings: Mutex<Settings>,
+    caps: Mutex<ClientCaps>,
+    out: UnboundedSender<Outgoing>,
+    shutdown: Arc<AtomicBool>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The language server.
+#[derive(Clone)]
+pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+impl Backend {
+    fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
+        let (out, rx) = unbounded_channel();
+        tokio::spawn(publisher(client.clone(), rx));
+        Backend {
+            inner: Arc::new(Inner {
+                client,
+                docs: Mutex::new(HashMap::new()),
+                settings: Mutex::new(Settings::default()),
+                caps: Mutex::new(ClientCaps::default()),
+                out,
+                shutdown,
+            }),
+        }
+    }
+
+    fn caps(&self) -> ClientCaps {
+        lock(&self.inner.caps).clone()
+    }
+
+    fn config(&self) -> Config {
+        lock(&self.inner.settings).config.clone()
+    }
+
+    fn log(&self, typ: lsp::MessageType, msg: String) {
+        let _ = self.inner.out.send(Outgoing::Log(typ, msg));
+    }
+
+    /// Starts the analysis task of a document unless one is running (it will see the change).
+    fn schedule(&self, uri: &lsp::Uri, doc: &mut Doc) {
+        if !doc.analysing {
+            doc.analysing = true;
+            tokio::spawn(analyse(self.clone(), uri.clone()));
+        }
+    }
+
+    fn snapshot(&self, uri: &lsp::Uri) -> Option<Snapshot> {
+        lock(&self.inner.docs).get_mut(uri).map(Doc::snapshot)
+    }
+
+    /// Applies a settings layer from the workspace; on error the previous settings stay.
+    fn apply_workspace_settings(&self, ws: Value) {
+        let mut s = lock(&self.inner.settings);
+        match Config::from_layers(&[&s.init, &ws]) {
+            Ok(c) => {
+                let hints_changed = c.inlay_hints != s.config.inlay_hints;
+                s.workspace = ws;
+                s.config = c;
+                drop(s);
+                self.reanalyse_all();
+                if hints_changed && self.caps().inlay_refresh {
+                    let _ = self.inner.out.send(Outgoing::InlayRefresh);
+                }
+            }
+            Err(msg) => {
+                drop(s);
+                let _ = self.inner.out.send(Outgoing::Show(
+                    lsp::MessageType::ERROR,
+                    format!("nianbao 配置无效：{msg}。仍使用之前的设置。"),
+                ));
+            }
+        }
+    }
+
+    fn reanalyse_all(&self) {
+        let mut docs = lock(&self.inner.docs);
+        let uris: Vec<lsp::Uri> = docs.keys().cloned().collect();
+        for uri in uris {
+            if let Some(d) = docs.get_mut(&uri) {
+                d.generation += 1;
+                d.checked = None;
+                self.schedule(&uri, d);
+            }
+        }
+    }
+
+    /// Spawned: asks the client for section `nianbao` and applies it.
+    fn pull_configuration(&self) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let item = lsp::ConfigurationItem {
+                scope_uri: None,
+                section: Some("nianbao".to_string()),
+            };
+            match this.inner.client.configuration(vec![item]).await {
+                Ok(mut values) => {
+                    let v = if values.is_empty() {
+                        Value::Null
+                    } else {
+                        values.swap_remove(0)
+                    };
+                    this.apply_workspace_settings(v);
+                }
+                Err(e) => this.log(
+                    lsp::MessageType::WARNING,
+                    format!("nianbao: 读取 workspace/configuration 失败：{e}"),
+                ),
+            }
+        });
+    }
+}
+
+/// Sends everything to the client in queue order (so a close's clearing publish can never be
+/// overtaken by an older analysis).
+async fn publisher(client: Client, mut rx: UnboundedReceiver<Outgoing>) {
+    while let Some(o) = rx.recv().await {
+        match o {
+            Outgoing::Diagnostics(uri, diags, version) => {
+                client.publish_diagnostics(uri, diags, version).await
+            }
+            Outgoing::Log(t, m) => client.log_message(t, m).await,
+            Outgoing::Show(t, m) => client.show_message(t, m).await,
+            Outgoing::InlayRefresh => {
+                let c = client.clone();
+                // A request: its answer must not hold up the queue.
+                tokio::spawn(async move {
+                    let _ = c.inlay_hint_refresh().await;
+                });
+            }
+        }
+    }
+}
+
+/// The diagnostics of a snapshot that the settings let through, with their severities.
+fn visible(all: &[diag::Diagnostic], cfg: &Config) -> Vec<(diag::Diagnostic, diag::Severity)> {
+    all.iter()
+        .filter_map(|d| cfg.effective(d.code, d.severity).map(|s| (d.clone(), s)))
+        .collect()
+}
+
+/// The analysis task of one document: waits out the quiet window, checks a snapshot, publishes
+/// if the snapshot is still the newest, otherwise starts over on the newest text.
+async fn analyse(b: Backend, uri: lsp::Uri) {
+    loop {
+        let cfg = b.config();
+        if cfg.delay_ms > 0 {
+            loop {
+                let wait = {
+                    let docs = lock(&b.inner.docs);
+                    let Some(d) = docs.get(&uri) else { return };
+                    (d.last_change + Duration::from_millis(cfg.delay_ms))
+                        .saturating_duration_since(Instant::now())
+                };
+                if wait.is_zero() {
+                    break;
+                }
+                tokio::time::sleep(wait).await;
+            }
+        }
+        let Some(snap) = b.snapshot(&uri) else { return };
+        let enc = b.caps().encoding;
+        let all = Arc::new(check::check(&snap.report, &snap.text));
+        let diags: Vec<lsp::Diagnostic> = visible(&all, &cfg)
+            .iter()
+            .map(|(d, s)| proto::diagnostic(&snap.rope, &uri, d, *s, enc))
+            .collect();
+        {
+            let mut docs = lock(&b.inner.docs);
+            let Some(d) = docs.get_mut(&uri) else { return };
+            if d.generation == snap.generation {
+                d.checked = Some(all);
+                d.analysing = false;
+                let _ = b.inner.out.send(Outgoing::Diagnostics(
+                    uri.clone(),
+                    diags,
+                    Some(snap.version),
+                ));
+                return;
+            }
+        }
+        // Newer text (or settings) arrived meanwhile: drop this result, go again.
+        tokio::task::yield_now().await;
+    }
+}
+
+fn kind_wanted(only: Option<&[lsp::CodeActionKind]>, kind: &lsp::CodeActionKind) -> bool {
+    match only {
+        None => true,
+        Some(list) => list.iter().any(|o| {
+            let (o, k) = (o.as_str(), kind.as_str());
+            k == o || k.starts_with(&format!("{o}."))
+        }),
+    }
+}
+
+fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> RpcResult<lsp::InitializeResult> {
+        let c = &params.capabilities;
+        let caps = ClientCaps {
+            encoding: proto::negotiate_encoding(
+                c.general
+                    .as_ref()
+                    .and_then(|g| g.position_encodings.as_deref()),
+            ),
+            document_changes: c
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
+            configuration: c
+                .workspace
+                .as_ref()
+                .and_then(|w| w.configuration)
+                .unwrap_or(false),
+            inlay_refresh: c
+                .workspace
+                .as_ref()
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|i| i.refresh_support)
+                .unwrap_or(false),
+        };
+        let enc = caps.encoding;
+        *lock(&self.inner.caps) = caps;
+        {
+            let init = params.initialization_options.clone().unwrap_or(Value::Null);
+            let mut s = lock(&self.inner.settings);
+            match Config::from_layers(&[&init]) {
+                Ok(cfg) => {
+                    s.init = init;
+                    s.config = cfg;
+                }
+                Err(msg) => {
+                    s.pending = Some(format!("nianbao 初始化选项无效：{msg}。已使用默认设置。"))
+                }
+            }
+        }
+        let code_action_kinds = vec![
+            lsp::CodeActionKind::QUICKFIX,
+            lsp::CodeActionKind::new(FIX_ALL_KIND),
+        ];
+        Ok(lsp::InitializeResult {
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(proto::encoding_kind(enc)),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                    lsp::TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+                completion_provider: Some(lsp::CompletionOptions::default()),
+                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                    lsp::CodeActionOptions {
+                        code_action_kinds: Some(code_action_kinds),
+                        ..Default::default()
+                    },
+                )),
+                inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+                ..Default::default()
+            },
+            server_info: Some(lsp::ServerInfo {
+                name: "nianbao".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        if let Some(msg) = lock(&self.inner.settings).pending.take() {
+            let _ = self
+                .inner
+                .out
+                .send(Outgoing::Show(lsp::MessageType::ERROR, msg));
+        }
+        if self.caps().configuration {
+            self.pull_configuration();
+        }
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        self.inner.shutdown.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        let mut docs = lock(&self.inner.docs);
+        let doc = docs
+            .entry(td.uri.clone())
+            .or_insert_with(|| Doc::new(td.version, String::new()));
+        *doc = Doc::new(td.version, td.text);
+        self.schedule(&td.uri, doc);
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let enc = self.caps().encoding;
+        let uri = params.text_document.uri;
+        let mut notes = Vec::new();
+        {
+            let mut docs = lock(&self.inner.docs);
+            let Some(doc) = docs.get_mut(&uri) else {
+                drop(docs);
+                self.log(
+                    lsp::MessageType::WARNING,
+                    format!("nianbao: 忽略未打开文档的修改：{}", uri.as_str()),
+                );
+                return;
+            };
+            for change in params.content_changes {
+                notes.extend(doc.apply(change, enc));
+            }
+            doc.version = params.text_document.version;
+            doc.touched();
+            self.schedule(&uri, doc);
+        }
+        for n in notes {
+            self.log(lsp::MessageType::WARNING, n);
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let mut docs = lock(&self.inner.docs);
+        if docs.remove(&uri).is_some() {
+            let _ = self
+                .inner
+                .out
+                .send(Outgoing::Diagnostics(uri, Vec::new(), None));
+        }
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        if self.caps().configuration {
+            self.pull_configuration();
+        } else {
+            self.apply_workspace_settings(params.settings);
+        }
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
+        let p = params.text_document_position_params;
+        let Some(s) = self.snapshot(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.caps().encoding;
+        let (at, _) = proto::offset(&s.rope, p.position, enc);
+        Ok(ide::hover(&s.report, &s.text, at).map(|h| proto::hover(&s.rope, &h, enc)))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> RpcResult<Option<lsp::DocumentSymbolResponse>> {
+        let Some(s) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.caps().encoding;
+        let syms = ide::symbols(&s.report)
+            .iter()
+            .map(|x| proto::symbol(&s.rope, x, enc))
+            .collect();
+        Ok(Some(lsp::DocumentSymbolResponse::Nested(syms)))
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> RpcResult<Option<Vec<lsp::FoldingRange>>> {
+        let Some(s) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(
+            ide::folding(&s.report)
+                .iter()
+                .filter_map(|r| proto::folding(&s.rope, r))
+                .collect(),
+        ))
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> RpcResult<Option<lsp::CompletionResponse>> {
+        let p = params.text_document_position;
+        let Some(s) = self.snapshot(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.caps().encoding;
+        let (at, _) = proto::offset(&s.rope, p.position, enc);
+        let items = ide::completion(&s.report, &s.text, at)
+            .iter()
+            .map(|c| proto::completion(&s.rope, c, enc))
+            .collect();
+        Ok(Some(lsp::CompletionResponse::Array(items)))
+    }
+
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> RpcResult<Option<Vec<lsp::InlayHint>>> {
+        if !self.config().inlay_hints {
+            return Ok(Some(Vec::new()));
+        }
+        let Some(s) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.caps().encoding;
+        let (range, _) = proto::byte_range(&s.rope, params.range, enc);
+        Ok(Some(
+            ide::inlay_hints(&s.report, range)
+                .iter()
+                .map(|h| proto::inlay_hint(&s.rope, h, enc))
+                .collect(),
+        ))
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> RpcResult<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(s) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let caps = self.caps();
+        let cfg = self.config();
+        let enc = caps.encoding;
+        let all = match &s.checked {
+            Some(c) => Arc::clone(c),
+            None => Arc::new(check::check(&s.report, &s.text)),
+        };
+        let shown = visible(&all, &cfg);
+        let (range, _) = proto::byte_range(&s.rope, params.range, enc);
+        let only = params.context.only.as_deref();
+        let edit = |edits: &[diag::Edit]| {
+            proto::workspace_edit(&s.rope, &uri, s.version, edits, enc, caps.document_changes)
+        };
+        let mut out: Vec<lsp::CodeActionOrCommand> = Vec::new();
+        let quickfix = lsp::CodeActionKind::QUICKFIX;
+
+        if kind_wanted(only, &quickfix) {
+            for (d, sev) in shown.iter().filter(|(d, _)| overlaps(&d.range, &range)) {
+                let ld = proto::diagnostic(&s.rope, &uri, d, *sev, enc);
+                for f in d.fixes.iter().filter(|f| !f.edits.is_empty()) {
+                    out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: f.title.clone(),
+                        kind: Some(quickfix.clone()),
+                        diagnostics: Some(vec![ld.clone()]),
+                        edit: Some(edit(&f.edits)),
+                        is_preferred: Some(f.kind == diag::FixKind::Total),
+                        ..Default::default()
+                    }));
+                }
+                out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: IGNORE_TITLE.to_string(),
+                    kind: Some(quickfix.clone()),
+                    diagnostics: Some(vec![ld]),
+                    edit: Some(edit(&[suppression_edit(&s, d.code, d.range.start)])),
+                    ..Default::default()
+                }));
+            }
+            if let Some(t) = ide::table_at(&s.report, range.start) {
+                let edits = fix::fill_table_totals(&s.report, t.id);
+                if !edits.is_empty() {
+                    out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: FILL_TABLE_TITLE.to_string(),
+                        kind: Some(quickfix.clone()),
+                        edit: Some(edit(&edits)),
+                        ..Default::default()
+                    }));
+                }
+            }
+        }
+        let fix_all_kind = lsp::CodeActionKind::new(FIX_ALL_KIND);
+        if kind_wanted(only, &fix_all_kind) {
+            let safe: Vec<diag::Diagnostic> = shown.into_iter().map(|(d, _)| d).collect();
+            let edits = fix::fix_all(&safe);
+            if !edits.is_empty() {
+                out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: FIX_ALL_TITLE.to_string(),
+                    kind: Some(fix_all_kind),
+                    edit: Some(edit(&edits)),
+                    ..Default::default()
+                }));
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+/// `<!-- nianbao-disable-next-line CODE -->` on its own line before the line holding `at`.
+fn suppression_edit(s: &Snapshot, code: Code, at: usize) -> diag::Edit {
+    let at = at.min(s.rope.len_bytes());
+    let line_start = s.rope.line_to_byte(s.rope.byte_to_line(at));
+    diag::Edit {
+        range: line_start..line_start,
+        new_text: format!(
+            "<!-- nianbao-disable-next-line {} -->{}",
+            code.as_str(),
+            s.report.eol
+        ),
+    }
+}
+
+/// Runs the server on framed input and output channels until `exit` or the end of the input.
+/// Returns whether the session ended cleanly (`shutdown` before `exit`).
+async fn run_service(input: UnboundedReceiver<Vec<u8>>, output: UnboundedSender<Vec<u8>>) -> bool {
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&shutdown);
+    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    Server::new(ChannelReader::new(input), FrameWriter::new(output), socket)
+        .serve(service)
+        .await;
+    shutdown.load(Ordering::SeqCst)
+}
+
+fn feed(
+    framer: &mut Framer,
+    data: &[u8],
+    to_server: &UnboundedSender<Vec<u8>>,
+    to_client: &UnboundedSender<Vec<u8>>,
+) {
+    framer.push(data);
+    while let Some(f) = framer.next_frame() {
+        match f {
+            Frame::Message(m) => {
+                let _ = to_server.send(m);
+            }
+            Frame::Reply(r) => {
+                let _ = to_client.send(r);
+            }
+        }
+    }
+}
+
+/// Serves one client over any byte streams (the in-process tests use `tokio::io::duplex`).
+pub async fn serve<I, O>(mut input: I, mut output: O) -> bool
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
+{
+    let (to_server, from_client) = unbounded_channel::<Vec<u8>>();
+    let (to_client, mut outgoing) = unbounded_channel::<Vec<u8>>();
+    let replies = to_client.clone();
+    let reader = tokio::spawn(async move {
+        let mut framer = Framer::default();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match input.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => feed(&mut framer, &buf[..n], &to_server, &replies),
+            }
+        }
+    });
+    let writer = tokio::spawn(async move {
+        while let Some(first) = outgoing.recv().await {
+            if first.is_empty() {
+                break; // the server has ended
+            }
+            if output.write_all(&first).await.is_err() {
+                break;
+            }
+            while let Ok(more) = outgoing.try_recv() {
+                if output.write_all(&more).await.is_err() {
+                    return;
+                }
+            }
+            if output.flush().await.is_err() {
+                break;
+            }
+        }
+        let _ = output.shutdown().await;
+    });
+    let done = to_client.clone();
+    let clean = run_service(from_client, to_client).await;
+    let _ = done.send(Vec::new());
+    reader.abort();
+    let _ = reader.await;
+    let _ = writer.await;
+    clean
+}
+
+/// `nianbao lsp`: serves over stdin/stdout. Blocking threads do the stdio (each read and write is
+/// then one system call, not a hop through tokio's blocking pool); the server runs on a small
+/// multi-threaded runtime. Returns the process exit code (0 after `shutdown` + `exit`, 1 else).
+pub fn run_stdio() -> i32 {
+    use std::io::{Read, Write};
+    let (to_server, from_client) = unbounded_channel::<Vec<u8>>();
+    let (to_client, mut outgoing) = unbounded_channel::<Vec<u8>>();
+    let replies = to_client.clone();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut framer = Framer::default();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => feed(&mut framer, &buf[..n], &to_server, &replies),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+    });
+    let writer = std::thread::spawn(move || {
+        let mut stdout = std::io::stdout().lock();
+        while let Some(first) = outgoing.blocking_recv() {
+            if first.is_empty() {
+                return; // the server has ended
+            }
+            if stdout.write_all(&first).is_err() {
+                return;
+            }
+            while let Ok(more) = outgoing.try_recv() {
+                if stdout.write_all(&more).is_err() {
+                    return;
+                }
+            }
+            if stdout.flush().is_err() {
+                return;
+            }
+        }
+    });
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("nianbao lsp: 无法启动运行时：{e}");
+            return 1;
+        }
+    };
+    let done = to_client.clone();
+    let clean = rt.block_on(run_service(from_client, to_client));
+    let _ = done.send(Vec::new());
+    // Everything queued for the client is written before the process ends; the stdin thread may
+    // still be blocked in a read and is left to the process exit.
+    rt.shutdown_timeout(Duration::from_millis(200));
+    let _ = writer.join();
+    if clean { 0 } else { 1 }
+}

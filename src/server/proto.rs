@@ -1,0 +1,387 @@
+//! Every conversion between engine data (byte ranges into the text, [`diag`] and [`ide`] values) and
+//! protocol types (`tower_lsp_server::ls_types`). Positions are converted line-relative on the
+//! document's rope, in the negotiated encoding, clamped, never panicking.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use ropey::Rope;
+use tower_lsp_server::ls_types as lsp;
+
+use crate::diag::{self, Severity};
+use crate::ide;
+use crate::text::Encoding;
+
+pub fn encoding_kind(enc: Encoding) -> lsp::PositionEncodingKind {
+    match enc {
+        Encoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+        Encoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+        Encoding::Utf32 => lsp::PositionEncodingKind::UTF32,
+    }
+}
+
+/// The first encoding of the client's list that the server knows (it knows all three); UTF-16
+/// when the client lists none.
+pub fn negotiate_encoding(offered: Option<&[lsp::PositionEncodingKind]>) -> Encoding {
+    offered
+        .unwrap_or_default()
+        .iter()
+        .find_map(|k| match k.as_str() {
+            "utf-8" => Some(Encoding::Utf8),
+            "utf-16" => Some(Encoding::Utf16),
+            "utf-32" => Some(Encoding::Utf32),
+            _ => None,
+        })
+        .unwrap_or(Encoding::Utf16)
+}
+
+/// Byte range of line `line`'s content (without its line break).
+fn line_content(rope: &Rope, line: usize) -> Range<usize> {
+    let start = rope.line_to_byte(line);
+    let end = if line + 1 < rope.len_lines() {
+        rope.line_to_byte(line + 1)
+    } else {
+        rope.len_bytes()
+    };
+    let mut content_end = end;
+    if content_end > start && rope.byte(content_end - 1) == b'\n' {
+        content_end -= 1;
+    }
+    if content_end > start && rope.byte(content_end - 1) == b'\r' {
+        content_end -= 1;
+    }
+    start..content_end
+}
+
+/// A byte offset, and whether the position had to be clamped (a line past the end, a column past
+/// the line's end, a column inside a character).
+pub fn offset(rope: &Rope, pos: lsp::Position, enc: Encoding) -> (usize, bool) {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return (rope.len_bytes(), true);
+    }
+    let content = line_content(rope, line);
+    let want = pos.character as usize;
+    let mut units = 0usize;
+    let mut at = content.start;
+    for c in rope.byte_slice(content.clone()).chars() {
+        if units == want {
+            return (at, false);
+        }
+        let next = units + enc.units(c);
+        if next > want {
+            return (at, true);
+        }
+        units = next;
+        at += c.len_utf8();
+    }
+    (content.end, units != want)
+}
+
+/// The position of byte `offset` (clamped into the text, onto a character start, and before the
+/// line break of its line).
+pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> lsp::Position {
+    let offset = offset.min(rope.len_bytes());
+    let ch = rope.byte_to_char(offset);
+    let offset = rope.char_to_byte(ch);
+    let line = rope.byte_to_line(offset);
+    let content = line_content(rope, line);
+    let offset = offset.min(content.end);
+    let character = match enc {
+        Encoding::Utf8 => offset - content.start,
+        Encoding::Utf32 => rope.byte_to_char(offset) - rope.byte_to_char(content.start),
+        Encoding::Utf16 => {
+            rope.char_to_utf16_cu(rope.byte_to_char(offset))
+                - rope.char_to_utf16_cu(rope.byte_to_char(content.start))
+        }
+    };
+    lsp::Position {
+        line: line as u32,
+        character: character as u32,
+    }
+}
+
+pub fn range(rope: &Rope, r: &Range<usize>, enc: Encoding) -> lsp::Range {
+    lsp::Range {
+        start: position(rope, r.start, enc),
+        end: position(rope, r.end.max(r.start), enc),
+    }
+}
+
+/// Byte range of a protocol range (ends swapped into order), and whether it was clamped.
+pub fn byte_range(rope: &Rope, r: lsp::Range, enc: Encoding) -> (Range<usize>, bool) {
+    let (a, ca) = offset(rope, r.start, enc);
+    let (b, cb) = offset(rope, r.end, enc);
+    if a <= b {
+        (a..b, ca || cb)
+    } else {
+        (b..a, true)
+    }
+}
+
+pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+pub fn diagnostic(
+    rope: &Rope,
+    uri: &lsp::Uri,
+    d: &diag::Diagnostic,
+    sev: Severity,
+    enc: Encoding,
+) -> lsp::Diagnostic {
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .map(|r| lsp::DiagnosticRelatedInformation {
+            location: lsp::Location {
+                uri: uri.clone(),
+                range: range(rope, &r.range, enc),
+            },
+            message: r.message.clone(),
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: range(rope, &d.range, enc),
+        severity: Some(severity(sev)),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
+        code_description: None,
+        source: Some("nianbao".to_string()),
+        message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    }
+}
+
+pub fn text_edit(rope: &Rope, e: &diag::Edit, enc: Encoding) -> lsp::TextEdit {
+    lsp::TextEdit {
+        range: range(rope, &e.range, enc),
+        new_text: e.new_text.clone(),
+    }
+}
+
+/// A workspace edit of one document: versioned `documentChanges` when the client supports them
+/// (a stale edit is then rejected by the client), `changes` otherwise.
+pub fn workspace_edit(
+    rope: &Rope,
+    uri: &lsp::Uri,
+    version: i32,
+    edits: &[diag::Edit],
+    enc: Encoding,
+    document_changes: bool,
+) -> lsp::WorkspaceEdit {
+    let edits: Vec<lsp::TextEdit> = edits.iter().map(|e| text_edit(rope, e, enc)).collect();
+    if document_changes {
+        lsp::WorkspaceEdit {
+            changes: None,
+            document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
+                text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version: Some(version),
+                },
+                edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+            }])),
+            change_annotations: None,
+        }
+    } else {
+        lsp::WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            document_changes: None,
+            change_annotations: None,
+        }
+    }
+}
+
+pub fn hover(rope: &Rope, h: &ide::Hover, enc: Encoding) -> lsp::Hover {
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.markdown.clone(),
+        }),
+        range: Some(range(rope, &h.range, enc)),
+    }
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written
+pub fn symbol(rope: &Rope, s: &ide::Symbol, enc: Encoding) -> lsp::DocumentSymbol {
+    let r = range(rope, &s.range, enc);
+    let mut sel = range(rope, &s.selection, enc);
+    if sel.start < r.start || sel.end > r.end {
+        sel = lsp::Range {
+            start: r.start,
+            end: r.start,
+        };
+    }
+    lsp::DocumentSymbol {
+        name: if s.name.trim().is_empty() {
+            "（无标题）".to_string()
+        } else {
+            s.name.clone()
+        },
+        detail: s.detail.clone(),
+        kind: match s.kind {
+            ide::SymbolKind::Section => lsp::SymbolKind::NAMESPACE,
+            ide::SymbolKind::Table => lsp::SymbolKind::STRUCT,
+        },
+        tags: None,
+        deprecated: None,
+        range: r,
+        selection_range: sel,
+        children: Some(s.children.iter().map(|c| symbol(rope, c, enc)).collect()),
+    }
+}
+
+/// A folding range over whole lines; `None` for a region on a single line.
+pub fn folding(rope: &Rope, r: &Range<usize>) -> Option<lsp::FoldingRange> {
+    let start = rope.byte_to_line(r.start.min(rope.len_bytes()));
+    // The last line holding a character of the region (not the line after its final line break).
+    let end_byte = r.end.min(rope.len_bytes());
+    let mut end = rope.byte_to_line(end_byte);
+    if end > start && end_byte == rope.line_to_byte(end) {
+        end -= 1;
+    }
+    (end > start).then(|| lsp::FoldingRange {
+        start_line: start as u32,
+        start_character: None,
+        end_line: end as u32,
+        end_character: None,
+        kind: Some(lsp::FoldingRangeKind::Region),
+        collapsed_text: None,
+    })
+}
+
+pub fn completion(rope: &Rope, c: &ide::Completion, enc: Encoding) -> lsp::CompletionItem {
+    lsp::CompletionItem {
+        label: c.label.clone(),
+        kind: Some(match c.kind {
+            ide::CompletionKind::RowLabel => lsp::CompletionItemKind::FIELD,
+            ide::CompletionKind::SectionTitle => lsp::CompletionItemKind::MODULE,
+        }),
+        detail: Some(c.detail.clone()),
+        sort_text: Some(c.sort.clone()),
+        filter_text: Some(c.label.clone()),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: range(rope, &c.replace, enc),
+            new_text: c.label.clone(),
+        })),
+        ..Default::default()
+    }
+}
+
+pub fn inlay_hint(rope: &Rope, h: &ide::InlayHint, enc: Encoding) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: position(rope, h.at, enc),
+        label: lsp::InlayHintLabel::String(h.label.clone()),
+        kind: None,
+        text_edits: None,
+        tooltip: Some(lsp::InlayHintTooltip::String(h.tooltip.clone())),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{LineIndex, Position};
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("a".to_string()),
+            Just("总".to_string()),
+            Just("，".to_string()),
+            Just("\u{20000}".to_string()),
+            Just("\u{2A6D6}".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("\r".to_string()),
+            Just("\t".to_string()),
+            Just("\u{2028}".to_string()),
+            Just("é".to_string()),
+        ]
+    }
+
+    fn encs() -> impl Strategy<Value = Encoding> {
+        prop_oneof![
+            Just(Encoding::Utf8),
+            Just(Encoding::Utf16),
+            Just(Encoding::Utf32)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// The rope conversions agree with the engine's line index on every byte offset and on
+        /// positions anywhere (past line ends, past the last line, inside characters).
+        #[test]
+        fn rope_conversions_match_line_index(
+            parts in prop::collection::vec(piece(), 0..40),
+            enc in encs(),
+            probes in prop::collection::vec((0u32..12, 0u32..30), 1..20),
+        ) {
+            let text: String = parts.concat();
+            let rope = Rope::from_str(&text);
+            let idx = LineIndex::new(&text);
+            prop_assert_eq!(rope.len_lines(), idx.line_count());
+            for off in 0..=text.len() {
+                let p = position(&rope, off, enc);
+                let q = idx.position(&text, off, enc);
+                prop_assert_eq!((p.line, p.character), (q.line, q.character), "offset {}", off);
+                if text.is_char_boundary(off) {
+                    // Round trip from a character start (clamped before a line break).
+                    let (back, _) = offset(&rope, p, enc);
+                    prop_assert_eq!(back, idx.offset(&text, Position { line: q.line, character: q.character }, enc));
+                }
+            }
+            for (line, character) in probes {
+                let (o, _) = offset(&rope, lsp::Position { line, character }, enc);
+                prop_assert_eq!(o, idx.offset(&text, Position { line, character }, enc));
+            }
+        }
+    }
+
+    #[test]
+    fn surrogate_pairs_crlf_and_lone_cr() {
+        let t = "总计\t𠀀5\r\nx\ry";
+        let rope = Rope::from_str(t);
+        let five = t.find('5').unwrap_or_default();
+        let p = |line, character| lsp::Position { line, character };
+        assert_eq!(position(&rope, five, Encoding::Utf16), p(0, 5));
+        assert_eq!(position(&rope, five, Encoding::Utf8), p(0, 11));
+        assert_eq!(position(&rope, five, Encoding::Utf32), p(0, 4));
+        // Inside the surrogate pair: clamped to the character's start, flagged.
+        assert_eq!(offset(&rope, p(0, 4), Encoding::Utf16), (five - 4, true));
+        assert_eq!(offset(&rope, p(0, 5), Encoding::Utf16), (five, false));
+        // Past the line end: the line end, before the CRLF.
+        assert_eq!(offset(&rope, p(0, 99), Encoding::Utf16), (five + 1, true));
+        assert_eq!(offset(&rope, p(2, 1), Encoding::Utf16), (t.len(), false));
+        assert_eq!(offset(&rope, p(9, 0), Encoding::Utf16), (t.len(), true));
+        assert_eq!(position(&rope, t.len() + 10, Encoding::Utf16), p(2, 1));
+        // Inside the CRLF: the end of its line.
+        assert_eq!(position(&rope, five + 2, Encoding::Utf16), p(0, 6));
+    }
+
+    #[test]
+    fn negotiation_follows_the_client_order() {
+        use lsp::PositionEncodingKind as K;
+        assert_eq!(negotiate_encoding(None), Encoding::Utf16);
+        assert_eq!(
+            negotiate_encoding(Some(&[K::UTF8, K::UTF16, K::UTF32])),
+            Encoding::Utf8
+        );
+        assert_eq!(
+            negotiate_encoding(Some(&[K::new("x-utf-7"), K::UTF32, K::UTF8])),
+            Encoding::Utf32
+        );
+        assert_eq!(negotiate_encoding(Some(&[])), Encoding::Utf16);
+    }
+}
