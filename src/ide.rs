@@ -366,7 +366,7 @@ pub fn inlay_hints(report: &Report, range: Range<usize>) -> Vec<InlayHint> {
                 label: format!("= {}", tc.target),
                 tooltip: format!(
                     "{}应为 {} = {}（{}）",
-                    tc.subject,
+                    tc.subject(t),
                     tc.target,
                     parts.join(" + "),
                     tc.relation
