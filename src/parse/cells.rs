@@ -380,13 +380,14 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
     if t.is_empty() {
         return Value::Blank;
     }
-    if t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = t.parse::<i64>() {
-            return match unit {
-                Unit::Count => Value::Count(n),
-                Unit::Money => Value::Money(n as f64),
-            };
-        }
+    if t.len() <= 12
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = t.parse::<i64>()
+    {
+        return match unit {
+            Unit::Count => Value::Count(n),
+            Unit::Money => Value::Money(n as f64),
+        };
     }
     if PLACEHOLDERS.contains(&t) {
         return Value::Invalid(format!("「{t}」不是数字，没有数据时应填 0"));

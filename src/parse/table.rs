@@ -383,7 +383,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             if spec.id == TableId::T2 && spec::T2_2019_MARKERS.iter().any(|m| normed(m) == n) {
                 t.layout_2019.push(c.range.clone());
             }
-            if let Some((standard, exact)) = header_match(spec, &n, !numeric) {
+            if let Some((standard, exact)) = header_match(spec, n, !numeric) {
                 t.headers.push(HeaderCell {
                     range: c.range.clone(),
                     text: text[c.range.clone()].to_string(),
@@ -694,7 +694,7 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
         let Item::Row(raw) = it else { continue };
         for c in raw.cells.iter().filter(|c| c.kind == Kind::Text) {
             let n = c.norm.as_str();
-            if let Some((standard, exact)) = header_match(spec, &n, true) {
+            if let Some((standard, exact)) = header_match(spec, n, true) {
                 t.headers.push(HeaderCell {
                     range: c.range.clone(),
                     text: text[c.range.clone()].to_string(),
