@@ -183,6 +183,10 @@ fn numeral_index(num: &str) -> Option<usize> {
     }
 }
 
+/// A table competing to be the report's table of its kind: in its own section?, rows, start,
+/// the table, and the index of its section (`usize::MAX` for none).
+type Candidate<'a> = (bool, usize, usize, &'a Table, usize);
+
 /// Builds the report from parsed blocks and document-wide scans.
 pub fn assemble(text: &str, blocks: &[Block]) -> Report {
     let mut r = Report {
@@ -192,7 +196,7 @@ pub fn assemble(text: &str, blocks: &[Block]) -> Report {
     };
     // For each table, the best candidate: the one in its own section, then the one with the most
     // rows, then the first. Chosen by reference, so only three tables are copied whatever the size.
-    let mut best: [Option<(bool, usize, usize, &Table, usize)>; 3] = [None, None, None];
+    let mut best: [Option<Candidate>; 3] = [None, None, None];
     for b in blocks {
         if let Some(h) = &b.heading {
             let body_start = line_end_full(text, h.line.end);
