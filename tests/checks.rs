@@ -288,3 +288,65 @@ fn fill_all_totals_of_a_table() {
     let fixed = apply_edits(&t, &edits);
     expect![""].assert_eq(&show(&fixed));
 }
+
+/// Inserted headings, rows and tables (offered, not applied by `--fix`) parse back as what they
+/// stand for, in the document's own shape.
+#[test]
+fn inserting_fixes_make_the_structure_whole() {
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+    let tsv = std::fs::read_to_string(seeds.join("000_745ac7de65919f15.txt")).unwrap();
+    let md = draft();
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "md: row",
+            replace_line(md.clone(), "|  |  | 2.重复申请", ""),
+        ),
+        (
+            "md: section",
+            md.replace("## 五、存在的主要问题及改进情况\n", ""),
+        ),
+        ("md: table", {
+            let start = md.find("| 行政复议").unwrap();
+            let end = md.find("## 五、").unwrap();
+            format!("{}{}", &md[..start], &md[end..])
+        }),
+        (
+            "tsv: row",
+            tsv.replace("\t\t2.重复申请\t0\t0\t0\t0\t0\t0\t0\n", ""),
+        ),
+        ("tsv: table", {
+            let start = tsv.find("(本列数据").unwrap();
+            let end = tsv.find("四、政府信息公开行政复议").unwrap();
+            format!("{}{}", &tsv[..start], &tsv[end..])
+        }),
+    ];
+    for (name, text) in cases {
+        let r = parse(&text);
+        let d = check(&r, &text);
+        let structural: Vec<_> = d
+            .iter()
+            .filter(|x| {
+                matches!(
+                    x.code,
+                    nianbao::diag::Code::RowMissing
+                        | nianbao::diag::Code::TableMissing
+                        | nianbao::diag::Code::SectionMissing
+                )
+            })
+            .collect();
+        assert!(!structural.is_empty(), "{name}");
+        let edits: Vec<_> = structural
+            .iter()
+            .flat_map(|x| x.fixes[0].edits.clone())
+            .collect();
+        let fixed = apply_edits(&text, &edits);
+        let after = check(&parse(&fixed), &fixed);
+        assert!(
+            after
+                .iter()
+                .all(|x| x.severity != nianbao::diag::Severity::Error),
+            "{name}:\n{}\n{fixed}",
+            show(&fixed)
+        );
+    }
+}
