@@ -334,6 +334,11 @@ pub fn classify(s: &str) -> Kind {
     if t.bytes().all(|b| b.is_ascii_digit()) {
         return Kind::Value;
     }
+    // Labels start with a character that no number starts with.
+    let lead = t.chars().next().map_or(' ', fold_digit);
+    if !(lead.is_ascii_digit() || matches!(lead, '+' | '-')) && !PLACEHOLDERS.contains(&t) {
+        return Kind::Text;
+    }
     if PLACEHOLDERS.contains(&t) {
         return Kind::Value;
     }
