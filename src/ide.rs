@@ -63,10 +63,8 @@ fn label_rule(standard: &str, written: &str, exact: bool) -> String {
 /// What to show when hovering byte `at`: a cell's row and column path (and, on a 总计 cell, the
 /// computed sum with its parts), or a label's standard form and rule, or a section title's.
 pub fn hover(report: &Report, text: &str, at: usize) -> Option<Hover> {
-    if let Some(t) = table_at(report, at) {
-        if let Some(h) = hover_in_table(t, text, at) {
-            return Some(h);
-        }
+    if let Some(h) = table_at(report, at).and_then(|t| hover_in_table(t, text, at)) {
+        return Some(h);
     }
     let s = report.sections.iter().find(|s| within(&s.line, at))?;
     let std = SECTIONS[s.index].title;

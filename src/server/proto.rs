@@ -246,7 +246,7 @@ pub fn folding(rope: &Rope, r: &Range<usize>) -> Option<lsp::FoldingRange> {
     if end > start && end_byte == rope.line_to_byte(end) {
         end -= 1;
     }
-    (end > start).then(|| lsp::FoldingRange {
+    (end > start).then_some(lsp::FoldingRange {
         start_line: start as u32,
         start_character: None,
         end_line: end as u32,
