@@ -220,3 +220,75 @@ fn every_single_number_change_is_caught() {
     }
     assert!(mutations > 2000, "{mutations}");
 }
+
+/// The same report with other line breaks, full-width digits, ASCII punctuation, `1、` numbering
+/// and one cell per line (with `|||` debris and breaks inside pipe cells) gives the same numbers.
+#[test]
+fn text_variants_give_one_model() {
+    let tsv = std::fs::read_to_string(fixtures().join("seeds/000_745ac7de65919f15.txt")).unwrap();
+    let base = shape_free(&parse(&tsv));
+    let fullwidth: String = tsv
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap()
+            } else {
+                c
+            }
+        })
+        .collect();
+    let ascii = tsv
+        .replace('（', "(")
+        .replace('）', ")")
+        .replace('，', ",")
+        .replace('：', ":")
+        .replace('“', "\"")
+        .replace('”', "\"");
+    let numbering = tsv
+        .replace("1.属于", "1、属于")
+        .replace("2.其他法律", "2. 其他法律");
+    for (name, text) in [
+        ("crlf", tsv.replace('\n', "\r\n")),
+        ("cr", tsv.replace('\n', "\r")),
+        ("fullwidth digits", fullwidth),
+        ("ascii punctuation", ascii),
+        ("numbering", numbering),
+    ] {
+        assert_eq!(shape_free(&parse(&text)), base, "{name}");
+    }
+    // One cell per line, breaks inside pipe cells, debris lines.
+    let mut web = String::new();
+    for line in tsv.lines() {
+        if line.contains('\t') {
+            for cell in line.split('\t') {
+                if cell.is_empty() {
+                    continue;
+                }
+                web.push_str(&format!("|\n {cell}  |\n"));
+            }
+            web.push_str("|||\n");
+        } else {
+            web.push_str(line);
+            web.push('\n');
+        }
+    }
+    let r = parse(&web);
+    let t3 = r.table(TableId::T3).unwrap();
+    assert_eq!(t3.shape, nianbao::model::Shape::CellPerLine);
+    let values = |r: &Report| -> Vec<String> {
+        r.tables
+            .iter()
+            .flat_map(|t| {
+                t.rows.iter().filter(|x| !x.cells.is_empty()).map(move |x| {
+                    format!(
+                        "{:?} {} {:?}",
+                        t.id,
+                        x.spec,
+                        x.cells.iter().map(|c| c.value.clone()).collect::<Vec<_>>()
+                    )
+                })
+            })
+            .collect()
+    };
+    assert_eq!(values(&r), values(&parse(&tsv)));
+}

@@ -120,6 +120,18 @@ fn header_match(spec: &TableSpec, n: &str, fuzzy: bool) -> Option<(&'static str,
     if !fuzzy || len > 24 {
         return None;
     }
+    // `本年(2023)制发件数`: a column label with a year written into it.
+    let core: String = n
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, '(' | ')'))
+        .collect();
+    for cs in spec.col_sets {
+        for c in cs.iter() {
+            if core == normed(c.label) && core.len() < n.len() {
+                return Some((c.label, false));
+            }
+        }
+    }
     for cs in spec.col_sets {
         for c in cs.iter() {
             let l = normed(c.label);

@@ -1,0 +1,290 @@
+//! Each check on a small change to the standard draft, with the diagnostics written out inline.
+
+use expect_test::{Expect, expect};
+use nianbao::check::check;
+use nianbao::fix::{apply_edits, new_report};
+use nianbao::parse::parse;
+use nianbao::text::{Encoding, LineIndex};
+
+fn draft() -> String {
+    new_report("某某市某某局", 2025)
+}
+
+/// Diagnostics as `line:col code «text» message`, fixes indented below.
+fn show(text: &str) -> String {
+    let r = parse(text);
+    let idx = LineIndex::new(text);
+    let mut s = String::new();
+    for d in check(&r, text) {
+        let p = idx.position(text, d.range.start, Encoding::Utf32);
+        s.push_str(&format!(
+            "{}:{} {} «{}» {}\n",
+            p.line + 1,
+            p.character + 1,
+            d.code,
+            &text[d.range.clone()],
+            d.message
+        ));
+        for f in &d.fixes {
+            s.push_str(&format!("  fix: {}\n", f.title));
+        }
+    }
+    s
+}
+
+fn check_with(edit: impl Fn(String) -> String, expect: Expect) {
+    let text = edit(draft());
+    expect.assert_eq(&show(&text));
+}
+
+fn replace_line(text: String, starts: &str, new: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut done = false;
+    for l in text.split('\n') {
+        if !done && l.starts_with(starts) {
+            out.push(new.to_string());
+            done = true;
+        } else {
+            out.push(l.to_string());
+        }
+    }
+    assert!(done, "no line starts with {starts}");
+    out.join("\n")
+}
+
+#[test]
+fn the_draft_is_clean() {
+    check_with(|t| t, expect![""]);
+}
+
+#[test]
+fn row_total_and_column_total_and_balance() {
+    check_with(
+        |t| {
+            let t = replace_line(
+                t,
+                "| 一、本年新收",
+                "| 一、本年新收政府信息公开申请数量 |  |  | 3 | 1 | 0 | 0 | 0 | 0 | 3 |",
+            );
+            replace_line(
+                t,
+                "|  | （一）予以公开",
+                "| 三、本年度办理结果 | （一）予以公开 |  | 3 | 1 | 0 | 0 | 0 | 0 | 4 |",
+            )
+        },
+        expect![[r#"
+            59:52 total-mismatch «3» 「一、本年新收政府信息公开申请数量」行的总计应为 4（自然人 3 + 商业企业 1 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 0 + 其他 0），实为 3
+              fix: 将总计改为 4
+            87:17 total-mismatch «0» （七）总计「自然人」列应为 3（各项办理结果：（一）予以公开 3，其余为 0），实为 0
+              fix: 将总计改为 3
+            87:21 total-mismatch «0» （七）总计「商业企业」列应为 1（各项办理结果：（一）予以公开 1，其余为 0），实为 0
+              fix: 将总计改为 1
+            87:41 total-mismatch «0» 「（七）总计」行的总计应为 4（自然人 3 + 商业企业 1 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 0 + 其他 0），实为 0
+              fix: 将总计改为 4
+            88:23 balance-mismatch «0» 「自然人」列勾稽关系不成立：一、本年新收政府信息公开申请数量 3 + 二、上年结转政府信息公开申请数量 0 = 3，而 （七）总计 0 + 四、结转下年度继续办理 0 = 0（第一项加第二项之和应等于第三项加第四项之和）
+              fix: 将「结转下年度继续办理」改为 3
+            88:27 balance-mismatch «0» 「商业企业」列勾稽关系不成立：一、本年新收政府信息公开申请数量 1 + 二、上年结转政府信息公开申请数量 0 = 1，而 （七）总计 0 + 四、结转下年度继续办理 0 = 0（第一项加第二项之和应等于第三项加第四项之和）
+              fix: 将「结转下年度继续办理」改为 1
+            88:47 balance-mismatch «0» 「总计」列勾稽关系不成立：一、本年新收政府信息公开申请数量 3 + 二、上年结转政府信息公开申请数量 0 = 3，而 （七）总计 0 + 四、结转下年度继续办理 0 = 0（第一项加第二项之和应等于第三项加第四项之和）
+              fix: 将「结转下年度继续办理」改为 3
+        "#]],
+    );
+}
+
+#[test]
+fn blank_total_with_filled_parts_is_a_fill_in() {
+    check_with(
+        |t| {
+            replace_line(
+                t,
+                "| 四、结转下年度",
+                "| 四、结转下年度继续办理 |  |  | 0 | 0 | 0 | 0 | 0 | 0 |  |",
+            )
+        },
+        expect![[r#"
+            88:47 total-mismatch «» 「四、结转下年度继续办理」行的总计应为 0（自然人 0 + 商业企业 0 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 0 + 其他 0），实为 空白
+              fix: 填入总计 0
+        "#]],
+    );
+}
+
+#[test]
+fn invalid_and_blank_cells() {
+    check_with(
+        |t| {
+            replace_line(
+                t,
+                "| 二、上年结转",
+                "| 二、上年结转政府信息公开申请数量 |  |  | 1.5 | -1 | 3件 |  | 无 | 0 | 0 |",
+            )
+        },
+        expect![[r#"
+            60:28 value-invalid «1.5» 「二、上年结转政府信息公开申请数量」「自然人」列：件数应为整数，「1.5」带有小数
+            60:34 value-invalid «-1» 「二、上年结转政府信息公开申请数量」「商业企业」列：「-1」是负数，此处应为非负数
+            60:39 value-invalid «3件» 「二、上年结转政府信息公开申请数量」「科研机构」列：单元格中带有单位「件」，应只填数字
+            60:44 cell-blank «» 「二、上年结转政府信息公开申请数量」「社会公益组织」列为空，应填数字（没有数据时填 0）
+              fix: 填入 0
+            60:47 value-invalid «无» 「二、上年结转政府信息公开申请数量」「法律服务机构」列：「无」不是数字，没有数据时应填 0
+        "#]],
+    );
+}
+
+#[test]
+fn table_four_totals() {
+    check_with(
+        |t| {
+            replace_line(
+                t,
+                "| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+                "| 1 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 5 | 1 |",
+            )
+        },
+        expect![[r#"
+        96:19 total-mismatch «0» 行政复议的总计应为 3（结果维持 1 + 结果纠正 2 + 其他结果 0 + 尚未审结 0），实为 0
+          fix: 将总计改为 3
+        96:59 total-mismatch «1» 复议后起诉的总计应为 5（结果维持 0 + 结果纠正 0 + 其他结果 0 + 尚未审结 5），实为 1
+          fix: 将总计改为 5
+    "#]],
+    );
+}
+
+#[test]
+fn sections_missing_out_of_order_and_non_standard() {
+    check_with(
+        |t| {
+            let t = t.replace(
+                "## 五、存在的主要问题及改进情况",
+                "## 五、存在的问题及改进措施",
+            );
+            let t = t.replace("## 一、总体情况\n", "");
+            t.replace("## 六、其他需要报告的事项", "## 二、主动公开政府信息情况")
+        },
+        expect![[r#"
+            26:4 section-missing «二、主动公开政府信息情况» 缺少第一部分「一、总体情况」，应在「二、主动公开政府信息情况」之前
+              fix: 插入标题「一、总体情况」
+            97:4 section-title «五、存在的问题及改进措施» 部分标题「五、存在的问题及改进措施」不是标准标题，应为「五、存在的主要问题及改进情况」
+              fix: 改为标准标题「五、存在的主要问题及改进情况」
+            107:4 section-missing «二、主动公开政府信息情况» 缺少第六部分「六、其他需要报告的事项」
+              fix: 插入标题「六、其他需要报告的事项」
+            107:4 section-order «二、主动公开政府信息情况» 第二部分「二、主动公开政府信息情况」重复出现
+        "#]],
+    );
+}
+
+#[test]
+fn missing_table_and_row() {
+    check_with(
+        |t| {
+            let start = t.find("| 行政复议").unwrap();
+            let end = t.find("## 五、").unwrap();
+            let t = format!("{}{}", &t[..start], &t[end..]);
+            replace_line(t, "|  |  | 2.重复申请", "")
+        },
+        expect![[r#"
+            80:9 row-missing «3.要求提供公开出版物» 表三（收到和处理政府信息公开申请情况）缺少「2.重复申请」行（（五）不予处理 之下）
+              fix: 插入「2.重复申请」行（填 0）
+            90:4 table-missing «四、政府信息公开行政复议、行政诉讼情况» 「四、政府信息公开行政复议、行政诉讼情况」缺少表格：应有表四（政府信息公开行政复议、行政诉讼情况）
+              fix: 插入标准的表四（政府信息公开行政复议、行政诉讼情况）（全部填 0）
+        "#]],
+    );
+}
+
+#[test]
+fn labels() {
+    check_with(
+        |t| {
+            let t = t.replace("| 行政规范性文件 |", "| 规范性文件 |");
+            let t = t.replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开");
+            t.replace("| 本年制发件数 |", "| 本年（2025）制发件数 |")
+        },
+        expect![[r#"
+            31:10 row-label «本年（2025）制发件数» 列标签「本年（2025）制发件数」不是标准标签，应为「本年制发件数」
+              fix: 改为「本年制发件数」
+            34:3 row-label «规范性文件» 行标签「规范性文件」不是标准标签，应为「行政规范性文件」
+              fix: 改为「行政规范性文件」
+            66:9 row-label «2.其他法律行政止公开» 行标签「2.其他法律行政止公开」不是标准标签，应为「2.其他法律行政法规禁止公开」
+              fix: 改为「2.其他法律行政法规禁止公开」
+        "#]],
+    );
+}
+
+#[test]
+fn year_rules() {
+    check_with(
+        |t| {
+            let t = t.replace("国办公开办函〔2021〕30号", "国办公开办函〔2019〕60号");
+            let t = t.replace(
+                "本年度未收取信息处理费。（如有收取，写明收取金额和依据。）",
+                "无。",
+            );
+            let t = t.replace(
+                "统计期限为2025年1月1日至2025年12月31日",
+                "统计期限为2024年1月1日至2024年12月31日",
+            );
+            // The 2019 table 三: （六）其他处理 is one row of numbers.
+            let t = replace_line(
+                t,
+                "|  | （六）其他处理 |",
+                "|  | （六）其他处理 |  | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            );
+            let t = replace_line(t, "|  |  | 1.申请人无正当理由", "");
+            let t = replace_line(t, "|  |  | 2.申请人逾期未按", "");
+            replace_line(t, "|  |  | 3.其他", "")
+        },
+        expect![[r#"
+            3:85 basis-outdated «国办公开办函〔2019〕60号» 2025 年度报告应依据国办公开办函〔2021〕30号，而不是已被取代的国办公开办函〔2019〕60号
+            3:196 period-mismatch «统计期限为2024年1月1日至2024年12月31日» 统计期限应为报告年度 2025 年1月1日至12月31日
+            83:6 format-outdated «（六）其他处理» 2025 年度报告应使用 2021 年版表三（收到和处理政府信息公开申请情况）格式，这里是 2019 年版的格式
+            108:4 fee-missing «六、其他需要报告的事项» 第六部分未说明信息处理费收取情况（如「本年度未收取信息处理费」），2021 年起为必报内容
+        "#]],
+    );
+}
+
+#[test]
+fn township_cannot_make_guizhang() {
+    check_with(
+        |t| {
+            let t = t.replace("某某市某某局", "某某镇人民政府");
+            t.replace("| 规章 | 0 | 0 | 0 |", "| 规章 | 1 | 0 | 1 |")
+        },
+        expect![[r#"
+            33:8 guizhang-level «1» 「某某镇人民政府」是乡镇（街道），不能制定规章，规章数应为 0，实为 1
+            33:16 guizhang-level «1» 「某某镇人民政府」是乡镇（街道），不能制定规章，规章数应为 0，实为 1
+        "#]],
+    );
+}
+
+#[test]
+fn suppression_comments() {
+    check_with(
+        |t| {
+            let t = t.replace(
+                "| 行政规范性文件 |",
+                "<!-- nianbao-disable-next-line row-label -->\n| 规范性文件 |",
+            );
+            t.replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开")
+        },
+        expect![[r#"
+            67:9 row-label «2.其他法律行政止公开» 行标签「2.其他法律行政止公开」不是标准标签，应为「2.其他法律行政法规禁止公开」
+              fix: 改为「2.其他法律行政法规禁止公开」
+        "#]],
+    );
+}
+
+#[test]
+fn fill_all_totals_of_a_table() {
+    let t = replace_line(
+        draft(),
+        "| 一、本年新收",
+        "| 一、本年新收政府信息公开申请数量 |  |  | 3 | 1 | 0 | 0 | 0 | 0 |  |",
+    );
+    let t = replace_line(
+        t,
+        "|  | （一）予以公开",
+        "| 三、本年度办理结果 | （一）予以公开 |  | 3 | 1 | 0 | 0 | 0 | 0 | 0 |",
+    );
+    let r = parse(&t);
+    let edits = nianbao::fix::fill_table_totals(&r, nianbao::spec::TableId::T3);
+    let fixed = apply_edits(&t, &edits);
+    expect![""].assert_eq(&show(&fixed));
+}
