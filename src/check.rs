@@ -304,7 +304,7 @@ fn table(r: &Report, t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
                 format!("{}：{}，其余为 0", tc.what, parts)
             };
         }
-        let subject = tc.subject.clone();
+        let subject = tc.subject(t);
         let actual = show(&cell.value, text, cell);
         let mut d = diag(
             Code::TotalMismatch,
@@ -389,7 +389,7 @@ fn cells_valid(t: &Table, totals: &[TotalCell], out: &mut Vec<Diagnostic>) {
 /// One term of a sum.
 #[derive(Debug, Clone)]
 pub struct Part {
-    pub name: String,
+    pub name: &'static str,
     pub value: i64,
     pub range: Option<Range<usize>>,
 }
@@ -409,10 +409,39 @@ pub struct TotalCell {
     pub parts_filled: bool,
     /// Relation id of the format document (T3-ROW …).
     pub relation: &'static str,
-    /// Words for the message: 「（一）予以公开」行的总计.
-    pub subject: String,
+    /// What the cell is, for the message.
+    pub subject: Subject,
     /// Words for the parts when listed briefly: 各项办理结果.
     pub what: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The 总计 column of a row (T3-ROW, and （七）总计's own 总计).
+    RowTotal,
+    /// A column of （七）总计 (T3-SUM).
+    ColumnTotal,
+    /// A printed group subtotal (T3-GRP).
+    GroupSubtotal,
+    /// A 总计 of table 四.
+    T4Total,
+}
+
+impl TotalCell {
+    /// Words for the message: 「（一）予以公开」行的总计, （七）总计「自然人」列 …
+    pub fn subject(&self, t: &Table) -> String {
+        let row = &t.rows[self.row];
+        let spec = t.spec();
+        let col = &spec.cols_of(row.spec)[self.col];
+        match self.subject {
+            Subject::RowTotal => format!("{}行的总计", row_name(t, row.spec)),
+            Subject::ColumnTotal => format!("（七）总计「{}」列", col.label),
+            Subject::GroupSubtotal => {
+                format!("「{}」的小计「{}」", spec.rows[row.spec].label, col.label)
+            }
+            Subject::T4Total => format!("{}的总计", col.parents.last().copied().unwrap_or("")),
+        }
+    }
 }
 
 /// Every 总计 cell of a table with its target. Targets are computed from the non-total cells only,
@@ -448,7 +477,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                             Some((v, f, range)) => {
                                 filled |= f;
                                 ps.push(Part {
-                                    name: spec.cols_of(row.spec)[p].label.to_string(),
+                                    name: spec.cols_of(row.spec)[p].label,
                                     value: v,
                                     range,
                                 });
@@ -463,18 +492,6 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                     if matches!(c.value, Value::Invalid(_)) {
                         continue;
                     }
-                    let subject = if t.id == TableId::T4 {
-                        format!(
-                            "{}的总计",
-                            spec.cols_of(0)[*total]
-                                .parents
-                                .last()
-                                .copied()
-                                .unwrap_or("")
-                        )
-                    } else {
-                        format!("{}行的总计", row_name(t, row.spec))
-                    };
                     out.push(TotalCell {
                         row: ri,
                         col: *total,
@@ -483,7 +500,11 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                         parts: ps,
                         parts_filled: filled,
                         relation: rel.id,
-                        subject,
+                        subject: if t.id == TableId::T4 {
+                            Subject::T4Total
+                        } else {
+                            Subject::RowTotal
+                        },
                         what: "各项",
                     });
                 }
@@ -502,7 +523,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                             Some((v, f, range)) => {
                                 filled |= f;
                                 ps.push(Part {
-                                    name: spec.rows[t.rows[li].spec].label.to_string(),
+                                    name: spec.rows[t.rows[li].spec].label,
                                     value: v,
                                     range,
                                 });
@@ -526,7 +547,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                         parts: ps,
                         parts_filled: filled,
                         relation: rel.id,
-                        subject: format!("（七）总计「{}」列", spec.cols_of(*total)[col].label),
+                        subject: Subject::ColumnTotal,
                         what: "各项办理结果",
                     });
                 }
@@ -541,7 +562,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                         .iter()
                         .enumerate()
                         .map(|(col, v)| Part {
-                            name: spec.cols_of(*total)[col].label.to_string(),
+                            name: spec.cols_of(*total)[col].label,
                             value: v.map_or(0, |x| x.0),
                             range: t.rows[ti].cells.get(col).map(|c| c.range.clone()),
                         })
@@ -554,7 +575,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                         parts_filled: col_targets.iter().any(|v| v.is_some_and(|x| x.1)),
                         parts: ps,
                         relation: "T3-SUM",
-                        subject: "「（七）总计」行的总计".to_string(),
+                        subject: Subject::RowTotal,
                         what: "各列",
                     });
                 }
@@ -587,7 +608,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                             for (k, v) in sub.iter().enumerate() {
                                 let v: &Option<i64> = v;
                                 ps.push(Part {
-                                    name: spec.cols_of(row.spec)[k].label.to_string(),
+                                    name: spec.cols_of(row.spec)[k].label,
                                     value: v.unwrap_or(0),
                                     range: Some(row.cells[k].range.clone()),
                                 });
@@ -599,7 +620,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                                     Some((v, f, range)) => {
                                         filled |= f;
                                         ps.push(Part {
-                                            name: spec.rows[t.rows[k].spec].label.to_string(),
+                                            name: spec.rows[t.rows[k].spec].label,
                                             value: v,
                                             range,
                                         });
@@ -621,11 +642,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                             parts: ps,
                             parts_filled: filled,
                             relation: rel.id,
-                            subject: format!(
-                                "「{}」的小计「{}」",
-                                spec.rows[row.spec].label,
-                                spec.cols_of(row.spec)[col].label
-                            ),
+                            subject: Subject::GroupSubtotal,
                             what: "各子项",
                         });
                     }
@@ -748,15 +765,15 @@ fn balance(t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
 }
 
 /// A label without its trailing parenthetical: （二）部分公开（区分处理的…） → （二）部分公开.
-fn short(label: &str) -> String {
+fn short(label: &'static str) -> &'static str {
     let skip = if label.starts_with('（') {
         label.find('）').map_or(0, |i| i + '）'.len_utf8())
     } else {
         0
     };
     match label[skip..].find('（') {
-        Some(i) => label[..skip + i].to_string(),
-        None => label.to_string(),
+        Some(i) => &label[..skip + i],
+        None => label,
     }
 }
 

@@ -63,7 +63,9 @@ fn label_rule(standard: &str, written: &str, exact: bool) -> String {
 /// What to show when hovering byte `at`: a cell's row and column path (and, on a 总计 cell, the
 /// computed sum with its parts), or a label's standard form and rule, or a section title's.
 pub fn hover(report: &Report, text: &str, at: usize) -> Option<Hover> {
-    if let Some(h) = table_at(report, at).and_then(|t| hover_in_table(t, text, at)) {
+    if let Some(t) = table_at(report, at)
+        && let Some(h) = hover_in_table(t, text, at)
+    {
         return Some(h);
     }
     let s = report.sections.iter().find(|s| within(&s.line, at))?;
@@ -364,7 +366,7 @@ pub fn inlay_hints(report: &Report, range: Range<usize>) -> Vec<InlayHint> {
                 label: format!("= {}", tc.target),
                 tooltip: format!(
                     "{}应为 {} = {}（{}）",
-                    tc.subject,
+                    tc.subject(t),
                     tc.target,
                     parts.join(" + "),
                     tc.relation

@@ -242,8 +242,7 @@ fn text_variants_give_one_model() {
         .replace('）', ")")
         .replace('，', ",")
         .replace('：', ":")
-        .replace('“', "\"")
-        .replace('”', "\"");
+        .replace(['“', '”'], "\"");
     let numbering = tsv
         .replace("1.属于", "1、属于")
         .replace("2.其他法律", "2. 其他法律");

@@ -17,6 +17,8 @@ pub enum Kind {
 
 #[derive(Debug, Clone)]
 pub struct RawCell {
+    /// The normalised text of a text cell (empty for values and blanks).
+    pub norm: String,
     /// Trimmed content (empty at the insertion point for a blank cell).
     pub range: Range<usize>,
     /// Room between the delimiters.
@@ -61,7 +63,17 @@ fn trim_range(text: &str, r: Range<usize>) -> Range<usize> {
 fn cell(text: &str, span: Range<usize>) -> RawCell {
     let range = trim_range(text, span.clone());
     let kind = classify(&text[range.clone()]);
-    RawCell { range, span, kind }
+    let norm = if kind == Kind::Text {
+        crate::text::norm(&text[range.clone()])
+    } else {
+        String::new()
+    };
+    RawCell {
+        norm,
+        range,
+        span,
+        kind,
+    }
 }
 
 /// Is this line a page number or page furniture that `pdftotext` leaves between rows?
@@ -219,15 +231,11 @@ fn split_single_spaced_numbers(text: &str, cells: Vec<RawCell>) -> Vec<RawCell> 
         }
         let head = trim_range(text, c.range.start..end);
         if !head.is_empty() {
-            let kind = classify(&text[head.clone()]);
-            out.push(RawCell {
-                range: head.clone(),
-                span: head,
-                kind,
-            });
+            out.push(cell(text, head));
         }
         for t in tokens.into_iter().rev() {
             out.push(RawCell {
+                norm: String::new(),
                 range: t.clone(),
                 span: t,
                 kind: Kind::Value,
@@ -323,6 +331,9 @@ pub fn classify(s: &str) -> Kind {
     if t.is_empty() {
         return Kind::Blank;
     }
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return Kind::Value;
+    }
     if PLACEHOLDERS.contains(&t) {
         return Kind::Value;
     }
@@ -368,6 +379,15 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
     let t = s.trim_matches(is_ws);
     if t.is_empty() {
         return Value::Blank;
+    }
+    if t.len() <= 12
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = t.parse::<i64>()
+    {
+        return match unit {
+            Unit::Count => Value::Count(n),
+            Unit::Money => Value::Money(n as f64),
+        };
     }
     if PLACEHOLDERS.contains(&t) {
         return Value::Invalid(format!("「{t}」不是数字，没有数据时应填 0"));

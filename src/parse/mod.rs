@@ -183,6 +183,10 @@ fn numeral_index(num: &str) -> Option<usize> {
     }
 }
 
+/// A table competing to be the report's table of its kind: in its own section?, rows, start,
+/// the table, and the index of its section (`usize::MAX` for none).
+type Candidate<'a> = (bool, usize, usize, &'a Table, usize);
+
 /// Builds the report from parsed blocks and document-wide scans.
 pub fn assemble(text: &str, blocks: &[Block]) -> Report {
     let mut r = Report {
@@ -190,7 +194,10 @@ pub fn assemble(text: &str, blocks: &[Block]) -> Report {
         eol: dominant_eol(text),
         ..Default::default()
     };
-    for (bi, b) in blocks.iter().enumerate() {
+    // For each table, the best candidate: the one in its own section, then the one with the most
+    // rows, then the first. Chosen by reference, so only three tables are copied whatever the size.
+    let mut best: [Option<Candidate>; 3] = [None, None, None];
+    for b in blocks {
         if let Some(h) = &b.heading {
             let body_start = line_end_full(text, h.line.end);
             r.sections.push(Section {
@@ -202,24 +209,33 @@ pub fn assemble(text: &str, blocks: &[Block]) -> Report {
                 body: body_start.min(b.range.end)..b.range.end,
             });
         }
-        let section_pos = if b.heading.is_some() {
-            Some(r.sections.len() - 1)
-        } else {
-            None
-        };
+        let section_pos = b.heading.as_ref().map(|_| r.sections.len() - 1);
         for t in &b.tables {
-            let mut t = t.clone();
-            t.section = section_pos;
-            r.tables.push(t);
+            let own = b.heading.as_ref().map(|h| h.index) == Some(t.id.section());
+            let slot = &mut best[t.id as usize];
+            let better = match slot {
+                None => true,
+                Some((o, rows, start, _, _)) => {
+                    (!own, usize::MAX - t.rows.len(), t.range.start)
+                        < (!*o, usize::MAX - *rows, *start)
+                }
+            };
+            if better {
+                *slot = Some((
+                    own,
+                    t.rows.len(),
+                    t.range.start,
+                    t,
+                    section_pos.unwrap_or(usize::MAX),
+                ));
+            }
         }
-        let _ = bi;
     }
-    // Prefer, for each table, the one in its own section, then the one with the most rows.
-    r.tables.sort_by_key(|t| {
-        let own = t.section.map(|s| r.sections[s].index) == Some(t.id.section());
-        (t.id, !own, usize::MAX - t.rows.len(), t.range.start)
-    });
-    r.tables.dedup_by_key(|t| t.id);
+    for (_, _, _, t, sec) in best.into_iter().flatten() {
+        let mut t = t.clone();
+        t.section = (sec != usize::MAX).then_some(sec);
+        r.tables.push(t);
+    }
     r.tables.sort_by_key(|t| t.range.start);
     r.shape = r.tables.first().map_or(Shape::Markdown, |t| t.shape);
 
@@ -239,10 +255,23 @@ pub fn assemble(text: &str, blocks: &[Block]) -> Report {
     r
 }
 
+/// The line break most used in the text (its first 64 KiB tell).
 fn dominant_eol(text: &str) -> &'static str {
-    let crlf = text.matches("\r\n").count();
-    let cr = text.matches('\r').count() - crlf;
-    let lf = text.matches('\n').count() - crlf;
+    let sample = &text.as_bytes()[..text.len().min(64 * 1024)];
+    let (mut lf, mut cr, mut crlf) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < sample.len() {
+        match sample[i] {
+            b'\n' => lf += 1,
+            b'\r' if sample.get(i + 1) == Some(&b'\n') => {
+                crlf += 1;
+                i += 1;
+            }
+            b'\r' => cr += 1,
+            _ => {}
+        }
+        i += 1;
+    }
     if crlf > lf && crlf >= cr {
         "\r\n"
     } else if cr > lf && cr > crlf {

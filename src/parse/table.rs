@@ -14,7 +14,7 @@ pub fn tables(text: &str, items: &[Item], section: Option<usize>) -> Vec<Table> 
     let mut segments: Vec<(TableId, Vec<&Item>)> = Vec::new();
     for it in items {
         let tag = match it {
-            Item::Row(r) => tag(text, r),
+            Item::Row(r) => tag(r),
             Item::Break => None,
         };
         match (tag, segments.last_mut()) {
@@ -39,55 +39,75 @@ pub fn tables(text: &str, items: &[Item], section: Option<usize>) -> Vec<Table> 
     out
 }
 
+/// Words that announce a table, normalised once: row and column labels of table 二 (2019 ones
+/// too), the header words of 三 and 四, and the labels of table 三 that end a label cell.
+struct Announcers {
+    exact: std::collections::HashMap<&'static str, TableId>,
+    t3_endings: Vec<&'static str>,
+}
+
+static ANNOUNCERS: std::sync::LazyLock<Announcers> = std::sync::LazyLock::new(|| {
+    let mut exact = std::collections::HashMap::new();
+    exact.insert("信息内容", TableId::T2);
+    for row in spec::T2.rows.iter().filter(|r| r.kind == RowKind::Data) {
+        exact.insert(normed(row.label), TableId::T2);
+        for a in row.aliases {
+            exact.insert(normed(a), TableId::T2);
+        }
+    }
+    for cs in spec::T2.col_sets {
+        for c in cs.iter() {
+            exact.insert(normed(c.label), TableId::T2);
+        }
+    }
+    for m in spec::T2_2019_MARKERS {
+        exact.insert(normed(m), TableId::T2);
+    }
+    for w in [
+        "申请人情况",
+        "法人或其他组织",
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+    ] {
+        exact.insert(w, TableId::T3);
+    }
+    for w in [
+        "行政复议",
+        "行政诉讼",
+        "复议后起诉",
+        "未经复议直接起诉",
+        "结果维持",
+        "结果纠正",
+        "尚未审结",
+    ] {
+        exact.insert(w, TableId::T4);
+    }
+    let t3_endings = spec::T3
+        .rows
+        .iter()
+        .map(|r| normed(r.label))
+        .filter(|l| l.chars().count() >= 4)
+        .collect();
+    Announcers { exact, t3_endings }
+});
+
 /// Which table a raw row announces, if any.
-fn tag(text: &str, r: &RawRow) -> Option<TableId> {
+fn tag(r: &RawRow) -> Option<TableId> {
+    let a = &*ANNOUNCERS;
     for c in r.cells.iter().filter(|c| c.kind == Kind::Text) {
-        let n = norm(&text[c.range.clone()]);
-        if n.contains("第二十条")
-            || n == "信息内容"
-            || spec::T2.rows.iter().any(|row| {
-                row.kind == RowKind::Data
-                    && (normed(row.label) == n || row.aliases.iter().any(|a| normed(a) == n))
-            })
-            || spec::T2
-                .col_sets
-                .iter()
-                .any(|cs| cs.iter().any(|col| normed(col.label) == n))
-            || spec::T2_2019_MARKERS.iter().any(|m| normed(m) == n)
-        {
+        let n = c.norm.as_str();
+        if let Some(&id) = a.exact.get(n) {
+            return Some(id);
+        }
+        if n.contains("第二十条") {
             return Some(TableId::T2);
         }
-        if n.contains("勾稽关系")
-            || n == "申请人情况"
-            || n == "法人或其他组织"
-            || [
-                "自然人",
-                "商业企业",
-                "科研机构",
-                "社会公益组织",
-                "法律服务机构",
-            ]
-            .contains(&n.as_str())
-            || (n.chars().count() <= 50
-                && spec::T3.rows.iter().any(|row| {
-                    let l = normed(row.label);
-                    n.ends_with(&l) && l.chars().count() >= 4
-                }))
+        if n.contains("勾稽关系") || (n.len() <= 150 && a.t3_endings.iter().any(|l| n.ends_with(l)))
         {
             return Some(TableId::T3);
-        }
-        if [
-            "行政复议",
-            "行政诉讼",
-            "复议后起诉",
-            "未经复议直接起诉",
-            "结果维持",
-            "结果纠正",
-            "尚未审结",
-        ]
-        .contains(&n.as_str())
-        {
-            return Some(TableId::T4);
         }
     }
     None
@@ -239,10 +259,10 @@ fn next_expected(spec: &TableSpec, after: usize) -> Option<usize> {
     (after + 1..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data)
 }
 
-fn cell_frag(text: &str, c: &RawCell) -> Frag {
+fn cell_frag(c: &RawCell) -> Frag {
     Frag {
         range: c.range.clone(),
-        norm: norm(&text[c.range.clone()]),
+        norm: c.norm.clone(),
     }
 }
 
@@ -359,11 +379,11 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             if c.kind != Kind::Text {
                 continue;
             }
-            let n = norm(&text[c.range.clone()]);
+            let n = c.norm.as_str();
             if spec.id == TableId::T2 && spec::T2_2019_MARKERS.iter().any(|m| normed(m) == n) {
                 t.layout_2019.push(c.range.clone());
             }
-            if let Some((standard, exact)) = header_match(spec, &n, !numeric) {
+            if let Some((standard, exact)) = header_match(spec, n, !numeric) {
                 t.headers.push(HeaderCell {
                     range: c.range.clone(),
                     text: text[c.range.clone()].to_string(),
@@ -387,7 +407,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 .collect(),
         };
         let has_values = vals.iter().any(|c| c.kind == Kind::Value);
-        let frags: Vec<Frag> = texts.iter().map(|c| cell_frag(text, c)).collect();
+        let frags: Vec<Frag> = texts.iter().map(|c| cell_frag(c)).collect();
         if !has_values {
             if frags.is_empty() {
                 continue;
@@ -673,8 +693,8 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
     for it in items {
         let Item::Row(raw) = it else { continue };
         for c in raw.cells.iter().filter(|c| c.kind == Kind::Text) {
-            let n = norm(&text[c.range.clone()]);
-            if let Some((standard, exact)) = header_match(spec, &n, true) {
+            let n = c.norm.as_str();
+            if let Some((standard, exact)) = header_match(spec, n, true) {
                 t.headers.push(HeaderCell {
                     range: c.range.clone(),
                     text: text[c.range.clone()].to_string(),
