@@ -7,6 +7,13 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+fn send(stdin: &mut std::process::ChildStdin, v: Value) {
+    stdin
+        .write_all(&frame(&v))
+        .and_then(|_| stdin.flush())
+        .expect("write");
+}
+
 fn frame(v: &Value) -> Vec<u8> {
     let body = v.to_string();
     [
@@ -65,20 +72,19 @@ fn binary_serves_over_stdio() {
         }
     };
 
-    let mut send = |v: Value| {
-        stdin
-            .write_all(&frame(&v))
-            .and_then(|_| stdin.flush())
-            .expect("write")
-    };
     send(
+        &mut stdin,
         json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {"general": {"positionEncodings": ["utf-32", "utf-16"]}}, "initializationOptions": {"diagnosticsDelayMs": 0}}}),
     );
     let init = next(&|m| m["id"] == 1);
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-32");
-    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
     let text = "某局2024年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n";
     send(
+        &mut stdin,
         json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": "file:///tmp/a.md", "languageId": "markdown", "version": 7, "text": text}}}),
     );
     let p = next(&|m| m["method"] == "textDocument/publishDiagnostics");
@@ -95,26 +101,23 @@ fn binary_serves_over_stdio() {
     );
 
     // A malformed frame is answered with -32700 and the session goes on.
-    drop(send);
     stdin
         .write_all(b"Content-Length: 5\r\n\r\n{\"a\":")
         .expect("write");
-    let mut send = |v: Value| {
-        stdin
-            .write_all(&frame(&v))
-            .and_then(|_| stdin.flush())
-            .expect("write")
-    };
     let e = next(&|m| m.get("error").is_some());
     assert_eq!(e["error"]["code"], -32700);
     send(
+        &mut stdin,
         json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": "file:///tmp/a.md"}}}),
     );
     let s = next(&|m| m["id"] == 2);
     assert_eq!(s["result"].as_array().map(Vec::len), Some(3));
-    send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+    );
     next(&|m| m["id"] == 3);
-    send(json!({"jsonrpc": "2.0", "method": "exit"}));
+    send(&mut stdin, json!({"jsonrpc": "2.0", "method": "exit"}));
     let status = child.wait().expect("exit");
     assert_eq!(status.code(), Some(0));
 }

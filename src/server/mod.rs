@@ -740,6 +740,12 @@ where
                 break;
             }
             while let Ok(more) = outgoing.try_recv() {
+                if more.is_empty() {
+                    // The server has ended: everything before the marker is written.
+                    let _ = output.flush().await;
+                    let _ = output.shutdown().await;
+                    return;
+                }
                 if output.write_all(&more).await.is_err() {
                     return;
                 }
@@ -790,6 +796,11 @@ pub fn run_stdio() -> i32 {
                 return;
             }
             while let Ok(more) = outgoing.try_recv() {
+                if more.is_empty() {
+                    // The server has ended: everything before the marker is written.
+                    let _ = stdout.flush();
+                    return;
+                }
                 if stdout.write_all(&more).is_err() {
                     return;
                 }
