@@ -336,7 +336,7 @@ pub fn classify(s: &str) -> Kind {
     }
     // Labels start with a character that no number starts with.
     let lead = t.chars().next().map_or(' ', fold_digit);
-    if !(lead.is_ascii_digit() || matches!(lead, '+' | '-')) && !PLACEHOLDERS.contains(&t) {
+    if !(lead.is_ascii_digit() || matches!(lead, '+' | '-') || PLACEHOLDERS.contains(&t)) {
         return Kind::Text;
     }
     if PLACEHOLDERS.contains(&t) {
