@@ -132,7 +132,7 @@ writeFileSync(join(outDir, 'several.md'), several);
 const meta = {
   broken: { ...brokenCell, expectedTotal: '4', rowLabel: ROW_NEW },
   several: severalCells,
-  hover: { ...hoverCell, expect: ['予以公开', '自然人'] },
+  hover: { ...hoverCell, expect: ['三、本年度办理结果', '予以公开', '×', '自然人'] },
 };
 writeFileSync(join(outDir, 'fixtures.json'), JSON.stringify(meta, null, 2));
 console.log(JSON.stringify(meta));

@@ -237,6 +237,15 @@ if wants vscode; then
       fail "vscode: building the .vsix"
       ok=0
     fi
+    # A test-only language pack without translations switches the UI language to zh-cn,
+    # so the extension's Chinese strings (package.nls.zh-cn.json, l10n/) are the ones shown.
+    STUB=$OUT/zh-cn-stub.vsix
+    if [ $ok = 1 ] && ! (cd "$HERE/vscode/zh-cn-stub" && "$EDITORS/vscode/node_modules/.bin/vsce" package \
+      --no-dependencies --skip-license --allow-missing-repository --out "$STUB") >>"$OUT/vsix.log" 2>&1; then
+      tail -30 "$OUT/vsix.log"
+      fail "vscode: packing the zh-cn test language pack"
+      ok=0
+    fi
     timed "extension build + package" "$T"
   fi
 
@@ -248,13 +257,23 @@ if wants vscode; then
     cp "$HERE/vscode/settings.json" "$VS/ud/User/settings.json"
     CS=(env PATH="$NODE24/bin:/usr/bin:/bin" HOME="$VS" XDG_CONFIG_HOME="$VS/xdg" XDG_DATA_HOME="$VS/xdg-data"
       "$CACHE/code-server/node_modules/.bin/code-server" --user-data-dir "$VS/ud" --extensions-dir "$VS/ext")
-    if ! run_group 180 "$OUT/vscode-install-ext.log" "${CS[@]}" --install-extension "$VSIX"; then
+    if ! run_group 180 "$OUT/vscode-install-ext.log" "${CS[@]}" --install-extension "$VSIX" --install-extension "$STUB"; then
       cat "$OUT/vscode-install-ext.log"
       fail "vscode: code-server --install-extension"
       ok=0
     fi
   fi
   if [ $ok = 1 ]; then
+    # code-server builds languagepacks.json only in its running server; write it now so that
+    # the UI language is zh-cn from the first page load.
+    node -e '
+      const [ext, id, version] = process.argv.slice(1);
+      const hash = require("crypto").createHash("md5").update(id).update(version).digest("hex");
+      console.log(JSON.stringify({ "zh-cn": { hash, label: "中文(简体)",
+        extensions: [{ extensionIdentifier: { id }, version }],
+        translations: { vscode: ext + "/translations/main.i18n.json" } } }));
+    ' "$VS/ext/nianbao-test.test-language-pack-zh-cn-0.0.1" nianbao-test.test-language-pack-zh-cn 0.0.1 \
+      >"$VS/ud/languagepacks.json"
     # No nianbao on PATH here: the extension must use the binary shipped inside the .vsix.
     start_group "$OUT/code-server.log" "${CS[@]}" --auth none --bind-addr "127.0.0.1:$CODE_SERVER_PORT" \
       --locale zh-cn --disable-telemetry --disable-update-check --disable-workspace-trust \

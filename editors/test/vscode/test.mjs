@@ -80,7 +80,7 @@ async function quickOpen(name) {
   await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
 
-/** Runs a command from the palette by its title (Chinese, or the English fallback). */
+/** Runs a command from the palette by its title (the UI language is zh-cn: the Chinese title). */
 async function runCommand(...titles) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
@@ -209,7 +209,7 @@ async function main() {
       await quickOpen('several.md');
       // The Problems list is virtualised (rows out of view are not in the DOM): count in the Explorer.
       await until(`${meta.several.length} problems on several.md`, async () => (await problemCount('several.md')) >= meta.several.length, 60000);
-      await runCommand('nianbao: 填入全部总计', 'nianbao: Fill in all totals');
+      await runCommand('nianbao: 填入全部总计');
       await sleep(500);
       await page.keyboard.press('Control+S');
       await until('several.md on disk to have every total filled in', () => {
@@ -220,9 +220,14 @@ async function main() {
     }, 'workbench loads and opens the report');
 
     await test('command "nianbao: 新建年度报告" opens the standard draft', async () => {
-      await runCommand('nianbao: 新建年度报告', 'nianbao: New annual report');
+      await runCommand('nianbao: 新建年度报告');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
+      // The prompt comes from l10n/bundle.l10n.zh-cn.json (English: "Name of the organisation (机关名称)").
+      await until('the Chinese prompt 机关名称', async () => {
+        const text = await page.locator('.quick-input-widget').innerText();
+        return text.includes('机关名称') && !text.includes('Name of the organisation');
+      }, 5000);
       await input.fill('编辑器测试局');
       await page.keyboard.press('Enter');
       await sleep(300);
