@@ -240,10 +240,12 @@ impl Document {
         let cell_end = cell.range.end;
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
         let delta = new_text.len() as isize - range.len() as isize;
-        self.blocks[i].shift_from(cell_end, delta);
         self.blocks[i].tables[ti].rows[ri].cells[ci].value = value;
-        for b in &mut self.blocks[i + 1..] {
-            b.shift(delta);
+        if delta != 0 {
+            self.blocks[i].shift_from(cell_end, delta);
+            for b in &mut self.blocks[i + 1..] {
+                b.shift(delta);
+            }
         }
         true
     }

@@ -8,6 +8,8 @@ mod table;
 
 use std::ops::Range;
 
+use memchr::memmem;
+
 use crate::model::{Period, Report, Section, Shape, Suppression, Table, Title};
 use crate::spec::{self, SECTIONS, normed};
 use crate::text::{self, Line, norm, split_numbering};
@@ -358,7 +360,8 @@ fn find_title(text: &str, limit: usize) -> (Option<Title>, Option<String>, Optio
 }
 
 fn find_period(text: &str) -> Option<Period> {
-    let at = text.find("统计期限").or_else(|| text.find("统计时限"))?;
+    let at = memmem::find(text.as_bytes(), "统计期限".as_bytes())
+        .or_else(|| memmem::find(text.as_bytes(), "统计时限".as_bytes()))?;
     let rest = &text[at..];
     let end = rest
         .char_indices()
@@ -383,7 +386,7 @@ fn find_period(text: &str) -> Option<Period> {
 
 fn find_basis_2019(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for (at, _) in text.match_indices("国办公开办函") {
+    for at in memmem::find_iter(text.as_bytes(), "国办公开办函".as_bytes()) {
         let rest = &text[at..];
         let end = text::floor_char_boundary(rest, rest.len().min(48));
         let window = &rest[..end];
@@ -403,7 +406,7 @@ const DISABLE: &str = "nianbao-disable";
 
 fn find_suppressions(text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
-    for (at, _) in text.match_indices(DISABLE) {
+    for at in memmem::find_iter(text.as_bytes(), DISABLE.as_bytes()) {
         let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
         let line = &text[line_start..line_end];
