@@ -208,6 +208,13 @@ pub fn render_row(
     eol: &str,
 ) -> String {
     let vals: Vec<String> = values.iter().map(render_value).collect();
+    // Outside Markdown a row has one label cell: its own label, the innermost one given.
+    let label = labels
+        .iter()
+        .rev()
+        .find(|s| !s.is_empty())
+        .copied()
+        .unwrap_or("");
     match shape {
         Shape::Markdown => {
             let mut cells: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
@@ -218,23 +225,11 @@ pub fn render_row(
             format!("| {} |", cells.join(" | "))
         }
         Shape::Tsv => {
-            let label = labels
-                .iter()
-                .rev()
-                .find(|s| !s.is_empty())
-                .copied()
-                .unwrap_or("");
             let mut cells = vec![label.to_string()];
             cells.extend(vals);
             cells.join("\t")
         }
         Shape::CellPerLine => {
-            let label = labels
-                .iter()
-                .rev()
-                .find(|s| !s.is_empty())
-                .copied()
-                .unwrap_or("");
             let mut lines = Vec::new();
             if !label.is_empty() {
                 lines.push(format!("{label} |"));
@@ -243,12 +238,6 @@ pub fn render_row(
             lines.join(eol)
         }
         Shape::Layout => {
-            let label = labels
-                .iter()
-                .rev()
-                .find(|s| !s.is_empty())
-                .copied()
-                .unwrap_or("");
             let mut s = label.to_string();
             for v in vals {
                 s.push_str("    ");

@@ -83,6 +83,19 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table of kind `id` with nothing found yet.
+    pub fn empty(id: TableId) -> Table {
+        Table {
+            id,
+            range: 0..0,
+            shape: Shape::Tsv,
+            rows: Vec::new(),
+            headers: Vec::new(),
+            layout_2019: Vec::new(),
+            section: None,
+        }
+    }
+
     pub fn spec(&self) -> &'static spec::TableSpec {
         self.id.spec()
     }

@@ -164,6 +164,15 @@ fn header_match(spec: &TableSpec, n: &str, fuzzy: bool) -> Option<(&'static str,
     None
 }
 
+fn header_cell(text: &str, c: &RawCell, standard: &'static str, exact: bool) -> HeaderCell {
+    HeaderCell {
+        range: c.range.clone(),
+        text: text[c.range.clone()].to_string(),
+        standard,
+        exact,
+    }
+}
+
 struct Frag {
     range: Range<usize>,
     norm: String,
@@ -349,15 +358,7 @@ fn label_text(text: &str, frags: &[Frag]) -> String {
 }
 
 fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
-    let mut t = Table {
-        id: spec.id,
-        range: 0..0,
-        shape: Shape::Tsv,
-        rows: Vec::new(),
-        headers: Vec::new(),
-        layout_2019: Vec::new(),
-        section: None,
-    };
+    let mut t = Table::empty(spec.id);
     let mut pending: Vec<Frag> = Vec::new();
     let mut expected = (0..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data);
     let mut shapes = [0usize; 4];
@@ -384,12 +385,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 t.layout_2019.push(c.range.clone());
             }
             if let Some((standard, exact)) = header_match(spec, n, !numeric) {
-                t.headers.push(HeaderCell {
-                    range: c.range.clone(),
-                    text: text[c.range.clone()].to_string(),
-                    standard,
-                    exact,
-                });
+                t.headers.push(header_cell(text, c, standard, exact));
                 first.get_or_insert(raw.range.start);
                 last = last.max(c.range.end);
                 continue;
@@ -678,15 +674,7 @@ fn dominant_shape(counts: &[usize; 4]) -> Shape {
 /// single characters; its values are taken from the row with the most numbers.
 fn assemble_t4(text: &str, items: &[&Item]) -> Table {
     let spec = &spec::T4;
-    let mut t = Table {
-        id: TableId::T4,
-        range: 0..0,
-        shape: Shape::Tsv,
-        rows: Vec::new(),
-        headers: Vec::new(),
-        layout_2019: Vec::new(),
-        section: None,
-    };
+    let mut t = Table::empty(TableId::T4);
     let mut first: Option<usize> = None;
     let mut last = 0;
     let mut best: Option<(&RawRow, Vec<RawCell>, usize)> = None;
@@ -695,12 +683,7 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
         for c in raw.cells.iter().filter(|c| c.kind == Kind::Text) {
             let n = c.norm.as_str();
             if let Some((standard, exact)) = header_match(spec, n, true) {
-                t.headers.push(HeaderCell {
-                    range: c.range.clone(),
-                    text: text[c.range.clone()].to_string(),
-                    standard,
-                    exact,
-                });
+                t.headers.push(header_cell(text, c, standard, exact));
                 first.get_or_insert(raw.range.start);
                 last = last.max(raw.range.end);
             }
