@@ -28,6 +28,6 @@ if [ -n "${NIANBAO_BIN:-}" ]; then
   name="nianbao-$platform-$version.vsix"
 fi
 out=${OUT:-$PWD/$name}
-npx --no-install vsce package --no-dependencies --skip-license --allow-missing-repository \
+npx --no-install vsce package --no-dependencies --skip-license --allow-missing-repository --no-rewrite-relative-links \
   "${target_args[@]}" --out "$out"
 echo "$out"
