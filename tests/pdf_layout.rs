@@ -87,6 +87,23 @@ fn layout_text_gives_the_seed_numbers() {
             .map(|d| (d.code, d.message.clone()))
             .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
+        // Labels and titles: the same findings as in the report the PDF was made from.
+        let seed = std::fs::read_to_string(dir.join(format!("../seeds/{stem}.txt"))).unwrap();
+        let words = |text: &str| -> Vec<String> {
+            let mut v: Vec<String> = nianbao::check::check(&nianbao::parse::parse(text), text)
+                .iter()
+                .filter(|d| {
+                    matches!(
+                        d.code,
+                        nianbao::diag::Code::RowLabel | nianbao::diag::Code::SectionTitle
+                    )
+                })
+                .map(|d| d.message.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(words(&text), words(&seed), "{name}");
         seen += 1;
     }
     assert_eq!(seen, 5);

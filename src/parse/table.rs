@@ -543,7 +543,14 @@ fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &
             continue;
         }
         let std = normed(spec.rows[want].label);
-        let own: String = v.own.iter().map(|f| f.norm.as_str()).collect();
+        // Pieces of a group label centred beside this row (`(六) 其他`) are not its own label.
+        let groups = group_labels(spec, text, &v.own, want);
+        let own: String = v
+            .own
+            .iter()
+            .filter(|f| !groups.iter().any(|g| g.range == f.range))
+            .map(|f| f.norm.as_str())
+            .collect();
         let exact = own.is_empty()
             || std.contains(&own)
             || own.contains(std)
