@@ -282,18 +282,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn seeds() -> Vec<String> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
         let mut out: Vec<String> = std::fs::read_dir(dir)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                    .collect()
-            })
-            .unwrap_or_default();
+            .expect("tests/fixtures/seeds")
+            .filter_map(|e| e.ok())
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
         out.sort();
-        if out.is_empty() {
-            out.push(SMALL.to_string());
-        }
+        assert_eq!(out.len(), 5, "the five seed reports");
         out
     }
 

@@ -258,7 +258,7 @@ pub fn apply(text: &str, edits: &[Value]) -> String {
 }
 
 pub fn seed(name: &str) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
     std::fs::read_dir(dir)
         .expect("seeds")
         .filter_map(|e| e.ok())

@@ -2,10 +2,11 @@
 // the UI language zh-cn) in Debian's Chromium through playwright-core.
 // Env: NB_URL, NB_WS (workspace folder on disk), NB_FIXTURES (fixtures.json, base.md),
 // NB_RESULTS (PASS/FAIL lines are appended), NB_SHOTS (screenshot folder),
-// NB_PROFILE (a fresh browser profile folder), NB_DRIVER_MODULES (node_modules with playwright-core).
-import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+// NB_PROFILE (a fresh browser profile folder), NB_DRIVER_MODULES (node_modules with playwright-core),
+// NB_SETTINGS (the user settings.json code-server reads), NB_BIN (the nianbao binary).
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const env = (k) => {
   const v = process.env[k];
@@ -236,6 +237,28 @@ async function main() {
       await page.keyboard.press('Enter');
       await page.locator('.monaco-editor .view-lines', { hasText: '编辑器测试局' }).first().waitFor({ timeout: 20000 });
       await page.screenshot({ path: join(shots, 'new-report.png') });
+    }, 'workbench loads and opens the report');
+
+    await test('setting nianbao.server.path: clear message when wrong, used when right', async () => {
+      const settingsFile = env('NB_SETTINGS');
+      const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+      const write = (extra) => writeFileSync(settingsFile, JSON.stringify({ ...settings, ...extra }, null, 2));
+      write({ 'nianbao.server.path': '/nonexistent/nianbao' });
+      const toast = page.locator('.notification-toast', { hasText: 'nianbao.server.path' }).first();
+      await toast.waitFor({ timeout: 20000 });
+      const text = await toast.innerText();
+      if (!text.includes('不存在') || !text.includes('/nonexistent/nianbao')) throw new Error(`message: ${text}`);
+      await page.screenshot({ path: join(shots, 'server-missing.png') });
+      // A wrapper that logs its start shows that the configured path (not the bundled binary) is used.
+      const log = join(dirname(ws), 'wrapper.log');
+      const wrapper = join(dirname(ws), 'nianbao-wrapper.sh');
+      writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${env('NB_BIN')}' "$@"\n`, { mode: 0o755 });
+      write({ 'nianbao.server.path': wrapper });
+      await until('the wrapper to be started with lsp', () => existsSync(log) && readFileSync(log, 'utf8').includes('lsp'), 20000);
+      copyFileSync(join(env('NB_FIXTURES'), 'broken.md'), join(ws, 'again.md'));
+      await quickOpen('again.md');
+      await problemRows(`总计应为 ${b.expectedTotal}`).first().waitFor({ timeout: 30000 });
+      writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
     }, 'workbench loads and opens the report');
   } finally {
     console.log(`   command titles used: ${uiTitles.join(', ')}`);
