@@ -233,14 +233,36 @@ impl AsyncRead for ChannelReader {
 
 /// The server's output: bytes cut into whole frames, each sent on as one piece.
 pub struct FrameWriter {
-    tx: UnboundedSender<Vec<u8>>,
+    sink: FrameSink,
     buf: Vec<u8>,
+}
+
+/// Where whole frames go: a channel (to a writer task, in tests) or straight to a writer shared
+/// with the input thread (stdout), each frame written whole under its lock.
+pub enum FrameSink {
+    Channel(UnboundedSender<Vec<u8>>),
+    Direct(fn(&[u8])),
+}
+
+impl FrameSink {
+    pub fn send(&self, frame: Vec<u8>) {
+        match self {
+            FrameSink::Channel(tx) => {
+                let _ = tx.send(frame);
+            }
+            FrameSink::Direct(write) => write(&frame),
+        }
+    }
 }
 
 impl FrameWriter {
     pub fn new(tx: UnboundedSender<Vec<u8>>) -> Self {
+        FrameWriter::to(FrameSink::Channel(tx))
+    }
+
+    pub fn to(sink: FrameSink) -> Self {
         FrameWriter {
-            tx,
+            sink,
             buf: Vec::new(),
         }
     }
@@ -253,7 +275,7 @@ impl FrameWriter {
             let Some(len) = content_length(&self.buf[..end]) else {
                 // Not produced by the server's codec; pass it on as it is.
                 let all = std::mem::take(&mut self.buf);
-                let _ = self.tx.send(all);
+                self.sink.send(all);
                 return;
             };
             let total = end + 4 + len;
@@ -262,7 +284,7 @@ impl FrameWriter {
             }
             let rest = self.buf.split_off(total);
             let whole = std::mem::replace(&mut self.buf, rest);
-            let _ = self.tx.send(whole);
+            self.sink.send(whole);
         }
     }
 }
