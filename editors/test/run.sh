@@ -254,6 +254,7 @@ if wants vscode; then
     VS=$OUT/vscode
     mkdir -p "$VS/xdg" "$VS/xdg-data" "$VS/ud/User" "$VS/ext" "$VS/ws"
     cp "$FIX"/*.md "$VS/ws/"
+    cp "$FIX/broken.md" "$VS/ws/again.md" # opened after nianbao.server.path is changed
     cp "$HERE/vscode/settings.json" "$VS/ud/User/settings.json"
     CS=(env PATH="$NODE24/bin:/usr/bin:/bin" HOME="$VS" XDG_CONFIG_HOME="$VS/xdg" XDG_DATA_HOME="$VS/xdg-data"
       "$CACHE/code-server/node_modules/.bin/code-server" --user-data-dir "$VS/ud" --extensions-dir "$VS/ext")
@@ -295,7 +296,7 @@ if wants vscode; then
       before=$(grep -c . "$RESULTS")
       env PATH="$NODE24/bin:$PATH" NB_DRIVER_MODULES="$CACHE/driver/node_modules" NB_URL="http://127.0.0.1:$CODE_SERVER_PORT/?folder=$VS/ws" \
         NB_WS="$VS/ws" NB_FIXTURES="$FIX" NB_RESULTS="$RESULTS" NB_SHOTS="$OUT/screenshots" NB_PROFILE="$VS/chromium" \
-        NB_SETTINGS="$VS/ud/User/settings.json" NB_BIN="$BIN" \
+        NB_BIN="$BIN" \
         timeout --kill-after=10 420 node "$HERE/vscode/test.mjs" </dev/null 2>&1 | tee "$OUT/vscode-driver.log"
       after=$(grep -c . "$RESULTS")
       [ "$after" -gt "$before" ] || fail "vscode: the driver reported nothing"
