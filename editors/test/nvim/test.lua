@@ -102,6 +102,10 @@ test('diagnostic at the right line and CJK column', function()
     string.format('expected byte columns %d-%d, got %d-%d', b.colByte, b.endByte, d.col, d.end_col))
   assert(d.message:find('总计应为 ' .. b.expectedTotal, 1, true), 'message: ' .. d.message)
   assert(d.severity == vim.diagnostic.severity.ERROR, 'severity ' .. tostring(d.severity))
+  -- init.lua sets disabledCodes = { 'balance-mismatch' }: the broken total would also break
+  -- the balance of its column, so its absence shows that the settings reached the server.
+  assert(#diags(broken_buf, 'balance-mismatch') == 0,
+    'disabledCodes setting not applied: ' .. describe(diags(broken_buf, 'balance-mismatch')))
   local lsp = d.user_data and d.user_data.lsp
   if lsp and lsp.range then -- 0.10+ keeps what the server sent
     local client = nianbao_client(broken_buf)

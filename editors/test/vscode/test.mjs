@@ -173,6 +173,10 @@ async function main() {
         throw new Error(`problem at ${line}:${col}, expected ${b.line + 1}:${b.col16 + 1} (${text})`);
       }
       if (!text.includes('nianbao')) throw new Error(`source nianbao not shown: ${text}`);
+      // settings.json turns off balance-mismatch (the broken total also breaks its column's
+      // balance): one problem, not two, shows that the nianbao.* settings reach the server.
+      const count = await problemCount('broken.md');
+      if (count !== 1) throw new Error(`broken.md has ${count} problems, expected 1 with nianbao.disabledCodes = ["balance-mismatch"]`);
       await row.click();
     }, 'workbench loads and opens the report');
 
