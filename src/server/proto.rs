@@ -82,18 +82,24 @@ pub fn offset(rope: &Rope, pos: lsp::Position, enc: Encoding) -> (usize, bool) {
 /// line break of its line).
 pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> lsp::Position {
     let offset = offset.min(rope.len_bytes());
-    let ch = rope.byte_to_char(offset);
-    let offset = rope.char_to_byte(ch);
     let line = rope.byte_to_line(offset);
     let content = line_content(rope, line);
-    let offset = offset.min(content.end);
+    // Onto a character boundary (a byte inside a character counts from its start), within the
+    // line's content.
+    let end = offset.clamp(content.start, content.end);
+    let end = rope.char_to_byte(rope.byte_to_char(end)).max(content.start);
+    // Count the units of the line's characters before `end`: a walk over one line, instead of
+    // tree look-ups that each scan a whole chunk.
     let character = match enc {
-        Encoding::Utf8 => offset - content.start,
-        Encoding::Utf32 => rope.byte_to_char(offset) - rope.byte_to_char(content.start),
-        Encoding::Utf16 => {
-            rope.char_to_utf16_cu(rope.byte_to_char(offset))
-                - rope.char_to_utf16_cu(rope.byte_to_char(content.start))
-        }
+        Encoding::Utf8 => end - content.start,
+        _ => rope
+            .byte_slice(content.start..end)
+            .chunks()
+            .map(|c| match enc {
+                Encoding::Utf16 => c.chars().map(char::len_utf16).sum::<usize>(),
+                _ => c.chars().count(),
+            })
+            .sum(),
     };
     lsp::Position {
         line: line as u32,
