@@ -298,10 +298,12 @@ if wants vscode; then
       timed "code-server start (incl. extension install)" "$T"
       T=$(now)
       before=$(grep -c . "$RESULTS")
-      env PATH="$NODE24/bin:$PATH" NB_DRIVER_MODULES="$CACHE/driver/node_modules" NB_URL="http://127.0.0.1:$CODE_SERVER_PORT/?folder=$VS/ws" \
-        NB_WS="$VS/ws" NB_FIXTURES="$FIX" NB_RESULTS="$RESULTS" NB_SHOTS="$OUT/screenshots" NB_PROFILE="$VS/chromium" \
-        NB_BIN="$BIN" \
-        timeout --kill-after=10 420 node "$HERE/vscode/test.mjs" </dev/null 2>&1 | tee "$OUT/vscode-driver.log"
+      # The driver and the Chromium it starts run in their own process group, killed afterwards.
+      run_group 420 "$OUT/vscode-driver.log" env PATH="$NODE24/bin:$PATH" NB_DRIVER_MODULES="$CACHE/driver/node_modules" \
+        NB_URL="http://127.0.0.1:$CODE_SERVER_PORT/?folder=$VS/ws" NB_WS="$VS/ws" NB_FIXTURES="$FIX" NB_RESULTS="$RESULTS" \
+        NB_SHOTS="$OUT/screenshots" NB_PROFILE="$VS/chromium" NB_BIN="$BIN" node "$HERE/vscode/test.mjs"
+      [ $? = 124 ] && fail "vscode: the driver timed out after 420 s"
+      cat "$OUT/vscode-driver.log"
       after=$(grep -c . "$RESULTS")
       [ "$after" -gt "$before" ] || fail "vscode: the driver reported nothing"
       timed "VS Code tests" "$T"
