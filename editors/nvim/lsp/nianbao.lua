@@ -2,24 +2,13 @@
 --
 --   vim.lsp.enable('nianbao')
 --
--- Override any field with vim.lsp.config('nianbao', { ... }), e.g.
+-- The defaults (cmd { 'nianbao', 'lsp' }, filetypes markdown and text, root .git, the
+-- `nianbao` settings) are in require('nianbao').default_config(). Override any field
+-- with vim.lsp.config('nianbao', { ... }), e.g.
 --   vim.lsp.config('nianbao', {
 --     cmd = { '/path/to/nianbao', 'lsp' },
 --     settings = { nianbao = { disabledCodes = { 'cell-blank' } } },
 --   })
-return {
-  cmd = { 'nianbao', 'lsp' },
-  filetypes = { 'markdown', 'text' },
-  root_markers = { '.git' },
-  settings = {
-    nianbao = {
-      disabledCodes = {},
-      severity = {},
-      diagnosticsDelayMs = 150,
-      inlayHints = true,
-    },
-  },
-  before_init = function(params, config)
-    require('nianbao').before_init(params, config)
-  end,
-}
+local config = require('nianbao').default_config()
+config.name = nil -- vim.lsp.config names the client after this file
+return config

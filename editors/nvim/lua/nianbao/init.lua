@@ -14,7 +14,7 @@ local function notify(msg, level)
   vim.notify('nianbao: ' .. msg, level or vim.log.levels.INFO)
 end
 
---- Default client configuration (the same values as lsp/nianbao.lua).
+--- Default client configuration; lsp/nianbao.lua returns it for Neovim 0.11+.
 function M.default_config()
   return {
     name = 'nianbao',
@@ -29,6 +29,9 @@ function M.default_config()
         inlayHints = true,
       },
     },
+    before_init = function(params, config)
+      M.before_init(params, config)
+    end,
   }
 end
 
@@ -188,7 +191,7 @@ local function attach_legacy(bufnr, config)
     init_options = config.init_options,
     on_attach = config.on_attach,
     capabilities = config.capabilities,
-    before_init = M.before_init,
+    before_init = config.before_init,
   }
   if vim.lsp.start then
     vim.lsp.start(client_config, { bufnr = bufnr })
