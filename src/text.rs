@@ -187,35 +187,18 @@ pub fn norm(s: &str) -> String {
 
 /// Splits a normalised label into its numbering (`一.`, `(一)`, `1.`) and the rest.
 pub fn split_numbering(n: &str) -> (&str, &str) {
-    const CN: &str = "一二三四五六七八九十";
-    let mut chars = n.char_indices().peekable();
-    if let Some(&(_, '(')) = chars.peek() {
-        chars.next();
-        let mut seen = false;
-        while let Some(&(_, c)) = chars.peek() {
-            if CN.contains(c) || c.is_ascii_digit() {
-                seen = true;
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        if let (true, Some(&(i, ')'))) = (seen, chars.peek()) {
-            return (&n[..i + 1], &n[i + 1..]);
-        }
-        return ("", n);
-    }
-    let mut seen = false;
-    while let Some(&(_, c)) = chars.peek() {
-        if CN.contains(c) || c.is_ascii_digit() {
-            seen = true;
-            chars.next();
-        } else {
-            break;
-        }
-    }
-    if let (true, Some(&(i, '.'))) = (seen, chars.peek()) {
-        return (&n[..i + 1], &n[i + 1..]);
+    let (open, close) = if n.starts_with('(') {
+        ("(", ')')
+    } else {
+        ("", '.')
+    };
+    let rest = &n[open.len()..];
+    let digits = rest
+        .find(|c: char| !("一二三四五六七八九十".contains(c) || c.is_ascii_digit()))
+        .unwrap_or(rest.len());
+    if digits > 0 && rest[digits..].starts_with(close) {
+        let at = open.len() + digits + close.len_utf8();
+        return (&n[..at], &n[at..]);
     }
     ("", n)
 }
