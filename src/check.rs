@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use crate::diag::{Code, Diagnostic, Fix, FixKind, Related, Severity};
 use crate::fix;
-use crate::model::{Cell, Report, Row, Table, Value};
+use crate::model::{Cell, Report, Table, Value};
 use crate::spec::{self, RelationKind, RowKind, SECTIONS, TableId, t3};
 
 /// All diagnostics of a report, in source order, with inline suppressions applied. A text that is
@@ -450,15 +450,6 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
     let spec = t.spec();
     let mut out = Vec::new();
     let idx = |spec_row: usize| t.rows.iter().position(|r| r.spec == spec_row);
-    // value of a non-total cell
-    let get = |row: &Row, col: usize| -> Option<(i64, bool, Option<Range<usize>>)> {
-        let c = row.cells.get(col)?;
-        Some((
-            c.value.count()?,
-            c.value != Value::Blank,
-            Some(c.range.clone()),
-        ))
-    };
     for rel in spec::RELATIONS.iter().filter(|r| r.table == t.id) {
         match &rel.kind {
             RelationKind::RowSum { total, parts, .. } => {
@@ -469,25 +460,12 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                     if t.id == TableId::T3 && row.spec == t3::TOTAL {
                         continue; // its total is the sum of its own targets, below
                     }
-                    let mut ps = Vec::new();
-                    let mut filled = false;
-                    let mut ok = true;
-                    for &p in parts.iter() {
-                        match get(row, p) {
-                            Some((v, f, range)) => {
-                                filled |= f;
-                                ps.push(Part {
-                                    name: spec.cols_of(row.spec)[p].label,
-                                    value: v,
-                                    range,
-                                });
-                            }
-                            None => ok = false,
-                        }
-                    }
-                    if !ok {
+                    let cols = spec.cols_of(row.spec);
+                    let Some((ps, filled)) =
+                        gather(parts.iter().map(|&p| (cols[p].label, row.cells.get(p))))
+                    else {
                         continue;
-                    }
+                    };
                     let c = &row.cells[*total];
                     if matches!(c.value, Value::Invalid(_)) {
                         continue;
@@ -496,7 +474,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                         row: ri,
                         col: *total,
                         target: ps.iter().map(|p| p.value).sum(),
-                        actual: c.value.count().filter(|_| c.value != Value::Blank),
+                        actual: actual(c),
                         parts: ps,
                         parts_filled: filled,
                         relation: rel.id,
@@ -515,35 +493,26 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                 let ncols = spec.cols_of(*total).len();
                 let mut col_targets = Vec::new();
                 for col in 0..ncols.saturating_sub(1) {
-                    let mut ps = Vec::new();
-                    let mut filled = false;
-                    let mut ok = true;
-                    for &li in &leaves {
-                        match get(&t.rows[li], col) {
-                            Some((v, f, range)) => {
-                                filled |= f;
-                                ps.push(Part {
-                                    name: spec.rows[t.rows[li].spec].label,
-                                    value: v,
-                                    range,
-                                });
-                            }
-                            None => ok = false,
-                        }
-                    }
-                    let target: i64 = ps.iter().map(|p| p.value).sum();
-                    col_targets.push(ok.then_some((target, filled)));
+                    let sum = gather(leaves.iter().map(|&li| {
+                        let r = &t.rows[li];
+                        (spec.rows[r.spec].label, r.cells.get(col))
+                    }));
+                    col_targets
+                        .push(sum.as_ref().map(|(ps, filled)| {
+                            (ps.iter().map(|p| p.value).sum::<i64>(), *filled)
+                        }));
                     let Some(c) = t.rows[ti].cells.get(col) else {
                         continue;
                     };
-                    if !ok || matches!(c.value, Value::Invalid(_)) {
+                    let Some((ps, filled)) = sum else { continue };
+                    if matches!(c.value, Value::Invalid(_)) {
                         continue;
                     }
                     out.push(TotalCell {
                         row: ti,
                         col,
-                        target,
-                        actual: c.value.count().filter(|_| c.value != Value::Blank),
+                        target: ps.iter().map(|p| p.value).sum(),
+                        actual: actual(c),
                         parts: ps,
                         parts_filled: filled,
                         relation: rel.id,
@@ -571,7 +540,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                         row: ti,
                         col: tc,
                         target: ps.iter().map(|p| p.value).sum(),
-                        actual: c.value.count().filter(|_| c.value != Value::Blank),
+                        actual: actual(c),
                         parts_filled: col_targets.iter().any(|v| v.is_some_and(|x| x.1)),
                         parts: ps,
                         relation: "T3-SUM",
@@ -615,18 +584,15 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                                 filled = true;
                             }
                         } else {
-                            for &k in &kids {
-                                match get(&t.rows[k], col) {
-                                    Some((v, f, range)) => {
-                                        filled |= f;
-                                        ps.push(Part {
-                                            name: spec.rows[t.rows[k].spec].label,
-                                            value: v,
-                                            range,
-                                        });
-                                    }
-                                    None => ok = false,
+                            match gather(kids.iter().map(|&k| {
+                                let r = &t.rows[k];
+                                (spec.rows[r.spec].label, r.cells.get(col))
+                            })) {
+                                Some((kid_parts, kid_filled)) => {
+                                    ps = kid_parts;
+                                    filled = kid_filled;
                                 }
+                                None => ok = false,
                             }
                         }
                         let target: i64 = ps.iter().map(|p| p.value).sum();
@@ -652,6 +618,30 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
         }
     }
     out
+}
+
+/// The parts of a sum, and whether any is filled in; `None` when a part is missing or not a
+/// number (the sum is then unknown).
+fn gather<'a>(
+    cells: impl Iterator<Item = (&'static str, Option<&'a Cell>)>,
+) -> Option<(Vec<Part>, bool)> {
+    let mut parts = Vec::new();
+    let mut filled = false;
+    for (name, c) in cells {
+        let c = c?;
+        filled |= c.value != Value::Blank;
+        parts.push(Part {
+            name,
+            value: c.value.count()?,
+            range: Some(c.range.clone()),
+        });
+    }
+    Some((parts, filled))
+}
+
+/// A total cell's value, `None` when blank.
+fn actual(c: &Cell) -> Option<i64> {
+    c.value.count().filter(|_| c.value != Value::Blank)
 }
 
 /// Rows (indices into `Table::rows`) whose values add up to （七）总计: the data rows under
