@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::diag::{Code, Diagnostic, Fix, FixKind, Related, Severity};
+use crate::diag::{Code, Diagnostic, Fix, FixKind, Related};
 use crate::fix;
 use crate::model::{Cell, Report, Table, Value};
 use crate::spec::{self, RelationKind, RowKind, SECTIONS, TableId, t3};
@@ -845,7 +845,6 @@ fn document(r: &Report, text: &str, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let _ = Severity::Error;
 }
 
 #[cfg(test)]

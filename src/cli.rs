@@ -262,7 +262,7 @@ fn encode(text: &str, gb: bool) -> Result<Vec<u8>, String> {
     Ok(bytes.into_owned())
 }
 
-fn fix_input(input: &mut Input, diags: &[Diagnostic], disabled: &[Code]) -> Option<FixOutcome> {
+fn fix_input(input: &mut Input, diags: &[Diagnostic]) -> Option<FixOutcome> {
     let edits = fix::fix_all(diags);
     if edits.is_empty() {
         return None;
@@ -292,7 +292,6 @@ fn fix_input(input: &mut Input, diags: &[Diagnostic], disabled: &[Code]) -> Opti
         }
         None => None,
     };
-    let _ = disabled;
     if error.is_none() {
         input.text = new_text;
     }
@@ -332,7 +331,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 let (is_report, mut diags) = analyse(&input.text, &disabled);
                 let mut fixed = None;
                 if args.fix && is_report {
-                    fixed = fix_input(&mut input, &diags, &disabled);
+                    fixed = fix_input(&mut input, &diags);
                     if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
                         diags = analyse(&input.text, &disabled).1;
                     }

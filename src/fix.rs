@@ -138,7 +138,6 @@ pub fn insert_row(r: &Report, text: &str, t: &Table, spec_row: usize) -> Option<
     let eol = r.eol;
     let next = t.rows.iter().find(|x| x.spec > spec_row);
     let zeros = vec![Value::Count(0); spec.cols_of(spec_row).len()];
-    let label = spec.rows[spec_row].label;
     let row = render_row(
         t.shape,
         id_label_cols(t.id),
@@ -161,7 +160,6 @@ pub fn insert_row(r: &Report, text: &str, t: &Table, spec_row: usize) -> Option<
             let end = text[last.range.end..]
                 .find(['\n', '\r'])
                 .map_or(text.len(), |i| last.range.end + i);
-            let _ = label;
             Some(Edit {
                 range: end..end,
                 new_text: format!("{eol}{row}"),
@@ -327,13 +325,8 @@ pub fn render_table(id: TableId, shape: Shape, eol: &str) -> String {
         TableId::T4 => {
             let cols = spec.col_sets[0];
             if md {
-                let h1: Vec<String> = cols
-                    .iter()
-                    .map(|c| format!("{}·{}", c.parents.last().copied().unwrap_or(""), c.label))
-                    .collect();
                 lines.push("| 行政复议 | | | | | 行政诉讼 | | | | | | | | | |".to_string());
                 lines.push(format!("|{}", "---:|".repeat(cols.len())));
-                let _ = h1;
                 let sub: Vec<&str> = [
                     "",
                     "",

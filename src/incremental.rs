@@ -119,7 +119,7 @@ pub struct Document {
 
 impl Document {
     pub fn new(text: String) -> Self {
-        let blocks = parse::parse_blocks(&text, 0..text.len(), 0);
+        let blocks = parse::parse_blocks(&text, 0..text.len());
         Document {
             text: Arc::new(text),
             blocks,
@@ -176,7 +176,7 @@ impl Document {
         if !self.is_line_start(region_start) || !self.is_line_start(region_end) {
             return self.full();
         }
-        let mut fresh = parse::parse_blocks(&self.text, region_start..region_end, 0);
+        let mut fresh = parse::parse_blocks(&self.text, region_start..region_end);
         if region_start == region_end {
             // The edit removed whole blocks: nothing to parse, unless the text is now empty.
             fresh.clear();
@@ -251,7 +251,7 @@ impl Document {
     }
 
     fn full(&mut self) -> Reparse {
-        self.blocks = parse::parse_blocks(&self.text, 0..self.text.len(), 0);
+        self.blocks = parse::parse_blocks(&self.text, 0..self.text.len());
         Reparse::Full
     }
 
@@ -296,7 +296,7 @@ mod tests {
     const SMALL: &str = "某局2024年政府信息公开工作年度报告\n一、总体情况\n正文。\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n";
 
     fn assert_same(doc: &Document) {
-        let full = parse::parse_blocks(doc.text(), 0..doc.text().len(), 0);
+        let full = parse::parse_blocks(doc.text(), 0..doc.text().len());
         assert_eq!(
             doc.blocks(),
             &full[..],
@@ -417,7 +417,7 @@ mod tests {
                     Op::Delete(a, n) => { let a = a % len; doc.edit(a..a + n, ""); }
                     Op::Replace(a, n, s) => { let a = a % len; doc.edit(a..a + n, &s); }
                 }
-                let full = parse::parse_blocks(doc.text(), 0..doc.text().len(), 0);
+                let full = parse::parse_blocks(doc.text(), 0..doc.text().len());
                 prop_assert_eq!(doc.blocks(), &full[..]);
                 prop_assert_eq!(doc.report(), parse::parse(doc.text()));
             }

@@ -24,7 +24,6 @@ pub struct Report {
     pub eol: &'static str,
     /// The dominant table shape of the source, used when a missing table is inserted.
     pub shape: Shape,
-    pub len: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

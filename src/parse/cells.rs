@@ -154,7 +154,6 @@ fn split_line(text: &str, line: &Range<usize>) -> Option<(Vec<RawCell>, Shape)> 
     // Columns aligned by runs of two or more spaces.
     let mut cells = Vec::new();
     let mut i = 0;
-    let bytes = s.as_bytes();
     let mut cell_start: Option<usize> = None;
     let mut last_non_ws = 0;
     while i < s.len() {
@@ -189,7 +188,6 @@ fn split_line(text: &str, line: &Range<usize>) -> Option<(Vec<RawCell>, Shape)> 
     if let Some(st) = cell_start {
         cells.push(cell(text, line.start + st..line.start + last_non_ws));
     }
-    let _ = bytes;
     if cells.is_empty() {
         return None;
     }

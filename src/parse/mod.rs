@@ -33,7 +33,7 @@ pub struct Heading {
 }
 
 pub fn parse(text: &str) -> Report {
-    let blocks = parse_blocks(text, 0..text.len(), 0);
+    let blocks = parse_blocks(text, 0..text.len());
     assemble(text, &blocks)
 }
 
@@ -48,9 +48,8 @@ pub fn lines_in(text: &str, range: Range<usize>) -> Vec<Line> {
     ls
 }
 
-/// Parses the blocks of `range` (a run of whole lines). `section_base` is unused by the parse
-/// itself and kept for callers that number blocks.
-pub fn parse_blocks(text: &str, range: Range<usize>, _section_base: usize) -> Vec<Block> {
+/// Parses the blocks of `range` (a run of whole lines).
+pub fn parse_blocks(text: &str, range: Range<usize>) -> Vec<Block> {
     let ls = lines_in(text, range.clone());
     let mut blocks = Vec::new();
     let mut start = range.start;
@@ -192,7 +191,6 @@ type Candidate<'a> = (bool, usize, usize, &'a Table, usize);
 /// Builds the report from parsed blocks and document-wide scans.
 pub fn assemble(text: &str, blocks: &[Block]) -> Report {
     let mut r = Report {
-        len: text.len(),
         eol: dominant_eol(text),
         ..Default::default()
     };

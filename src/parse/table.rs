@@ -305,9 +305,8 @@ fn make_cells(text: &str, spec: &TableSpec, row: usize, vals: &[RawCell], end: u
         })
         .collect();
     let at = out.last().map_or(end, |c| c.span.end.max(c.range.end));
-    for i in 0..missing {
+    for _ in 0..missing {
         let col = out.len();
-        let _ = i;
         out.push(Cell {
             col,
             range: at..at,
