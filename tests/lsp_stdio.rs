@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-fn send(stdin: &mut std::process::ChildStdin, v: Value) {
+fn send(stdin: &mut impl Write, v: Value) {
     stdin
         .write_all(&frame(&v))
         .and_then(|_| stdin.flush())
@@ -23,6 +23,7 @@ fn frame(v: &Value) -> Vec<u8> {
     .concat()
 }
 
+/// Stdin and stdout are pipes (what editors give): stdin is polled on the server's thread.
 #[test]
 fn binary_serves_over_stdio() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
@@ -32,8 +33,35 @@ fn binary_serves_over_stdio() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn nianbao lsp");
-    let mut stdin = child.stdin.take().expect("stdin");
+    let stdin = child.stdin.take().expect("stdin");
     let stdout = child.stdout.take().expect("stdout");
+    session(stdin, stdout);
+    let status = child.wait().expect("exit");
+    assert_eq!(status.code(), Some(0));
+}
+
+/// Stdin and stdout are one socket (inetd style), which cannot be polled for reading alone: a
+/// thread reads it, and the session is the same.
+#[test]
+fn binary_serves_over_one_socket() {
+    use std::os::unix::net::UnixStream;
+    let (ours, theirs) = UnixStream::pair().expect("socket pair");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("lsp")
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(
+            theirs.try_clone().expect("dup"),
+        )))
+        .stdout(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn nianbao lsp");
+    session(ours.try_clone().expect("dup"), ours);
+    let status = child.wait().expect("exit");
+    assert_eq!(status.code(), Some(0));
+}
+
+/// initialize → didOpen → diagnostics → a malformed frame → documentSymbol → shutdown → exit.
+fn session(mut stdin: impl Write, stdout: impl Read + Send + 'static) {
     let (tx, rx) = mpsc::channel::<Value>();
     std::thread::spawn(move || {
         let mut r = BufReader::new(stdout);
@@ -118,6 +146,4 @@ fn binary_serves_over_stdio() {
     );
     next(&|m| m["id"] == 3);
     send(&mut stdin, json!({"jsonrpc": "2.0", "method": "exit"}));
-    let status = child.wait().expect("exit");
-    assert_eq!(status.code(), Some(0));
 }

@@ -1,8 +1,8 @@
 //! A tolerant framing layer in front of tower-lsp-server, whose own codec ends the session on the
 //! first undecodable message. [`Framer`] cuts the input into `Content-Length` frames and passes on
 //! only well-formed JSON-RPC messages; for a bad frame it produces the JSON-RPC error answer itself
-//! (-32700 parse error, -32600 invalid request) and resynchronises on the next header.
-//! [`FrameWriter`] collects the server's output into whole frames so that these answers never
+//! (-32700 parse error, -32600 invalid request) and resynchronises on the next header;
+//! [`FramedInput`] runs it over the client's byte stream. [`FrameWriter`] collects the server's output into whole frames so that these answers never
 //! interleave with it.
 
 use std::io;
@@ -190,7 +190,75 @@ fn classify(body: &[u8]) -> (Frame, usize) {
     }
 }
 
-/// The server's input: frames handed over by the reader.
+/// The server's input: the client's bytes cut into frames by a [`Framer`], only well-formed
+/// messages passed on to the server; the answers to bad frames go straight to `replies`. It reads
+/// its source on the caller's task, so no thread or task stands between the client and the server.
+pub struct FramedInput<R> {
+    inner: R,
+    framer: Framer,
+    replies: FrameSink,
+    /// The frame being handed to the server, and how much of it was.
+    cur: Vec<u8>,
+    at: usize,
+    buf: Box<[u8]>,
+    eof: bool,
+}
+
+impl<R> FramedInput<R> {
+    pub fn new(inner: R, replies: FrameSink) -> Self {
+        FramedInput {
+            inner,
+            framer: Framer::default(),
+            replies,
+            cur: Vec::new(),
+            at: 0,
+            buf: vec![0u8; 64 * 1024].into_boxed_slice(),
+            eof: false,
+        }
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for FramedInput<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        out: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        loop {
+            if this.at < this.cur.len() {
+                let n = out.remaining().min(this.cur.len() - this.at);
+                out.put_slice(&this.cur[this.at..this.at + n]);
+                this.at += n;
+                return Poll::Ready(Ok(()));
+            }
+            match this.framer.next_frame() {
+                Some(Frame::Message(m)) => {
+                    this.cur = m;
+                    this.at = 0;
+                    continue;
+                }
+                Some(Frame::Reply(r)) => {
+                    this.replies.send(r);
+                    continue;
+                }
+                None => {}
+            }
+            if this.eof {
+                return Poll::Ready(Ok(())); // nothing put: the end of the input
+            }
+            let mut rb = ReadBuf::new(&mut this.buf);
+            match Pin::new(&mut this.inner).poll_read(cx, &mut rb) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(())) if !rb.filled().is_empty() => this.framer.push(rb.filled()),
+                // A read error ends the input like its end does.
+                Poll::Ready(_) => this.eof = true,
+            }
+        }
+    }
+}
+
+/// Bytes handed over by a thread through a channel (stdin when it cannot be polled).
 pub struct ChannelReader {
     rx: UnboundedReceiver<Vec<u8>>,
     cur: Vec<u8>,
