@@ -613,6 +613,64 @@ mod tests {
     }
 }
 
+/// A table's labels normalised once, in the shapes the parser compares against.
+#[derive(Debug)]
+pub struct TableNorms {
+    /// The normalised label of each row (same index as `TableSpec::rows`).
+    pub rows: Vec<&'static str>,
+    /// The normalised aliases of each row.
+    pub aliases: Vec<Vec<&'static str>>,
+    /// Rows a label can name (data and group rows with a label), with their normalised labels.
+    pub candidates: Vec<(usize, &'static str)>,
+    /// Normalised header word or column label → the standard text (header words win).
+    pub headers: std::collections::HashMap<&'static str, &'static str>,
+    /// Column labels of every column set: (normalised, standard).
+    pub cols: Vec<(&'static str, &'static str)>,
+}
+
+static TABLE_NORMS: std::sync::LazyLock<[TableNorms; 3]> =
+    std::sync::LazyLock::new(|| [table_norms(&T2), table_norms(&T3), table_norms(&T4)]);
+
+fn table_norms(t: &'static TableSpec) -> TableNorms {
+    let rows: Vec<&'static str> = t.rows.iter().map(|r| normed(r.label)).collect();
+    let candidates = t
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r.kind, RowKind::Data | RowKind::Group) && !r.label.is_empty())
+        .map(|(i, _)| (i, rows[i]))
+        .collect();
+    let cols: Vec<(&'static str, &'static str)> = t
+        .col_sets
+        .iter()
+        .flat_map(|cs| cs.iter().map(|c| (normed(c.label), c.label)))
+        .collect();
+    let mut headers = std::collections::HashMap::new();
+    for w in t.header_words {
+        headers.entry(normed(w)).or_insert(*w);
+    }
+    for &(n, label) in &cols {
+        headers.entry(n).or_insert(label);
+    }
+    TableNorms {
+        aliases: t
+            .rows
+            .iter()
+            .map(|r| r.aliases.iter().map(|a| normed(a)).collect())
+            .collect(),
+        rows,
+        candidates,
+        headers,
+        cols,
+    }
+}
+
+impl TableSpec {
+    pub fn norms(&self) -> &'static TableNorms {
+        &TABLE_NORMS[self.id as usize]
+    }
+}
+
 /// Every label and title of the format, for [`normed`].
 fn all_strings() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = Vec::new();

@@ -122,43 +122,32 @@ fn header_match(spec: &TableSpec, n: &str, fuzzy: bool) -> Option<(&'static str,
             true,
         ));
     }
-    for w in spec.header_words {
-        if normed(w) == n {
-            return Some((w, true));
-        }
-    }
-    for cs in spec.col_sets {
-        for c in cs.iter() {
-            let l = normed(c.label);
-            if l == n {
-                return Some((c.label, true));
-            }
-        }
+    let nm = spec.norms();
+    if let Some(&standard) = nm.headers.get(n) {
+        return Some((standard, true));
     }
     // Rewritten column labels: `本年(2023)制发件数`.
+    if !fuzzy || n.len() > 24 * 4 {
+        return None;
+    }
     let len = n.chars().count();
-    if !fuzzy || len > 24 {
+    if len > 24 {
         return None;
     }
     // `本年(2023)制发件数`: a column label with a year written into it.
-    let core: String = n
-        .chars()
-        .filter(|c| !c.is_ascii_digit() && !matches!(c, '(' | ')'))
-        .collect();
-    for cs in spec.col_sets {
-        for c in cs.iter() {
-            if core == normed(c.label) && core.len() < n.len() {
-                return Some((c.label, false));
-            }
+    if n.bytes().any(|b| b.is_ascii_digit()) {
+        let core: String = n
+            .chars()
+            .filter(|c| !c.is_ascii_digit() && !matches!(c, '(' | ')'))
+            .collect();
+        if let Some(&(_, label)) = nm.cols.iter().find(|(l, _)| *l == core) {
+            return Some((label, false));
         }
     }
-    for cs in spec.col_sets {
-        for c in cs.iter() {
-            let l = normed(c.label);
-            let ll = l.chars().count();
-            if ll >= 5 && len.abs_diff(ll) <= 4 && similarity(l, n) >= 0.7 {
-                return Some((c.label, false));
-            }
+    for &(l, label) in &nm.cols {
+        let ll = l.chars().count();
+        if ll >= 5 && len.abs_diff(ll) <= 4 && similarity(l, n) >= 0.7 {
+            return Some((label, false));
         }
     }
     None
@@ -173,9 +162,10 @@ fn header_cell(text: &str, c: &RawCell, standard: &'static str, exact: bool) -> 
     }
 }
 
-struct Frag {
+#[derive(Clone)]
+struct Frag<'a> {
     range: Range<usize>,
-    norm: String,
+    norm: &'a str,
 }
 
 struct Match {
@@ -185,8 +175,24 @@ struct Match {
     exact: bool,
 }
 
-fn is_candidate(spec: &TableSpec, i: usize) -> bool {
-    matches!(spec.rows[i].kind, RowKind::Data | RowKind::Group) && !spec.rows[i].label.is_empty()
+/// The fragments' normalised texts, joined.
+fn joined<'a>(frags: &[Frag<'a>]) -> std::borrow::Cow<'a, str> {
+    match frags {
+        [one] => std::borrow::Cow::Borrowed(one.norm),
+        _ => std::borrow::Cow::Owned(frags.iter().map(|f| f.norm).collect()),
+    }
+}
+
+/// Do the fragments, joined, equal `target`?
+fn joins_to(frags: &[Frag], target: &str) -> bool {
+    let mut rest = target;
+    for f in frags {
+        match rest.strip_prefix(f.norm) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// Finds the spec row that label fragments name.
@@ -198,15 +204,12 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
             exact: false,
         });
     }
-    let joined: String = frags.iter().map(|f| f.norm.as_str()).collect();
+    let nm = spec.norms();
+    let joined = joined(frags);
     // Exact: the longest standard label that ends the joined text.
     let mut best: Option<(usize, usize)> = None;
-    for (i, r) in spec.rows.iter().enumerate() {
-        if !is_candidate(spec, i) {
-            continue;
-        }
-        let l = normed(r.label);
-        if joined.ends_with(&l) && best.is_none_or(|(_, len)| l.len() > len) {
+    for &(i, l) in &nm.candidates {
+        if joined.ends_with(l) && best.is_none_or(|(_, len)| l.len() > len) {
             best = Some((i, l.len()));
         }
     }
@@ -227,24 +230,20 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
     // Fuzzy: try each tail of the fragments against every row label and alias.
     let mut top: Option<(f64, usize, usize)> = None;
     for own in 0..frags.len() {
-        let cand: String = frags[own..].iter().map(|f| f.norm.as_str()).collect();
+        let cand = self::joined(&frags[own..]);
         let (cnum, cbody) = split_numbering(&cand);
-        for (i, r) in spec.rows.iter().enumerate() {
-            if !is_candidate(spec, i) {
-                continue;
-            }
+        for &(i, _) in &nm.candidates {
             let mut score: f64 = 0.0;
-            for l in std::iter::once(&r.label).chain(r.aliases.iter()) {
-                let l = normed(l);
+            for &l in std::iter::once(&nm.rows[i]).chain(nm.aliases[i].iter()) {
                 let (lnum, lbody) = split_numbering(l);
                 let mut s = similarity(&cand, l).max(similarity(cbody, lbody) * 0.95);
                 if !cnum.is_empty() && !lnum.is_empty() && cnum != lnum {
                     s *= 0.6;
                 }
-                if r.aliases.iter().any(|a| normed(a) == cand) {
-                    s = 0.99;
-                }
                 score = score.max(s);
+            }
+            if nm.aliases[i].iter().any(|a| *a == cand) {
+                score = 0.99;
             }
             if Some(i) == expected {
                 score += 0.1;
@@ -268,42 +267,44 @@ fn next_expected(spec: &TableSpec, after: usize) -> Option<usize> {
     (after + 1..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data)
 }
 
-fn cell_frag(c: &RawCell) -> Frag {
+fn cell_frag(c: &RawCell) -> Frag<'_> {
     Frag {
         range: c.range.clone(),
-        norm: c.norm.clone(),
+        norm: &c.norm,
     }
 }
 
 /// Keeps exactly `k` value cells: merge debris (empty cells) goes first from the front, then from
-/// the back; missing cells are added at the end.
-fn fit(vals: &[RawCell], k: usize) -> (Vec<RawCell>, usize) {
-    let mut v: Vec<RawCell> = vals.to_vec();
+/// the back; missing cells are added at the end. Returns the cells kept and how many are missing.
+fn fit<'a, 'b>(vals: &'b [&'a RawCell], k: usize) -> (&'b [&'a RawCell], usize) {
+    let mut v = vals;
     while v.len() > k && v.first().is_some_and(|c| c.kind == Kind::Blank) {
-        v.remove(0);
+        v = &v[1..];
     }
     while v.len() > k && v.last().is_some_and(|c| c.kind == Kind::Blank) {
-        v.pop();
+        v = &v[..v.len() - 1];
     }
     let missing = k.saturating_sub(v.len());
-    v.truncate(k);
-    (v, missing)
+    (&v[..v.len().min(k)], missing)
 }
 
-fn make_cells(text: &str, spec: &TableSpec, row: usize, vals: &[RawCell], end: usize) -> Vec<Cell> {
+fn make_cells(
+    text: &str,
+    spec: &TableSpec,
+    row: usize,
+    vals: &[&RawCell],
+    end: usize,
+) -> Vec<Cell> {
     let cols = spec.cols_of(row);
     let (v, missing) = fit(vals, cols.len());
-    let mut out: Vec<Cell> = v
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Cell {
-            col: i,
-            range: c.range.clone(),
-            span: c.span.clone(),
-            value: parse_value(&text[c.range.clone()], cols[i].unit),
-            missing: false,
-        })
-        .collect();
+    let mut out: Vec<Cell> = Vec::with_capacity(cols.len());
+    out.extend(v.iter().enumerate().map(|(i, c)| Cell {
+        col: i,
+        range: c.range.clone(),
+        span: c.span.clone(),
+        value: parse_value(&text[c.range.clone()], cols[i].unit),
+        missing: false,
+    }));
     let at = out.last().map_or(end, |c| c.span.end.max(c.range.end));
     for _ in 0..missing {
         let col = out.len();
@@ -319,20 +320,21 @@ fn make_cells(text: &str, spec: &TableSpec, row: usize, vals: &[RawCell], end: u
 }
 
 fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec<GroupLabel> {
-    let mut ancestors = Vec::new();
-    let mut cur = spec.rows[row].parent;
-    while let Some(p) = cur {
-        ancestors.push(p);
-        cur = spec.rows[p].parent;
-    }
+    let nm = spec.norms();
     let mut out = Vec::new();
     for f in frags {
         let mut best: Option<(f64, usize)> = None;
-        for &a in &ancestors {
-            let s = similarity(&f.norm, normed(spec.rows[a].label));
+        let mut cur = spec.rows[row].parent;
+        while let Some(a) = cur {
+            let s = if f.norm == nm.rows[a] {
+                1.0
+            } else {
+                similarity(f.norm, nm.rows[a])
+            };
             if best.is_none_or(|(b, _)| s > b) {
                 best = Some((s, a));
             }
+            cur = spec.rows[a].parent;
         }
         if let Some((s, a)) = best
             && s >= 0.5
@@ -341,7 +343,7 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
                 spec: a,
                 range: f.range.clone(),
                 text: text[f.range.clone()].to_string(),
-                exact: f.norm == normed(spec.rows[a].label),
+                exact: f.norm == nm.rows[a],
             });
         }
     }
@@ -349,14 +351,14 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
 }
 
 fn label_text(text: &str, frags: &[Frag]) -> String {
-    frags
-        .iter()
-        .map(|f| text[f.range.clone()].trim())
-        .collect::<Vec<_>>()
-        .join("")
+    match frags {
+        [one] => text[one.range.clone()].trim().to_string(),
+        _ => frags.iter().map(|f| text[f.range.clone()].trim()).collect(),
+    }
 }
 
 fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
+    let nm = spec.norms();
     let mut t = Table::empty(spec.id);
     let mut pending: Vec<Frag> = Vec::new();
     let mut expected = (0..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data);
@@ -372,7 +374,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 continue;
             }
         };
-        let mut texts: Vec<&RawCell> = Vec::new();
+        let mut frags: Vec<Frag> = Vec::new();
         let mut last_text: Option<usize> = None;
         let numeric = raw.cells.iter().any(|c| c.kind == Kind::Value);
         for (i, c) in raw.cells.iter().enumerate() {
@@ -389,20 +391,14 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 last = last.max(c.range.end);
                 continue;
             }
-            texts.push(c);
+            frags.push(cell_frag(c));
             last_text = Some(i);
         }
-        let vals: Vec<RawCell> = match last_text {
-            Some(i) => raw.cells[i + 1..].to_vec(),
-            None => raw
-                .cells
-                .iter()
-                .filter(|c| c.kind != Kind::Text)
-                .cloned()
-                .collect(),
+        let vals: Vec<&RawCell> = match last_text {
+            Some(i) => raw.cells[i + 1..].iter().collect(),
+            None => raw.cells.iter().filter(|c| c.kind != Kind::Text).collect(),
         };
         let has_values = vals.iter().any(|c| c.kind == Kind::Value);
-        let frags: Vec<Frag> = texts.iter().map(|c| cell_frag(c)).collect();
         if !has_values {
             if frags.is_empty() {
                 continue;
@@ -419,57 +415,49 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             );
             continue;
         }
-        let own_frags: Vec<Frag> = frags
-            .iter()
-            .map(|f| Frag {
-                range: f.range.clone(),
-                norm: f.norm.clone(),
-            })
-            .collect();
+        let own_frags = frags.clone();
         let mut all: Vec<Frag> = std::mem::take(&mut pending);
         all.extend(frags);
         let m = match_label(spec, &all, expected);
+        let matched = m.as_ref().map(|_| t.rows.len());
+        if let Some(m) = m {
+            // A label that matched only with the help of pending pieces keeps them; otherwise
+            // pieces before the row's own label are group labels (or debris).
+            let own = &all[m.own..];
+            let groups = group_labels(spec, text, &all[..m.own], m.row);
+            let start = all
+                .first()
+                .map_or(raw.range.start, |f| f.range.start)
+                .min(raw.range.start);
+            let end = raw.range.end;
+            let cells = make_cells(
+                text,
+                spec,
+                m.row,
+                &vals,
+                own.last().map_or(raw.range.start, |f| f.range.end),
+            );
+            shapes[shape_index(raw.shape)] += 1;
+            first.get_or_insert(start);
+            last = last.max(end);
+            if spec.rows[m.row].kind == RowKind::Data {
+                expected = next_expected(spec, m.row);
+            }
+            t.rows.push(Row {
+                spec: m.row,
+                label: own.iter().map(|f| f.range.clone()).collect(),
+                label_text: label_text(text, own),
+                exact: m.exact && joins_to(own, nm.rows[m.row]),
+                groups,
+                cells,
+                range: start..end,
+            });
+        }
         value_rows.push(ValueRow {
             raw,
             own: own_frags,
-            vals: vals.clone(),
-            matched: m.as_ref().map(|_| t.rows.len()),
-        });
-        let Some(m) = m else {
-            continue;
-        };
-        // A label that matched only with the help of pending pieces keeps them; otherwise pieces
-        // before the row's own label are group labels (or debris).
-        let own = &all[m.own..];
-        let groups = group_labels(spec, text, &all[..m.own], m.row);
-        let start = all
-            .first()
-            .map_or(raw.range.start, |f| f.range.start)
-            .min(raw.range.start);
-        let end = raw.range.end;
-        let cells = make_cells(
-            text,
-            spec,
-            m.row,
-            &vals,
-            own.last().map_or(raw.range.start, |f| f.range.end),
-        );
-        shapes[shape_index(raw.shape)] += 1;
-        first.get_or_insert(start);
-        last = last.max(end);
-        if spec.rows[m.row].kind == RowKind::Data {
-            expected = next_expected(spec, m.row);
-        }
-        t.rows.push(Row {
-            spec: m.row,
-            label: own.iter().map(|f| f.range.clone()).collect(),
-            label_text: label_text(text, own),
-            exact: m.exact
-                && own.iter().map(|f| f.norm.as_str()).collect::<String>()
-                    == normed(spec.rows[m.row].label),
-            groups,
-            cells,
-            range: start..end,
+            vals,
+            matched,
         });
     }
     t.shape = dominant_shape(&shapes);
@@ -500,8 +488,8 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
 /// A raw row that carries numbers, as the label pass saw it.
 struct ValueRow<'a> {
     raw: &'a RawRow,
-    own: Vec<Frag>,
-    vals: Vec<RawCell>,
+    own: Vec<Frag<'a>>,
+    vals: Vec<&'a RawCell>,
     /// Index into `Table::rows` of the row the label pass made of it.
     matched: Option<usize>,
 }
@@ -530,7 +518,7 @@ fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &
             .filter(|r| r.spec == want)
         {
             let mut r = r.clone();
-            let std = normed(spec.rows[want].label);
+            let std = spec.norms().rows[want];
             let own: String = r.label.iter().map(|x| norm(&text[x.clone()])).collect();
             r.exact = r.exact
                 || own.is_empty()
@@ -541,14 +529,14 @@ fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &
             rows.push(r);
             continue;
         }
-        let std = normed(spec.rows[want].label);
+        let std = spec.norms().rows[want];
         // Pieces of a group label centred beside this row (`(六) 其他`) are not its own label.
         let groups = group_labels(spec, text, &v.own, want);
         let own: String = v
             .own
             .iter()
             .filter(|f| !groups.iter().any(|g| g.range == f.range))
-            .map(|f| f.norm.as_str())
+            .map(|f| f.norm)
             .collect();
         let exact = own.is_empty()
             || std.contains(&own)
@@ -575,22 +563,24 @@ fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &
 }
 
 #[allow(clippy::too_many_arguments)]
-fn label_only(
+fn label_only<'a>(
     text: &str,
     spec: &'static TableSpec,
     t: &mut Table,
-    pending: &mut Vec<Frag>,
-    frags: Vec<Frag>,
+    pending: &mut Vec<Frag<'a>>,
+    frags: Vec<Frag<'a>>,
     first: &mut Option<usize>,
     last: &mut usize,
     raw: &RawRow,
 ) {
-    let joined: String = frags.iter().map(|f| f.norm.as_str()).collect();
+    let nm = spec.norms();
+    let joined = joined(&frags);
     // 第二十条第（一）项: an item heading.
     if let Some(i) = spec
         .rows
         .iter()
-        .position(|r| r.kind == RowKind::Item && normed(r.label) == joined)
+        .enumerate()
+        .position(|(i, r)| r.kind == RowKind::Item && nm.rows[i] == joined)
         .or_else(|| {
             if !joined.contains("第二十条") {
                 return None;
@@ -599,7 +589,7 @@ fn label_only(
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.kind == RowKind::Item)
-                .map(|(i, r)| (similarity(normed(r.label), &joined), i))
+                .map(|(i, _)| (similarity(nm.rows[i], &joined), i))
                 .filter(|(s, _)| *s >= 0.7)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, i)| i)
@@ -611,7 +601,7 @@ fn label_only(
             spec: i,
             label: frags.iter().map(|f| f.range.clone()).collect(),
             label_text: label_text(text, &frags),
-            exact: normed(spec.rows[i].label) == joined,
+            exact: nm.rows[i] == joined,
             groups: Vec::new(),
             cells: Vec::new(),
             range: raw.range.clone(),
@@ -629,7 +619,7 @@ fn label_only(
         && !prev.exact
         && !prev.cells.is_empty()
     {
-        let std = normed(spec.rows[prev.spec].label);
+        let std = nm.rows[prev.spec];
         let before = norm(&prev.label_text);
         let after = format!("{before}{joined}");
         if after == std
@@ -683,7 +673,7 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
     let mut t = Table::empty(TableId::T4);
     let mut first: Option<usize> = None;
     let mut last = 0;
-    let mut best: Option<(&RawRow, Vec<RawCell>, usize)> = None;
+    let mut best: Option<(&RawRow, Vec<&RawCell>, usize)> = None;
     for it in items {
         let Item::Row(raw) = it else { continue };
         for c in raw.cells.iter().filter(|c| c.kind == Kind::Text) {
@@ -695,9 +685,9 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
             }
         }
         let last_text = raw.cells.iter().rposition(|c| c.kind == Kind::Text);
-        let vals: Vec<RawCell> = match last_text {
-            Some(i) => raw.cells[i + 1..].to_vec(),
-            None => raw.cells.clone(),
+        let vals: Vec<&RawCell> = match last_text {
+            Some(i) => raw.cells[i + 1..].iter().collect(),
+            None => raw.cells.iter().collect(),
         };
         let n = vals.iter().filter(|c| c.kind == Kind::Value).count();
         if n > 0 && best.as_ref().is_none_or(|(_, _, b)| n > *b) {
