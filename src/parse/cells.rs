@@ -78,10 +78,18 @@ fn cell(text: &str, span: Range<usize>) -> RawCell {
 
 /// Is this line a page number or page furniture that `pdftotext` leaves between rows?
 fn is_page_furniture(s: &str) -> bool {
-    let t: String = s.chars().filter(|c| !is_ws(*c)).collect();
-    if t.is_empty() {
+    // `- 3 -`, `— 4 —`, `第 3 页`, `3/10`: short, and starting with a dash, 第 or a digit.
+    if s.len() > 64 {
         return false;
     }
+    let mut chars = s.chars().filter(|c| !is_ws(*c));
+    let Some(lead) = chars.next() else {
+        return false;
+    };
+    if !(lead.is_ascii_digit() || matches!(lead, '-' | '—' | '–' | '－' | '第')) {
+        return false;
+    }
+    let t: String = s.chars().filter(|c| !is_ws(*c)).collect();
     let inner = t.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－'));
     let dashed =
         inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
