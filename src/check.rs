@@ -5,12 +5,20 @@ use std::ops::Range;
 
 use crate::diag::{Code, Diagnostic, Fix, FixKind, Related};
 use crate::fix;
-use crate::model::{Cell, Report, Table, Value};
+use crate::model::{Cell, Document, Report, Table, Value};
 use crate::spec::{self, RelationKind, RowKind, SECTIONS, TableId, t3};
 
-/// All diagnostics of a report, in source order, with inline suppressions applied. A text that is
-/// not a report gets none.
-pub fn check(report: &Report, text: &str) -> Vec<Diagnostic> {
+/// All diagnostics of a text, in source order, with inline suppressions applied: each report's
+/// (a compilation's reports are checked one by one); a text that is not a report gets none.
+pub fn check(doc: &Document, text: &str) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = doc.reports.iter().flat_map(|r| report(r, text)).collect();
+    out.retain(|d| !doc.is_suppressed(d.code.as_str(), &d.range));
+    out
+}
+
+/// The diagnostics of one report, in source order, before suppressions; none when its part of the
+/// text is not a report.
+pub fn report(report: &Report, text: &str) -> Vec<Diagnostic> {
     if !report.is_report {
         return Vec::new();
     }
@@ -21,7 +29,6 @@ pub fn check(report: &Report, text: &str) -> Vec<Diagnostic> {
     }
     tables_missing(report, text, &mut out);
     document(report, text, &mut out);
-    out.retain(|d| !report.is_suppressed(d.code.as_str(), &d.range));
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
@@ -85,10 +92,12 @@ fn sections(r: &Report, text: &str, out: &mut Vec<Diagnostic>) {
         let (range, at) = match next {
             Some(n) => (n.title.clone(), line_start(text, n.line.start)),
             None => match r.sections.last() {
-                Some(l) => (l.title.clone(), text.len()),
+                Some(l) => (l.title.clone(), r.range.end),
                 None => (
-                    r.title.as_ref().map_or(0..0, |t| t.range.clone()),
-                    text.len(),
+                    r.title
+                        .as_ref()
+                        .map_or(r.range.start..r.range.start, |t| t.range.clone()),
+                    r.range.end,
                 ),
             },
         };
@@ -770,7 +779,10 @@ fn short(label: &'static str) -> &'static str {
 // ------------------------------------------------------------------ document
 
 fn document(r: &Report, text: &str, out: &mut Vec<Diagnostic>) {
-    let anchor = r.title.as_ref().map_or(0..0, |t| t.range.clone());
+    let anchor = r
+        .title
+        .as_ref()
+        .map_or(r.range.start..r.range.start, |t| t.range.clone());
     let current = r.year.is_none_or(|y| y >= spec::FORMAT_2021_FROM);
     if let Some(y) = r.year
         && y >= spec::FORMAT_2021_FROM
@@ -853,8 +865,8 @@ mod tests {
     use crate::parse::parse;
 
     fn codes(text: &str) -> Vec<String> {
-        let r = parse(text);
-        check(&r, text)
+        let doc = parse(text);
+        check(&doc, text)
             .iter()
             .map(|d| format!("{} {} {}", d.code, &text[d.range.clone()], d.message))
             .collect()

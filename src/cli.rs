@@ -91,7 +91,9 @@ struct Input {
 enum Outcome {
     Checked {
         input: Input,
-        is_report: bool,
+        /// How many annual reports the file holds (more than one in a compilation, 0 when it
+        /// is not a report).
+        reports: usize,
         diags: Vec<Diagnostic>,
         fixed: Option<FixOutcome>,
     },
@@ -224,11 +226,12 @@ fn read_input(p: &Path) -> Result<Input, String> {
     })
 }
 
-fn analyse(text: &str, disabled: &[Code]) -> (bool, Vec<Diagnostic>) {
-    let report = parse::parse(text);
-    let mut diags = check::check(&report, text);
+/// The number of reports in a text and its diagnostics.
+fn analyse(text: &str, disabled: &[Code]) -> (usize, Vec<Diagnostic>) {
+    let doc = parse::parse(text);
+    let mut diags = check::check(&doc, text);
     diags.retain(|d| !disabled.contains(&d.code));
-    (report.is_report, diags)
+    (doc.reports.iter().filter(|r| r.is_report).count(), diags)
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
@@ -328,9 +331,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 error,
             },
             Ok(mut input) => {
-                let (is_report, mut diags) = analyse(&input.text, &disabled);
+                let (reports, mut diags) = analyse(&input.text, &disabled);
                 let mut fixed = None;
-                if args.fix && is_report {
+                if args.fix && reports > 0 {
                     fixed = fix_input(&mut input, &diags);
                     if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
                         diags = analyse(&input.text, &disabled).1;
@@ -338,7 +341,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 }
                 Outcome::Checked {
                     input,
-                    is_report,
+                    reports,
                     diags,
                     fixed,
                 }
@@ -393,6 +396,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
 
 #[derive(Default)]
 struct Summary {
+    /// Files that hold reports, and the reports they hold.
+    files: usize,
     reports: usize,
     skipped: usize,
     errors: usize,
@@ -409,16 +414,17 @@ fn summarise(outcomes: &[Outcome]) -> Summary {
         match o {
             Outcome::Failed { .. } => s.io_errors += 1,
             Outcome::Checked {
-                is_report,
+                reports,
                 diags,
                 fixed,
                 ..
             } => {
-                if !is_report {
+                if *reports == 0 {
                     s.skipped += 1;
                     continue;
                 }
-                s.reports += 1;
+                s.files += 1;
+                s.reports += reports;
                 for d in diags {
                     match d.severity {
                         Severity::Error => s.errors += 1,
@@ -473,11 +479,11 @@ fn print_human(
             }
             Outcome::Checked {
                 input,
-                is_report,
+                reports,
                 diags,
                 fixed,
             } => {
-                if !is_report {
+                if *reports == 0 {
                     writeln!(
                         out,
                         "{}：{}：不是政府信息公开工作年度报告，已跳过",
@@ -516,10 +522,17 @@ fn print_human(
             }
         }
     }
-    let mut line = format!(
-        "检查 {} 份报告：{} 个错误，{} 个警告",
-        s.reports, s.errors, s.warnings
-    );
+    let mut line = if s.reports > s.files {
+        format!(
+            "检查 {} 份报告（{} 个文件）：{} 个错误，{} 个警告",
+            s.reports, s.files, s.errors, s.warnings
+        )
+    } else {
+        format!(
+            "检查 {} 份报告：{} 个错误，{} 个警告",
+            s.reports, s.errors, s.warnings
+        )
+    };
     if s.infos > 0 {
         line.push_str(&format!("，{} 个提示", s.infos));
     }
@@ -631,7 +644,7 @@ fn print_json(out: &mut impl Write, outcomes: &[Outcome], s: &Summary) -> std::i
             }
             Outcome::Checked {
                 input,
-                is_report,
+                reports,
                 diags,
                 fixed,
             } => {
@@ -658,8 +671,8 @@ fn print_json(out: &mut impl Write, outcomes: &[Outcome], s: &Summary) -> std::i
                         })
                     })
                     .collect();
-                let mut file =
-                    json!({"path": input.display, "is_report": is_report, "diagnostics": ds});
+                let mut file = json!({"path": input.display, "is_report": *reports > 0,
+                                      "reports": reports, "diagnostics": ds});
                 if let Some(f) = fixed {
                     file["fixed"] = json!({
                         "applied": f.applied.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
@@ -673,6 +686,7 @@ fn print_json(out: &mut impl Write, outcomes: &[Outcome], s: &Summary) -> std::i
     let doc = json!({
         "files": files,
         "summary": {
+            "files": s.files,
             "reports": s.reports,
             "skipped": s.skipped,
             "errors": s.errors,

@@ -419,9 +419,10 @@ mod tests {
     #[test]
     fn new_report_checks_clean() {
         let t = new_report("某某市某某局", 2025);
-        let r = parse(&t);
+        let doc = parse(&t);
+        let r = &doc.reports[0];
         assert!(r.is_report);
-        let d = check(&r, &t);
+        let d = check(&doc, &t);
         assert!(
             d.is_empty(),
             "{:#?}",
@@ -443,8 +444,8 @@ mod tests {
                 let body = render_table(id, shape, "\n");
                 let sec = SECTIONS[id.section()].title;
                 let text = format!("某局2025年政府信息公开工作年度报告\n\n{sec}\n\n{body}\n");
-                let r = parse(&text);
-                let t = r
+                let doc = parse(&text);
+                let t = doc.reports[0]
                     .table(id)
                     .unwrap_or_else(|| panic!("{shape:?} {id:?}\n{text}"));
                 let want = id

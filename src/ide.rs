@@ -1,12 +1,12 @@
-//! What an editor shows for a place in a report, as plain data over [`Report`] with byte ranges:
-//! hover text, the outline, folding ranges, completion items and inlay hints. The language server
-//! converts these to protocol types; nothing here knows about LSP.
+//! What an editor shows for a place in a text, as plain data over its [`Document`] with byte
+//! ranges: hover text, the outline, folding ranges, completion items and inlay hints. The language
+//! server converts these to protocol types; nothing here knows about LSP.
 
 use std::ops::Range;
 
 use crate::check;
 use crate::diag::Code;
-use crate::model::{Report, Table};
+use crate::model::{Document, Report, Table};
 use crate::spec::{self, RowKind, SECTIONS, TableId};
 
 /// Hover content (Markdown) and the range it describes.
@@ -20,9 +20,10 @@ fn within(r: &Range<usize>, at: usize) -> bool {
     r.start <= at && at <= r.end
 }
 
-/// The table holding byte `at`.
-pub fn table_at(report: &Report, at: usize) -> Option<&Table> {
-    report.tables.iter().find(|t| within(&t.range, at))
+/// The report and the table holding byte `at`.
+pub fn table_at(doc: &Document, at: usize) -> Option<(&Report, &Table)> {
+    let r = doc.report_at(at);
+    r.table_at(at).map(|t| (r, t))
 }
 
 fn row_words(t: &Table, spec_row: usize) -> String {
@@ -62,8 +63,9 @@ fn label_rule(standard: &str, written: &str, exact: bool) -> String {
 
 /// What to show when hovering byte `at`: a cell's row and column path (and, on a 总计 cell, the
 /// computed sum with its parts), or a label's standard form and rule, or a section title's.
-pub fn hover(report: &Report, text: &str, at: usize) -> Option<Hover> {
-    if let Some(t) = table_at(report, at)
+pub fn hover(doc: &Document, text: &str, at: usize) -> Option<Hover> {
+    let report = doc.report_at(at);
+    if let Some(t) = report.table_at(at)
         && let Some(h) = hover_in_table(t, text, at)
     {
         return Some(h);
@@ -175,6 +177,8 @@ fn hover_in_table(t: &Table, text: &str, at: usize) -> Option<Hover> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SymbolKind {
+    /// One report of a compilation.
+    Report,
     Section,
     Table,
 }
@@ -208,8 +212,33 @@ fn table_symbol(t: &Table) -> Symbol {
     }
 }
 
-/// The outline: sections with their tables; a table outside every section stands alone.
-pub fn symbols(report: &Report) -> Vec<Symbol> {
+/// The outline: sections with their tables (a table outside every section stands alone); in a
+/// compilation, each report with its sections.
+pub fn symbols(doc: &Document) -> Vec<Symbol> {
+    match &doc.reports[..] {
+        [one] => report_symbols(one),
+        reports => reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (name, selection) = match &r.title {
+                    Some(t) => (t.text.clone(), t.range.clone()),
+                    None => (format!("第 {} 份报告", i + 1), r.range.start..r.range.start),
+                };
+                Symbol {
+                    name,
+                    detail: r.year.map(|y| format!("{y} 年度")),
+                    kind: SymbolKind::Report,
+                    range: r.range.clone(),
+                    selection,
+                    children: report_symbols(r),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn report_symbols(report: &Report) -> Vec<Symbol> {
     let mut out: Vec<Symbol> = Vec::new();
     let mut loose = Vec::new();
     let mut section_syms: Vec<Symbol> = report
@@ -225,7 +254,10 @@ pub fn symbols(report: &Report) -> Vec<Symbol> {
         })
         .collect();
     for t in &report.tables {
-        match t.section.and_then(|i| section_syms.get_mut(i)) {
+        match report
+            .section_at(t.range.start)
+            .and_then(|i| section_syms.get_mut(i))
+        {
             Some(s) => s.children.push(table_symbol(t)),
             None => loose.push(table_symbol(t)),
         }
@@ -236,15 +268,22 @@ pub fn symbols(report: &Report) -> Vec<Symbol> {
     out
 }
 
-/// Foldable regions: every section (heading to the end of its body) and every table, as byte
-/// ranges; the server turns them into line ranges and drops those on a single line.
-pub fn folding(report: &Report) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = report
-        .sections
-        .iter()
-        .map(|s| s.line.start..s.body.end.max(s.line.end))
-        .collect();
-    out.extend(report.tables.iter().map(|t| t.range.clone()));
+/// Foldable regions: every section (heading to the end of its body) and every table, and each
+/// report of a compilation, as byte ranges; the server turns them into line ranges and drops those
+/// on a single line.
+pub fn folding(doc: &Document) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for r in &doc.reports {
+        if doc.reports.len() > 1 {
+            out.push(r.range.clone());
+        }
+        out.extend(
+            r.sections
+                .iter()
+                .map(|s| s.line.start..s.body.end.max(s.line.end)),
+        );
+        out.extend(r.tables.iter().map(|t| t.range.clone()));
+    }
     out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     out
 }
@@ -269,8 +308,9 @@ pub struct Completion {
 /// Completion at byte `at`: the standard row labels of the table the cursor is in (or of the
 /// section's table), then the six section titles. The item replaces the current cell's text up to
 /// the cursor.
-pub fn completion(report: &Report, text: &str, at: usize) -> Vec<Completion> {
+pub fn completion(doc: &Document, text: &str, at: usize) -> Vec<Completion> {
     let at = crate::text::floor_char_boundary(text, at.min(text.len()));
+    let report = doc.report_at(at);
     let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let typed = &text[line_start..at];
     let cell_start = typed
@@ -279,7 +319,7 @@ pub fn completion(report: &Report, text: &str, at: usize) -> Vec<Completion> {
     let lead = text[cell_start..at].len() - text[cell_start..at].trim_start().len();
     let replace = cell_start + lead..at;
 
-    let table = table_at(report, at).map(|t| t.id).or_else(|| {
+    let table = report.table_at(at).map(|t| t.id).or_else(|| {
         report
             .sections
             .iter()
@@ -338,11 +378,13 @@ pub struct InlayHint {
 
 /// One hint per 总计 cell whose value differs from the sum of its parts (a blank one counts when
 /// its parts are filled), within `range`.
-pub fn inlay_hints(report: &Report, range: Range<usize>) -> Vec<InlayHint> {
+pub fn inlay_hints(doc: &Document, range: Range<usize>) -> Vec<InlayHint> {
     let mut out = Vec::new();
-    for t in report
-        .tables
+    for t in doc
+        .reports
         .iter()
+        .filter(|r| r.range.start <= range.end && range.start <= r.range.end)
+        .flat_map(|r| &r.tables)
         .filter(|t| t.range.start <= range.end && range.start <= t.range.end)
     {
         for tc in check::totals(t) {

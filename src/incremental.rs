@@ -1,13 +1,20 @@
-//! Incremental reparse: a document kept as text plus its parsed blocks ([`parse::Block`]). An edit
-//! reparses only the blocks it touches and shifts the byte ranges of the blocks after it; where
-//! the edit moves a block boundary (a heading line destroyed, a line break merged into a CRLF at a
-//! boundary) it falls back to a full parse. The result always equals [`parse::parse`] of the text
-//! (a property test below checks this after every step of random edit scripts).
+//! Incremental reparse and recheck: a text kept with its parsed blocks ([`parse::Block`]). An
+//! edit reparses only the blocks it touches and shifts the byte ranges of the blocks after it;
+//! where the edit moves a block boundary (a heading line destroyed, a line break merged into a CRLF
+//! at a boundary) it falls back to a full parse. The result always equals [`parse::parse`] of the
+//! text (a property test below checks this after every step of random edit scripts).
+//!
+//! Every block carries an id, renewed whenever the block is parsed again or changed in place, so
+//! [`Buffer::diagnostics`] checks again only the reports whose blocks changed; the diagnostics of
+//! the others (in a compilation, all but the one being edited) are reused, moved with the text.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::model::{Cell, GroupLabel, HeaderCell, Report, Row, Table, Value};
+use crate::check;
+use crate::diag::{Diagnostic, Fix, Related};
+use crate::model::{Cell, Document, GroupLabel, HeaderCell, Row, Table, Value, suppressed};
 use crate::parse::{self, Block, Heading};
 use crate::spec::Unit;
 use crate::text::floor_char_boundary;
@@ -41,6 +48,35 @@ impl<T: Shift> Shift for Vec<T> {
         for x in self {
             x.shift_from(at, delta);
         }
+    }
+}
+
+/// A shared table is copied before it moves, if a report still holds it.
+impl<T: Shift + Clone> Shift for Arc<T> {
+    fn shift_from(&mut self, at: usize, delta: isize) {
+        Arc::make_mut(self).shift_from(at, delta);
+    }
+}
+
+impl Shift for Related {
+    fn shift_from(&mut self, at: usize, delta: isize) {
+        self.range.shift_from(at, delta);
+    }
+}
+
+impl Shift for Fix {
+    fn shift_from(&mut self, at: usize, delta: isize) {
+        for e in &mut self.edits {
+            e.range.shift_from(at, delta);
+        }
+    }
+}
+
+impl Shift for Diagnostic {
+    fn shift_from(&mut self, at: usize, delta: isize) {
+        self.range.shift_from(at, delta);
+        self.related.shift_from(at, delta);
+        self.fixes.shift_from(at, delta);
     }
 }
 
@@ -109,21 +145,53 @@ pub enum Reparse {
     Cell,
 }
 
-/// A text with its blocks, kept equal to a full parse across edits.
+/// A text with its blocks, kept equal to a full parse across edits, and the diagnostics of its
+/// reports as last checked.
 #[derive(Debug, Clone)]
-pub struct Document {
+pub struct Buffer {
     /// Shared with snapshots; an edit copies it only while a snapshot still holds it.
     text: Arc<String>,
     blocks: Vec<Block>,
+    /// The id of each block (same index as `blocks`).
+    ids: Vec<u64>,
+    next_id: u64,
+    /// The reports as last checked, in text order.
+    checked: Vec<Checked>,
 }
 
-impl Document {
+/// One report's diagnostics, and what they were computed from.
+#[derive(Debug, Clone)]
+struct Checked {
+    /// The ids of the report's blocks.
+    ids: Vec<u64>,
+    /// Where the report began then (its diagnostics move with it).
+    start: usize,
+    /// Facts from outside the report's blocks that its checks read: the line break of the text,
+    /// the line before the report (the body's name above a compilation's title), whether the
+    /// report ends the text (where a missing heading is inserted).
+    eol: &'static str,
+    before: Option<String>,
+    last: bool,
+    diags: Vec<Diagnostic>,
+}
+
+impl Buffer {
     pub fn new(text: String) -> Self {
         let blocks = parse::parse_blocks(&text, 0..text.len());
-        Document {
+        let mut b = Buffer {
             text: Arc::new(text),
+            ids: Vec::new(),
             blocks,
-        }
+            next_id: 0,
+            checked: Vec::new(),
+        };
+        b.renumber();
+        b
+    }
+
+    fn fresh_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
     }
 
     pub fn text(&self) -> &str {
@@ -139,14 +207,74 @@ impl Document {
         &self.blocks
     }
 
-    /// The report of the current text (the blocks plus the document-wide scans).
-    pub fn report(&self) -> Report {
+    /// The reports of the current text (the blocks grouped, each report read).
+    pub fn document(&self) -> Document {
         parse::assemble(&self.text, &self.blocks)
+    }
+
+    /// Every diagnostic of the current text, as [`check::check`] of [`Buffer::document`] gives
+    /// them: only the reports whose blocks changed since the last call are read and checked again.
+    pub fn diagnostics(&mut self) -> Vec<Diagnostic> {
+        let text: &str = &self.text;
+        let eol = parse::dominant_eol(text);
+        let mut old: HashMap<u64, Checked> = std::mem::take(&mut self.checked)
+            .into_iter()
+            .filter_map(|c| Some((*c.ids.first()?, c)))
+            .collect();
+        let groups = parse::report_groups(&self.blocks);
+        let mut checked = Vec::with_capacity(groups.len());
+        for g in groups {
+            let ids = &self.ids[g.clone()];
+            let start = self.blocks.get(g.start).map_or(0, |b| b.range.start);
+            let before = parse::last_line_before(text, start).map(str::to_string);
+            let last = g.end == self.blocks.len();
+            let reuse = ids
+                .first()
+                .and_then(|id| old.remove(id))
+                .filter(|c| c.ids == ids && c.eol == eol && c.before == before && c.last == last);
+            let c = match reuse {
+                Some(mut c) => {
+                    let delta = start as isize - c.start as isize;
+                    if delta != 0 {
+                        c.diags.shift(delta);
+                        c.start = start;
+                    }
+                    c
+                }
+                None => {
+                    let r = parse::report(text, &self.blocks[g.clone()], eol);
+                    Checked {
+                        ids: ids.to_vec(),
+                        start,
+                        eol,
+                        before,
+                        last,
+                        diags: check::report(&r, text),
+                    }
+                }
+            };
+            checked.push(c);
+        }
+        self.checked = checked;
+        let suppressions = parse::find_suppressions(text);
+        self.checked
+            .iter()
+            .flat_map(|c| &c.diags)
+            .filter(|d| !suppressed(&suppressions, d.code.as_str(), &d.range))
+            .cloned()
+            .collect()
     }
 
     /// Replaces the whole text.
     pub fn replace_all(&mut self, text: String) {
-        *self = Document::new(text);
+        self.blocks = parse::parse_blocks(&text, 0..text.len());
+        self.text = Arc::new(text);
+        self.renumber();
+    }
+
+    /// New ids for every block (after a full parse).
+    fn renumber(&mut self) {
+        self.ids = (0..self.blocks.len()).map(|_| self.fresh_id()).collect();
     }
 
     /// Replaces the bytes `range` by `new_text`. The range is clamped into the text and onto
@@ -181,9 +309,13 @@ impl Document {
             // The edit removed whole blocks: nothing to parse, unless the text is now empty.
             fresh.clear();
         }
-        // A block that is not the first must start with its heading; otherwise its lines belong to
-        // the block before and the boundaries moved.
-        if region_start > 0 && fresh.first().is_some_and(|b| b.heading.is_none()) {
+        // A block that is not the first must start with its heading or title; otherwise its lines
+        // belong to the block before and the boundaries moved.
+        if region_start > 0
+            && fresh
+                .first()
+                .is_some_and(|b| b.heading.is_none() && !b.title)
+        {
             return self.full();
         }
         if fresh.is_empty() && self.blocks.len() == j - i + 1 {
@@ -194,6 +326,8 @@ impl Document {
             b.shift(delta);
         }
         self.blocks.splice(i..=j, fresh);
+        let fresh_ids: Vec<u64> = (0..n).map(|_| self.fresh_id()).collect();
+        self.ids.splice(i..=j, fresh_ids);
         Reparse::Blocks(n)
     }
 
@@ -240,7 +374,8 @@ impl Document {
         let cell_end = cell.range.end;
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
         let delta = new_text.len() as isize - range.len() as isize;
-        self.blocks[i].tables[ti].rows[ri].cells[ci].value = value;
+        Arc::make_mut(&mut self.blocks[i].tables[ti]).rows[ri].cells[ci].value = value;
+        self.ids[i] = self.fresh_id();
         if delta != 0 {
             self.blocks[i].shift_from(cell_end, delta);
             for b in &mut self.blocks[i + 1..] {
@@ -252,6 +387,7 @@ impl Document {
 
     fn full(&mut self) -> Reparse {
         self.blocks = parse::parse_blocks(&self.text, 0..self.text.len());
+        self.renumber();
         Reparse::Full
     }
 
@@ -290,12 +426,15 @@ mod tests {
             .collect();
         out.sort();
         assert_eq!(out.len(), 5, "the five seed reports");
+        // And a compilation of two of them.
+        let two = format!("{}\n{}", out[3], out[1]);
+        out.push(two);
         out
     }
 
     const SMALL: &str = "某局2024年政府信息公开工作年度报告\n一、总体情况\n正文。\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n";
 
-    fn assert_same(doc: &Document) {
+    fn assert_same(doc: &mut Buffer) {
         let full = parse::parse_blocks(doc.text(), 0..doc.text().len());
         assert_eq!(
             doc.blocks(),
@@ -303,13 +442,15 @@ mod tests {
             "blocks differ for text {:?}",
             doc.text()
         );
-        assert_eq!(doc.report(), parse::parse(doc.text()));
+        let whole = parse::parse(doc.text());
+        assert_eq!(doc.document(), whole);
+        assert_eq!(doc.diagnostics(), check::check(&whole, doc.text()));
     }
 
     #[test]
     fn edit_inside_a_table_reparses_one_block() {
         let text = seeds().into_iter().next().unwrap_or_default();
-        let mut doc = Document::new(text.clone());
+        let mut doc = Buffer::new(text.clone());
         let at = text.find("总计\t").expect("seed 000 has a 总计 row");
         let at = at
             + text[at..]
@@ -317,44 +458,44 @@ mod tests {
                 .expect("a digit");
         let how = doc.edit(at..at + 1, "7");
         assert_eq!(how, Reparse::Cell);
-        assert_same(&doc);
+        assert_same(&mut doc);
         let how = doc.edit(at..at + 1, "");
         assert!(matches!(how, Reparse::Blocks(1)), "{how:?}");
-        assert_same(&doc);
+        assert_same(&mut doc);
     }
 
     #[test]
     fn destroying_and_creating_headings() {
-        let mut doc = Document::new(SMALL.to_string());
+        let mut doc = Buffer::new(SMALL.to_string());
         let h = SMALL.find("二、主动").unwrap();
         assert_eq!(doc.edit(h..h + "二、".len(), "XX"), Reparse::Full);
-        assert_same(&doc);
+        assert_same(&mut doc);
         let h = doc.text().find("XX").unwrap();
         doc.edit(h..h + 2, "二、");
-        assert_same(&doc);
+        assert_same(&mut doc);
         // A new heading typed inside a block splits it, without a full parse.
         let at = doc.text().find("正文。").unwrap();
         let how = doc.edit(at..at, "六、其他需要报告的事项\n");
         assert_eq!(how, Reparse::Blocks(2));
-        assert_same(&doc);
+        assert_same(&mut doc);
     }
 
     #[test]
     fn crlf_and_cr_at_block_boundaries() {
         let t = SMALL.replace('\n', "\r");
-        let mut doc = Document::new(t.clone());
+        let mut doc = Buffer::new(t.clone());
         let h = t.find("二、主动").unwrap();
         doc.edit(h..h, "\n");
-        assert_same(&doc);
+        assert_same(&mut doc);
         doc.edit(h..h + 1, "");
-        assert_same(&doc);
+        assert_same(&mut doc);
         doc.edit(0..0, "\u{20000}");
-        assert_same(&doc);
+        assert_same(&mut doc);
         // Out of range and inside a character: clamped.
         doc.edit(1..999_999, "x");
-        assert_same(&doc);
+        assert_same(&mut doc);
         doc.edit(std::ops::Range { start: 5, end: 2 }, "y");
-        assert_same(&doc);
+        assert_same(&mut doc);
     }
 
     #[derive(Debug, Clone)]
@@ -399,10 +540,10 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, max_shrink_iters: 200, ..ProptestConfig::default() })]
         #[test]
-        fn incremental_equals_full_parse(seed in 0usize..5, ops in prop::collection::vec(op(), 1..12)) {
+        fn incremental_equals_full_parse(seed in 0usize..6, ops in prop::collection::vec(op(), 1..12)) {
             let seeds = seeds();
             let text = seeds[seed % seeds.len()].clone();
-            let mut doc = Document::new(text);
+            let mut doc = Buffer::new(text);
             for o in ops {
                 let len = doc.text().len().max(1);
                 match o {
@@ -419,7 +560,9 @@ mod tests {
                 }
                 let full = parse::parse_blocks(doc.text(), 0..doc.text().len());
                 prop_assert_eq!(doc.blocks(), &full[..]);
-                prop_assert_eq!(doc.report(), parse::parse(doc.text()));
+                let whole = parse::parse(doc.text());
+                prop_assert_eq!(doc.document(), whole.clone());
+                prop_assert_eq!(doc.diagnostics(), check::check(&whole, doc.text()));
             }
         }
     }

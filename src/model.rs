@@ -2,11 +2,50 @@
 //! Plain data; the checks and fixes read it, nothing here knows about diagnostics.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::spec::{self, TableId};
 
+/// What the parser found in a text: one report, or several where the text is a compilation (汇编)
+/// of reports, each beginning at its own title line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    /// In text order, never empty; together they cover the whole text.
+    pub reports: Vec<Report>,
+    /// Inline `nianbao-disable` comments, anywhere in the text.
+    pub suppressions: Vec<Suppression>,
+}
+
+impl Document {
+    /// Some part of the text is an annual report.
+    pub fn is_report(&self) -> bool {
+        self.reports.iter().any(|r| r.is_report)
+    }
+
+    /// The report holding byte `at` (the last one for the end of the text).
+    pub fn report_at(&self, at: usize) -> &Report {
+        let i = self.reports.partition_point(|r| r.range.start <= at);
+        &self.reports[i.saturating_sub(1).min(self.reports.len() - 1)]
+    }
+
+    pub fn is_suppressed(&self, code: &str, range: &Range<usize>) -> bool {
+        suppressed(&self.suppressions, code, range)
+    }
+}
+
+/// Does one of `list` silence diagnostic `code` at `range`?
+pub fn suppressed(list: &[Suppression], code: &str, range: &Range<usize>) -> bool {
+    list.iter().any(|s| {
+        (s.codes.is_empty() || s.codes.iter().any(|c| c == code))
+            && range.start >= s.applies.start
+            && range.start < s.applies.end.max(s.applies.start + 1)
+    })
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
+    /// The part of the text this report covers (all of it, unless the text is a compilation).
+    pub range: Range<usize>,
     /// The text looks like an annual report (title, or three standard section titles).
     pub is_report: bool,
     pub title: Option<Title>,
@@ -15,11 +54,11 @@ pub struct Report {
     /// Name of the reporting body, from the title block.
     pub org: Option<String>,
     pub sections: Vec<Section>,
-    pub tables: Vec<Table>,
+    /// Tables 二/三/四 as found (at most one of each), shared with the parsed blocks.
+    pub tables: Vec<Arc<Table>>,
     pub period: Option<Period>,
     /// Where the 2019 notice is cited.
     pub basis_2019: Vec<Range<usize>>,
-    pub suppressions: Vec<Suppression>,
     /// The dominant line break of the source (`\n`, `\r\n` or `\r`).
     pub eol: &'static str,
     /// The dominant table shape of the source, used when a missing table is inserted.
@@ -77,8 +116,6 @@ pub struct Table {
     /// Places that show the 2019 layout (2019 column labels, 其他对外管理服务事项, a single-row
     /// （六）其他处理 …).
     pub layout_2019: Vec<Range<usize>>,
-    /// Index into `Report::sections` of the section the table stands in.
-    pub section: Option<usize>,
 }
 
 impl Table {
@@ -91,7 +128,6 @@ impl Table {
             rows: Vec::new(),
             headers: Vec::new(),
             layout_2019: Vec::new(),
-            section: None,
         }
     }
 
@@ -200,13 +236,17 @@ impl Report {
         self.sections.iter().find(|s| s.index == index)
     }
     pub fn table(&self, id: TableId) -> Option<&Table> {
-        self.tables.iter().find(|t| t.id == id)
+        self.tables.iter().find(|t| t.id == id).map(|t| &**t)
     }
-    pub fn is_suppressed(&self, code: &str, range: &Range<usize>) -> bool {
-        self.suppressions.iter().any(|s| {
-            (s.codes.is_empty() || s.codes.iter().any(|c| c == code))
-                && range.start >= s.applies.start
-                && range.start < s.applies.end.max(s.applies.start + 1)
-        })
+    /// The table holding byte `at`.
+    pub fn table_at(&self, at: usize) -> Option<&Table> {
+        self.tables
+            .iter()
+            .find(|t| t.range.start <= at && at <= t.range.end)
+            .map(|t| &**t)
+    }
+    /// Index into `sections` of the section a byte stands in (the last heading before it).
+    pub fn section_at(&self, at: usize) -> Option<usize> {
+        self.sections.iter().rposition(|s| s.line.start <= at)
     }
 }

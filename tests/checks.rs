@@ -284,7 +284,7 @@ fn fill_all_totals_of_a_table() {
         "| 三、本年度办理结果 | （一）予以公开 |  | 3 | 1 | 0 | 0 | 0 | 0 | 0 |",
     );
     let r = parse(&t);
-    let edits = nianbao::fix::fill_table_totals(&r, nianbao::spec::TableId::T3);
+    let edits = nianbao::fix::fill_table_totals(&r.reports[0], nianbao::spec::TableId::T3);
     let fixed = apply_edits(&t, &edits);
     expect![""].assert_eq(&show(&fixed));
 }
@@ -349,4 +349,26 @@ fn inserting_fixes_make_the_structure_whole() {
             show(&fixed)
         );
     }
+}
+
+/// A compilation (汇编) of reports is checked report by report: each clean report stays clean,
+/// and a broken total is found in the report that has it, with the year of that report.
+#[test]
+fn a_compilation_is_checked_report_by_report() {
+    let a = draft();
+    let b = new_report("某某县某某镇人民政府", 2024).replace(
+        "| 一、本年新收政府信息公开申请数量 |  |  | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "| 一、本年新收政府信息公开申请数量 |  |  | 2 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    );
+    let c = new_report("某某市某某委员会", 2023);
+    let text = format!("{a}\n{b}\n{c}");
+    assert_eq!(parse(&text).reports.len(), 3);
+    // Without the split the sections of three reports would be out of order 12 times over.
+    expect![[r#"
+        174:52 total-mismatch «0» 「一、本年新收政府信息公开申请数量」行的总计应为 2（自然人 2 + 商业企业 0 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 0 + 其他 0），实为 0
+          fix: 将总计改为 2
+        203:23 balance-mismatch «0» 「自然人」列勾稽关系不成立：一、本年新收政府信息公开申请数量 2 + 二、上年结转政府信息公开申请数量 0 = 2，而 （七）总计 0 + 四、结转下年度继续办理 0 = 0（第一项加第二项之和应等于第三项加第四项之和）
+          fix: 将「结转下年度继续办理」改为 2
+    "#]]
+    .assert_eq(&show(&text));
 }

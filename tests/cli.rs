@@ -190,3 +190,23 @@ fn new_prints_a_draft_that_checks_clean() {
         Some(2)
     );
 }
+
+#[test]
+fn a_compilation_counts_its_reports_and_fixes_each() {
+    let d = tmp();
+    let text = [seed("000"), broken(), seed("002")].join("\n");
+    let p = write(d.path(), "汇编.txt", text.as_bytes());
+    let o = run(&["check", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("检查 3 份报告（1 个文件）：2 个错误"), "{out}");
+    let o = run(&["check", "--format", "json", p.to_str().unwrap()]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["files"][0]["reports"], 3);
+    assert_eq!(j["summary"]["files"], 1);
+    assert_eq!(j["summary"]["reports"], 3);
+    let o = run(&["check", "--fix", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let fixed = std::fs::read_to_string(&p).unwrap();
+    assert_eq!(fixed, [seed("000"), seed("000"), seed("002")].join("\n"));
+}

@@ -6,10 +6,16 @@ use std::path::{Path, PathBuf};
 use expect_test::expect_file;
 use nianbao::check::check;
 use nianbao::diag::{Code, Diagnostic, Severity};
-use nianbao::model::{Report, Value};
+use nianbao::model::{Document, Report, Value};
 use nianbao::parse::parse;
 use nianbao::spec::TableId;
 use nianbao::text::{Encoding, LineIndex};
+
+/// The one report of a text (every fixture here is a single report).
+fn one(doc: &Document) -> &Report {
+    assert_eq!(doc.reports.len(), 1, "one report");
+    &doc.reports[0]
+}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -59,7 +65,7 @@ fn render(text: &str, diags: &[Diagnostic]) -> String {
 fn golden_diagnostics_of_every_seed() {
     for (stem, text) in seeds() {
         let r = parse(&text);
-        assert!(r.is_report, "{stem}");
+        assert!(r.is_report(), "{stem}");
         let d = check(&r, &text);
         expect_file![fixtures().join(format!("golden/{stem}.txt"))].assert_eq(&render(&text, &d));
     }
@@ -111,7 +117,7 @@ fn what_the_seeds_must_show() {
     let r = parse(&t);
     let d = check(&r, &t);
     for id in [TableId::T2, TableId::T3, TableId::T4] {
-        let table = r.table(id).unwrap();
+        let table = one(&r).table(id).unwrap();
         for row in &table.rows {
             assert!(
                 row.cells
@@ -121,8 +127,8 @@ fn what_the_seeds_must_show() {
             );
         }
     }
-    assert_eq!(r.table(TableId::T3).unwrap().rows.len(), 25);
-    assert_eq!(r.table(TableId::T4).unwrap().rows[0].cells.len(), 15);
+    assert_eq!(one(&r).table(TableId::T3).unwrap().rows.len(), 25);
+    assert_eq!(one(&r).table(TableId::T4).unwrap().rows[0].cells.len(), 15);
     assert!(
         d.iter()
             .all(|x| x.code != Code::TotalMismatch && x.code != Code::BalanceMismatch)
@@ -161,9 +167,9 @@ fn one_report_in_two_shapes_gives_one_model() {
     let tsv = std::fs::read_to_string(fixtures().join("seeds/000_745ac7de65919f15.txt")).unwrap();
     let md = std::fs::read_to_string(fixtures().join("markdown/000_745ac7de65919f15.md")).unwrap();
     let (a, b) = (parse(&tsv), parse(&md));
-    assert_eq!(shape_free(&a), shape_free(&b));
+    assert_eq!(shape_free(one(&a)), shape_free(one(&b)));
     assert_eq!(
-        b.table(TableId::T3).unwrap().shape,
+        one(&b).table(TableId::T3).unwrap().shape,
         nianbao::model::Shape::Markdown
     );
     assert!(check(&b, &md).iter().all(|d| d.severity != Severity::Error));
@@ -191,7 +197,7 @@ fn every_single_number_change_is_caught() {
     for (name, text) in texts {
         let r = parse(&text);
         for id in [TableId::T3, TableId::T4] {
-            let t = r.table(id).unwrap();
+            let t = one(&r).table(id).unwrap();
             for row in &t.rows {
                 for c in &row.cells {
                     let Value::Count(n) = c.value else { continue };
@@ -226,7 +232,7 @@ fn every_single_number_change_is_caught() {
 #[test]
 fn text_variants_give_one_model() {
     let tsv = std::fs::read_to_string(fixtures().join("seeds/000_745ac7de65919f15.txt")).unwrap();
-    let base = shape_free(&parse(&tsv));
+    let base = shape_free(one(&parse(&tsv)));
     let fullwidth: String = tsv
         .chars()
         .map(|c| {
@@ -253,7 +259,7 @@ fn text_variants_give_one_model() {
         ("ascii punctuation", ascii),
         ("numbering", numbering),
     ] {
-        assert_eq!(shape_free(&parse(&text)), base, "{name}");
+        assert_eq!(shape_free(one(&parse(&text))), base, "{name}");
     }
     // One cell per line, breaks inside pipe cells, debris lines.
     let mut web = String::new();
@@ -272,7 +278,7 @@ fn text_variants_give_one_model() {
         }
     }
     let r = parse(&web);
-    let t3 = r.table(TableId::T3).unwrap();
+    let t3 = one(&r).table(TableId::T3).unwrap();
     assert_eq!(t3.shape, nianbao::model::Shape::CellPerLine);
     let values = |r: &Report| -> Vec<String> {
         r.tables
@@ -289,5 +295,5 @@ fn text_variants_give_one_model() {
             })
             .collect()
     };
-    assert_eq!(values(&r), values(&parse(&tsv)));
+    assert_eq!(values(one(&r)), values(one(&parse(&tsv))));
 }

@@ -349,3 +349,74 @@ async fn non_reports_get_no_diagnostics_and_delay_is_honoured() {
     assert_eq!(p["diagnostics"], json!([]));
     assert!(c.shutdown().await);
 }
+
+/// A compilation of reports: each is checked on its own, an edit in one report changes only its
+/// diagnostics, the outline has one entry per report, and the fill-in action fills the table of
+/// the report under the cursor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compilation_is_served_report_by_report() {
+    let mut c = Client::start();
+    c.initialize(caps(&["utf-16"]), json!({"diagnosticsDelayMs": 0}))
+        .await;
+    let parts = [broken(), seed("000"), seed("002")];
+    let mut text = parts.join("\n");
+    c.open(URI, &text).await;
+    let p = c.publish(0, URI, Some(1)).await;
+    let first = ["total-mismatch", "balance-mismatch"];
+    assert_eq!(codes(&p), first, "{p}");
+    assert_eq!(
+        p["diagnostics"][0]["range"]["start"],
+        pos16(&text, total_cell(&text))
+    );
+
+    // Break the same total in the second report: its diagnostic joins the first one.
+    let second = text.find(&parts[1]).unwrap() + 1;
+    let cell = second + total_cell(&text[second..]);
+    let from = c.count();
+    let range = json!({"start": pos16(&text, cell), "end": pos16(&text, cell + 1)});
+    c.change(URI, 2, json!([{"range": range, "text": "9"}]))
+        .await;
+    text.replace_range(cell..cell + 1, "9");
+    let p = c.publish(from, URI, Some(2)).await;
+    assert_eq!(codes(&p), [first, first].concat(), "{p}");
+    assert_eq!(p["diagnostics"][2]["range"]["start"], pos16(&text, cell));
+
+    // The outline: one entry per report, named by its title, with its six sections.
+    let syms = c
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let syms = syms.as_array().unwrap();
+    assert_eq!(syms.len(), 3);
+    assert_eq!(syms[0]["kind"], 1, "a report is a FILE symbol");
+    assert_eq!(syms[2]["name"], "西塞山区 2024 年政府信息公开工作 年度报告");
+    assert!(
+        syms.iter()
+            .all(|s| s["children"].as_array().unwrap().len() == 6)
+    );
+
+    // 填入本表全部总计 in the second report fixes its total only.
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": pos16(&text, cell), "end": pos16(&text, cell)},
+                   "context": {"diagnostics": [], "only": ["quickfix"]}}),
+        )
+        .await;
+    let fill = actions(&r)
+        .into_iter()
+        .find(|a| a["title"] == nianbao::server::FILL_TABLE_TITLE)
+        .expect("fill action");
+    let edits = edits_of(&fill);
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    let from = c.count();
+    send_edits(&c, 3, &edits).await;
+    text = apply(&text, &edits);
+    let p = c.publish(from, URI, Some(3)).await;
+    assert_eq!(codes(&p), first, "{p}");
+    assert_eq!(text, parts.join("\n"));
+    assert!(c.shutdown().await);
+}

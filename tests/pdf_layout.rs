@@ -67,7 +67,8 @@ fn layout_text_gives_the_seed_numbers() {
         )
         .unwrap();
         let r = nianbao::parse::parse(&text);
-        let got = values(&r);
+        assert_eq!(r.reports.len(), 1, "{name}: one report");
+        let got = values(&r.reports[0]);
         let mut want = want;
         // Money is compared as written.
         if let Some(f) = want["t2"].get_mut("行政事业性收费") {

@@ -103,7 +103,7 @@ proptest! {
         let r = parse(&text);
         let mut cells: Vec<std::ops::Range<usize>> = Vec::new();
         for id in [TableId::T3, TableId::T4] {
-            if let Some(t) = r.table(id) {
+            if let Some(t) = r.reports[0].table(id) {
                 for row in &t.rows {
                     cells.extend(row.cells.iter().filter(|c| matches!(c.value, Value::Count(_))).map(|c| c.range.clone()));
                 }
@@ -130,7 +130,7 @@ proptest! {
         let seeds = seeds();
         let text = seeds[seed % seeds.len()].clone();
         let r = parse(&text);
-        let t = r.table(TableId::T3).unwrap();
+        let t = r.reports[0].table(TableId::T3).unwrap();
         let cells: Vec<_> = t.rows.iter().flat_map(|row| row.cells.iter()).filter(|c| matches!(c.value, Value::Count(_))).collect();
         let c = cells[change.0.index(cells.len())];
         let mutated = format!("{}{}{}", &text[..c.range.start], change.1, &text[c.range.end..]);

@@ -1,27 +1,32 @@
-//! Text to [`Report`]. The text is cut into blocks at section headings; each block is parsed on
-//! its own (its tables), so an edit inside one block needs only that block parsed again (see
-//! [`crate::incremental`]). Document-wide facts (title, 统计期限, cited basis, suppression
-//! comments) are read by fast scans over the whole text.
+//! Text to [`Document`]. The text is cut into blocks at section headings and report titles; each
+//! block is parsed on its own (its tables), so an edit inside one block needs only that block
+//! parsed again (see [`crate::incremental`]). The blocks are then grouped into reports (a
+//! compilation holds several, each beginning at its title), and each report's own facts (title,
+//! 统计期限, cited basis) are read by fast scans over its part of the text.
 
 pub mod cells;
 mod table;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use memchr::memmem;
 
-use crate::model::{Period, Report, Section, Shape, Suppression, Table, Title};
+use crate::model::{Document, Period, Report, Section, Shape, Suppression, Table, Title};
 use crate::spec::{self, SECTIONS, normed};
 use crate::text::{self, Line, norm, split_numbering};
 
-/// A block: a section heading line and everything up to the next one (or the text before the
-/// first heading).
+/// A block: a section heading line or a report title line and everything up to the next one (or
+/// the text before the first of them).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     /// From the start of the heading line (or of the text) to the start of the next block.
     pub range: Range<usize>,
     pub heading: Option<Heading>,
-    pub tables: Vec<Table>,
+    /// The block begins at a report title line (see [`is_title_line`]): in a compilation, where
+    /// the next report begins.
+    pub title: bool,
+    pub tables: Vec<Arc<Table>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +37,7 @@ pub struct Heading {
     pub standard: bool,
 }
 
-pub fn parse(text: &str) -> Report {
+pub fn parse(text: &str) -> Document {
     let blocks = parse_blocks(text, 0..text.len());
     assemble(text, &blocks)
 }
@@ -54,36 +59,78 @@ pub fn parse_blocks(text: &str, range: Range<usize>) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut start = range.start;
     let mut head: Option<Heading> = None;
+    let mut title = false;
     let mut block_lines: Vec<Line> = Vec::new();
     for l in ls {
-        if let Some(h) = heading(text, &l.content) {
-            if l.content.start > start || head.is_some() || !block_lines.is_empty() {
+        let h = heading(text, &l.content);
+        let is_title = h.is_none() && is_title_line(text, &l.content);
+        if h.is_some() || is_title {
+            if l.content.start > start || head.is_some() || title || !block_lines.is_empty() {
                 blocks.push(parse_block(
                     text,
                     start..l.full.start,
                     head.take(),
+                    title,
                     &block_lines,
                 ));
             }
             start = l.full.start;
-            head = Some(h);
+            head = h;
+            title = is_title;
             block_lines.clear();
+            if is_title {
+                block_lines.push(l);
+            }
             continue;
         }
         block_lines.push(l);
     }
-    blocks.push(parse_block(text, start..range.end, head, &block_lines));
+    blocks.push(parse_block(
+        text,
+        start..range.end,
+        head,
+        title,
+        &block_lines,
+    ));
     blocks
 }
 
-fn parse_block(text: &str, range: Range<usize>, heading: Option<Heading>, lines: &[Line]) -> Block {
+fn parse_block(
+    text: &str,
+    range: Range<usize>,
+    heading: Option<Heading>,
+    title: bool,
+    lines: &[Line],
+) -> Block {
     let items = cells::raw_rows(text, lines);
-    let tables = table::tables(text, &items, heading.as_ref().map(|h| h.index));
+    let tables = table::tables(text, &items);
     Block {
         range,
         heading,
-        tables,
+        title,
+        tables: tables.into_iter().map(Arc::new).collect(),
     }
+}
+
+/// Is this line a report's title (`某局2024年政府信息公开工作年度报告`), which in a compilation begins
+/// another report? Judged on the line alone: short, naming 政府信息公开 and 年度报告, not numbered,
+/// not a sentence, not a table row, not a title quoted in prose.
+pub fn is_title_line(text: &str, line: &Range<usize>) -> bool {
+    let s = &text[line.clone()];
+    if s.len() > 240
+        || memmem::find(s.as_bytes(), "报告".as_bytes()).is_none()
+        || s.contains([
+            '\t', '|', '《', '》', '…', '：', ':', '，', ',', '。', '；', ';',
+        ])
+    {
+        return false;
+    }
+    let n = norm(s.trim_start().trim_start_matches('#'));
+    n.contains("政府信息公开")
+        && n.contains("年度报告")
+        && n.chars().count() <= 60
+        && split_numbering(&n).0.is_empty()
+        && !n.contains(['.', '!', '?'])
 }
 
 /// Is this line a section heading? A line is one only where its text (without Markdown marks) is a
@@ -184,18 +231,70 @@ fn numeral_index(num: &str) -> Option<usize> {
     }
 }
 
-/// A table competing to be the report's table of its kind: in its own section?, rows, start,
-/// the table, and the index of its section (`usize::MAX` for none).
-type Candidate<'a> = (bool, usize, usize, &'a Table, usize);
+/// A table competing to be the report's table of its kind: in its own section?, rows, start.
+type Candidate<'a> = (bool, usize, usize, &'a Arc<Table>);
 
-/// Builds the report from parsed blocks and document-wide scans.
-pub fn assemble(text: &str, blocks: &[Block]) -> Report {
+/// Builds the document from parsed blocks: the blocks grouped into reports, each report read,
+/// and the suppression comments of the whole text.
+pub fn assemble(text: &str, blocks: &[Block]) -> Document {
+    let eol = dominant_eol(text);
+    Document {
+        reports: report_groups(blocks)
+            .into_iter()
+            .map(|g| report(text, &blocks[g], eol))
+            .collect(),
+        suppressions: find_suppressions(text),
+    }
+}
+
+/// Which blocks form each report (ranges of block indices, in order, covering all blocks). A
+/// report title begins another report when the report so far has sections and the numbering
+/// starts again after the title (the next heading's section is not later than the one the title
+/// stands in): a title-like line inside a report (a sub-heading naming last year's report, before
+/// the next section) leaves it whole.
+pub fn report_groups(blocks: &[Block]) -> Vec<Range<usize>> {
+    // The index of the next section heading at or after each block.
+    let mut next_heading = vec![None; blocks.len()];
+    let mut next = None;
+    for (i, b) in blocks.iter().enumerate().rev() {
+        if let Some(h) = &b.heading {
+            next = Some(h.index);
+        }
+        next_heading[i] = next;
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    // The section of the last heading of the report so far.
+    let mut current: Option<usize> = None;
+    for (i, b) in blocks.iter().enumerate() {
+        if let Some(h) = &b.heading {
+            current = Some(h.index);
+        } else if b.title
+            && let (Some(c), Some(n)) = (current, next_heading[i])
+            && n <= c
+        {
+            out.push(start..i);
+            start = i;
+            current = None;
+        }
+    }
+    out.push(start..blocks.len());
+    out
+}
+
+/// Reads one report from its blocks.
+pub fn report(text: &str, blocks: &[Block], eol: &'static str) -> Report {
+    let range = match (blocks.first(), blocks.last()) {
+        (Some(a), Some(b)) => a.range.start..b.range.end,
+        _ => 0..text.len(),
+    };
     let mut r = Report {
-        eol: dominant_eol(text),
+        range: range.clone(),
+        eol,
         ..Default::default()
     };
     // For each table, the best candidate: the one in its own section, then the one with the most
-    // rows, then the first. Chosen by reference, so only three tables are copied whatever the size.
+    // rows, then the first.
     let mut best: [Option<Candidate>; 3] = [None, None, None];
     for b in blocks {
         if let Some(h) = &b.heading {
@@ -209,54 +308,46 @@ pub fn assemble(text: &str, blocks: &[Block]) -> Report {
                 body: body_start.min(b.range.end)..b.range.end,
             });
         }
-        let section_pos = b.heading.as_ref().map(|_| r.sections.len() - 1);
         for t in &b.tables {
             let own = b.heading.as_ref().map(|h| h.index) == Some(t.id.section());
             let slot = &mut best[t.id as usize];
             let better = match slot {
                 None => true,
-                Some((o, rows, start, _, _)) => {
+                Some((o, rows, start, _)) => {
                     (!own, usize::MAX - t.rows.len(), t.range.start)
                         < (!*o, usize::MAX - *rows, *start)
                 }
             };
             if better {
-                *slot = Some((
-                    own,
-                    t.rows.len(),
-                    t.range.start,
-                    t,
-                    section_pos.unwrap_or(usize::MAX),
-                ));
+                *slot = Some((own, t.rows.len(), t.range.start, t));
             }
         }
     }
-    for (_, _, _, t, sec) in best.into_iter().flatten() {
-        let mut t = t.clone();
-        t.section = (sec != usize::MAX).then_some(sec);
-        r.tables.push(t);
-    }
+    r.tables = best
+        .into_iter()
+        .flatten()
+        .map(|(_, _, _, t)| Arc::clone(t))
+        .collect();
     r.tables.sort_by_key(|t| t.range.start);
     r.shape = r.tables.first().map_or(Shape::Markdown, |t| t.shape);
 
     let first_heading = blocks
         .iter()
         .find_map(|b| b.heading.as_ref().map(|h| h.line.start))
-        .unwrap_or(text.len());
-    let (title, org, year) = find_title(text, first_heading);
+        .unwrap_or(range.end);
+    let (title, org, year) = find_title(text, range.start..first_heading);
     r.title = title;
     r.org = org;
-    r.period = find_period(text);
+    r.period = find_period(text, range.clone());
     r.year = year.or(r.period.as_ref().and_then(|p| p.end_year));
-    r.basis_2019 = find_basis_2019(text);
-    r.suppressions = find_suppressions(text);
+    r.basis_2019 = find_basis_2019(text, range);
     let standard_titles = r.sections.iter().filter(|s| s.standard).count();
     r.is_report = r.title.is_some() || standard_titles >= 3 || r.sections.len() >= 4;
     r
 }
 
 /// The line break most used in the text (its first 64 KiB tell).
-fn dominant_eol(text: &str) -> &'static str {
+pub fn dominant_eol(text: &str) -> &'static str {
     let sample = &text.as_bytes()[..text.len().min(64 * 1024)];
     let (mut lf, mut cr, mut crlf) = (0usize, 0usize, 0usize);
     let mut i = 0;
@@ -309,11 +400,15 @@ fn year_in(n: &str) -> Option<(i32, usize)> {
     None
 }
 
-/// The title line: the first line before the first heading that names 政府信息公开 and 年度报告.
-fn find_title(text: &str, limit: usize) -> (Option<Title>, Option<String>, Option<i32>) {
-    let region = &text[..limit.min(text.len())];
-    let ls = text::lines(region);
-    let mut prev_nonempty: Option<&str> = None;
+/// The title line: the first line of `region` (a report's text before its first heading) that
+/// names 政府信息公开 and 年度报告, with the reporting body and the year.
+fn find_title(text: &str, region: Range<usize>) -> (Option<Title>, Option<String>, Option<i32>) {
+    let base = region.start;
+    let region = &text[..region.end.min(text.len())];
+    let ls = lines_in(region, base..region.len());
+    // The body's name may stand on the line before the title, even before the report's range
+    // (in a compilation it is the last line of the previous block).
+    let mut prev_nonempty: Option<&str> = last_line_before(text, base);
     for (li, l) in ls.iter().enumerate().take(80) {
         let s = &region[l.content.clone()];
         let mut n = norm(s);
@@ -340,7 +435,7 @@ fn find_title(text: &str, limit: usize) -> (Option<Title>, Option<String>, Optio
                 Some((_, at)) if at > 0 => Some(n[..at].trim_start_matches('#').to_string()),
                 _ => prev_nonempty.map(|p| p.trim().trim_start_matches('#').trim().to_string()),
             }
-            .filter(|o| !o.is_empty() && o.chars().count() <= 40);
+            .filter(|o| !o.is_empty() && o.chars().count() <= 40 && year_in(o).is_none());
             return (
                 Some(Title {
                     range,
@@ -357,10 +452,30 @@ fn find_title(text: &str, limit: usize) -> (Option<Title>, Option<String>, Optio
     (None, None, None)
 }
 
-fn find_period(text: &str) -> Option<Period> {
-    let at = memmem::find(text.as_bytes(), "统计期限".as_bytes())
-        .or_else(|| memmem::find(text.as_bytes(), "统计时限".as_bytes()))?;
-    let rest = &text[at..];
+/// The last line with content before byte `at` (a line start), within a few blank lines.
+pub fn last_line_before(text: &str, at: usize) -> Option<&str> {
+    let mut end = at.min(text.len());
+    for _ in 0..4 {
+        if end == 0 {
+            return None;
+        }
+        let before = text[..end].trim_end_matches(['\n', '\r']);
+        let start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = &before[start..];
+        if !line.trim().is_empty() {
+            return Some(line);
+        }
+        end = start;
+    }
+    None
+}
+
+fn find_period(text: &str, range: Range<usize>) -> Option<Period> {
+    let hay = &text.as_bytes()[range.clone()];
+    let at = range.start
+        + memmem::find(hay, "统计期限".as_bytes())
+            .or_else(|| memmem::find(hay, "统计时限".as_bytes()))?;
+    let rest = &text[at..range.end];
     let end = rest
         .char_indices()
         .find(|(_, c)| matches!(c, '。' | '\n' | '\r' | '；' | ';'))
@@ -382,10 +497,11 @@ fn find_period(text: &str) -> Option<Period> {
     })
 }
 
-fn find_basis_2019(text: &str) -> Vec<Range<usize>> {
+fn find_basis_2019(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for at in memmem::find_iter(text.as_bytes(), "国办公开办函".as_bytes()) {
-        let rest = &text[at..];
+    for at in memmem::find_iter(&text.as_bytes()[range.clone()], "国办公开办函".as_bytes()) {
+        let at = range.start + at;
+        let rest = &text[at..range.end];
         let end = text::floor_char_boundary(rest, rest.len().min(48));
         let window = &rest[..end];
         let Some(hao) = window.find('号') else {
@@ -402,7 +518,7 @@ fn find_basis_2019(text: &str) -> Vec<Range<usize>> {
 
 const DISABLE: &str = "nianbao-disable";
 
-fn find_suppressions(text: &str) -> Vec<Suppression> {
+pub fn find_suppressions(text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
     for at in memmem::find_iter(text.as_bytes(), DISABLE.as_bytes()) {
         let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
@@ -479,6 +595,98 @@ mod tests {
         assert_eq!(h("二、上年结转政府信息公开申请数量"), None);
         assert_eq!(h("（一）主动公开情况。"), None);
         assert_eq!(h("四、结转下年度继续办理\t\t0"), None);
+    }
+
+    fn seed(n: &str) -> String {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .expect("seeds")
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
+        names.sort();
+        let p = names
+            .iter()
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|f| f.to_string_lossy().starts_with(n))
+            })
+            .expect("seed");
+        std::fs::read_to_string(p).expect("seed text")
+    }
+
+    fn outline(text: &str) -> String {
+        parse(text)
+            .reports
+            .iter()
+            .map(|r| {
+                format!(
+                    "{:?} {:?} {:?} {} sections, {} tables, period {:?}",
+                    r.org,
+                    r.year,
+                    r.title.as_ref().map(|t| &t.text),
+                    r.sections.len(),
+                    r.tables.len(),
+                    r.period.as_ref().and_then(|p| p.end_year),
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_compilation_is_read_report_by_report() {
+        let text = format!("{}\n{}\n{}", seed("000"), seed("001"), seed("004"));
+        expect_test::expect![[r#"
+            Some("攀枝花市西区人民政府办公室") Some(2024) Some("2024 年政府信息公开工作年度报告") 6 sections, 3 tables, period Some(2024)
+            Some("攀枝花市东区经济和信息化局") Some(2023) Some("2023 年政府信息公开工作年度报告") 6 sections, 3 tables, period None
+            Some("攀枝花市西区") Some(2022) Some("攀枝花市西区2022年政府信息公开工作年度报告") 6 sections, 3 tables, period None"#]]
+        .assert_eq(&outline(&text));
+        let doc = parse(&text);
+        // The reports cover the text, each from its title block to the next one.
+        assert_eq!(doc.reports[0].range.start, 0);
+        assert_eq!(doc.reports[2].range.end, text.len());
+        for w in doc.reports.windows(2) {
+            assert_eq!(w[0].range.end, w[1].range.start);
+        }
+        // Each report's facts come from its own part of the text.
+        let second = &doc.reports[1];
+        assert!(
+            second
+                .tables
+                .iter()
+                .all(|t| second.range.contains(&t.range.start))
+        );
+    }
+
+    #[test]
+    fn a_title_like_line_inside_a_report_does_not_split_it() {
+        let text = "某局2024年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n\
+            三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n\
+            五、存在的主要问题及改进情况\n某局2023年政府信息公开工作年度报告所列问题整改情况\n\
+            六、其他需要报告的事项\n本年度未收取信息处理费。\n";
+        assert!(is_title_line(
+            text,
+            &(text.find("某局2023").unwrap()..text.find("整改情况").unwrap() + "整改情况".len())
+        ));
+        assert_eq!(parse(text).reports.len(), 1);
+        // A repeated report without a title stays one report (its sections are out of order).
+        let twice = format!("{text}{}", &text[text.find("一、").unwrap()..]);
+        assert_eq!(parse(&twice).reports.len(), 1);
+        // With its title, the second copy is a report of its own.
+        assert_eq!(parse(&format!("{text}{text}")).reports.len(), 2);
+    }
+
+    #[test]
+    fn title_lines() {
+        let t = |s: &str| is_title_line(s, &(0..s.len()));
+        assert!(t("某局2024年政府信息公开工作年度报告"));
+        assert!(t("## 西塞山区 2024 年政府信息公开工作 年度报告"));
+        assert!(!t("现将《某局2024年政府信息公开工作年度报告》公布如下"));
+        assert!(!t("关于报送2024年政府信息公开工作年度报告的通知，请查收。"));
+        assert!(!t("（三）2023年政府信息公开工作年度报告问题整改情况"));
+        assert!(!t("某局2024年政府信息公开工作年度报告\t1\t2"));
+        assert!(!t("一、总体情况"));
     }
 
     #[test]

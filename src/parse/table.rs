@@ -10,7 +10,7 @@ use crate::spec::{self, RowKind, TableId, TableSpec, normed};
 use crate::text::{norm, similarity, split_numbering};
 
 /// Splits a block's raw rows into tables and assembles each.
-pub fn tables(text: &str, items: &[Item], section: Option<usize>) -> Vec<Table> {
+pub fn tables(text: &str, items: &[Item]) -> Vec<Table> {
     let mut segments: Vec<(TableId, Vec<&Item>)> = Vec::new();
     for it in items {
         let tag = match it {
@@ -26,14 +26,13 @@ pub fn tables(text: &str, items: &[Item], section: Option<usize>) -> Vec<Table> 
     }
     let mut out = Vec::new();
     for (id, rows) in segments {
-        let mut t = match id {
+        let t = match id {
             TableId::T4 => assemble_t4(text, &rows),
             _ => assemble(text, id.spec(), &rows),
         };
         if t.rows.is_empty() && t.headers.is_empty() {
             continue;
         }
-        t.section = section;
         out.push(t);
     }
     out

@@ -26,9 +26,9 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::diag::{self, Code};
 use crate::incremental;
-use crate::model::Report;
+use crate::model::Document;
 use crate::text::Encoding;
-use crate::{check, fix, ide};
+use crate::{fix, ide};
 use config::Config;
 use framing::{FrameSink, FrameWriter, FramedInput};
 
@@ -43,68 +43,61 @@ pub const FIX_ALL_KIND: &str = "source.fixAll.nianbao";
 /// One open document.
 struct Doc {
     version: i32,
-    /// Bumped by every change of the text or of the settings; a result computed for an older
-    /// generation is stale.
-    generation: u64,
     rope: Rope,
-    parsed: incremental::Document,
-    /// Assembled on demand from the parsed blocks.
-    report: Option<Arc<Report>>,
-    /// Diagnostics of the current generation, once analysed.
+    buffer: incremental::Buffer,
+    /// The reports of the current text, read on demand for requests.
+    document: Option<Arc<Document>>,
+    /// The diagnostics of the current text, once analysed.
     checked: Option<Arc<Vec<diag::Diagnostic>>>,
     last_change: Instant,
     analysing: bool,
 }
 
-/// An immutable view of a document for analysis and requests.
+/// An immutable view of a document for requests.
 #[derive(Clone)]
 struct Snapshot {
     version: i32,
-    generation: u64,
     rope: Rope,
     text: Arc<String>,
-    report: Arc<Report>,
-    checked: Option<Arc<Vec<diag::Diagnostic>>>,
+    doc: Arc<Document>,
+    checked: Arc<Vec<diag::Diagnostic>>,
 }
 
 impl Doc {
     fn new(version: i32, text: String) -> Doc {
         Doc {
             version,
-            generation: 0,
             rope: Rope::from_str(&text),
-            parsed: incremental::Document::new(text),
-            report: None,
+            buffer: incremental::Buffer::new(text),
+            document: None,
             checked: None,
             last_change: Instant::now(),
             analysing: false,
         }
     }
 
-    fn snapshot(&mut self) -> Snapshot {
-        let report = match &self.report {
-            Some(r) => Arc::clone(r),
-            None => {
-                let r = Arc::new(self.parsed.report());
-                self.report = Some(Arc::clone(&r));
-                r
-            }
-        };
-        Snapshot {
-            version: self.version,
-            generation: self.generation,
-            rope: self.rope.clone(),
-            text: self.parsed.shared_text(),
-            report,
-            checked: self.checked.clone(),
-        }
+    /// The diagnostics of the current text (checked again only where it changed).
+    fn diagnostics(&mut self) -> Arc<Vec<diag::Diagnostic>> {
+        let buffer = &mut self.buffer;
+        Arc::clone(
+            self.checked
+                .get_or_insert_with(|| Arc::new(buffer.diagnostics())),
+        )
     }
 
-    fn touched(&mut self) {
-        self.generation += 1;
-        self.report = None;
-        self.checked = None;
-        self.last_change = Instant::now();
+    fn snapshot(&mut self) -> Snapshot {
+        let buffer = &self.buffer;
+        let doc = Arc::clone(
+            self.document
+                .get_or_insert_with(|| Arc::new(buffer.document())),
+        );
+        Snapshot {
+            version: self.version,
+            rope: self.rope.clone(),
+            text: self.buffer.shared_text(),
+            doc,
+            checked: self.diagnostics(),
+        }
     }
 
     /// Applies one content change; returns a note when its range had to be clamped.
@@ -113,9 +106,13 @@ impl Doc {
         change: lsp::TextDocumentContentChangeEvent,
         enc: Encoding,
     ) -> Option<String> {
+        // Drop what the old text gave first, so that no table is copied only to be moved.
+        self.document = None;
+        self.checked = None;
+        self.last_change = Instant::now();
         let Some(r) = change.range else {
             self.rope = Rope::from_str(&change.text);
-            self.parsed.replace_all(change.text);
+            self.buffer.replace_all(change.text);
             return None;
         };
         let (bytes, clamped) = proto::byte_range(&self.rope, r, enc);
@@ -125,7 +122,7 @@ impl Doc {
         );
         self.rope.remove(cs..ce);
         self.rope.insert(cs, &change.text);
-        self.parsed.edit(bytes, &change.text);
+        self.buffer.edit(bytes, &change.text);
         clamped.then(|| {
             format!(
                 "nianbao: 修改范围 {}:{}–{}:{} 超出文档，已截到文档之内",
@@ -248,8 +245,6 @@ impl Backend {
         let uris: Vec<lsp::Uri> = docs.keys().cloned().collect();
         for uri in uris {
             if let Some(d) = docs.get_mut(&uri) {
-                d.generation += 1;
-                d.checked = None;
                 self.schedule(&uri, d);
             }
         }
@@ -302,56 +297,47 @@ async fn publisher(client: Client, mut rx: UnboundedReceiver<Outgoing>) {
     }
 }
 
-/// The diagnostics of a snapshot that the settings let through, with their severities.
-fn visible(all: &[diag::Diagnostic], cfg: &Config) -> Vec<(diag::Diagnostic, diag::Severity)> {
+/// The diagnostics that the settings let through, with their severities.
+fn visible<'a>(
+    all: &'a [diag::Diagnostic],
+    cfg: &'a Config,
+) -> impl Iterator<Item = (&'a diag::Diagnostic, diag::Severity)> + 'a {
     all.iter()
-        .filter_map(|d| cfg.effective(d.code, d.severity).map(|s| (d.clone(), s)))
-        .collect()
+        .filter_map(|d| cfg.effective(d.code, d.severity).map(|s| (d, s)))
 }
 
-/// The analysis task of one document: waits out the quiet window, checks a snapshot, publishes
-/// if the snapshot is still the newest, otherwise starts over on the newest text.
+/// The analysis task of one document: waits out the quiet window, then checks the newest text
+/// and queues its diagnostics for publishing, all without a pause in between, so what is
+/// published always belongs to the version it is published with. Changes that arrive while it
+/// waits are covered by the same run (at most one run per document at a time).
 async fn analyse(b: Backend, uri: lsp::Uri) {
-    loop {
-        let cfg = b.config();
-        if cfg.delay_ms > 0 {
-            loop {
-                let wait = {
-                    let docs = lock(&b.inner.docs);
-                    let Some(d) = docs.get(&uri) else { return };
-                    (d.last_change + Duration::from_millis(cfg.delay_ms))
-                        .saturating_duration_since(Instant::now())
-                };
-                if wait.is_zero() {
-                    break;
-                }
-                tokio::time::sleep(wait).await;
+    let delay = Duration::from_millis(b.config().delay_ms);
+    if !delay.is_zero() {
+        loop {
+            let wait = {
+                let docs = lock(&b.inner.docs);
+                let Some(d) = docs.get(&uri) else { return };
+                (d.last_change + delay).saturating_duration_since(Instant::now())
+            };
+            if wait.is_zero() {
+                break;
             }
+            tokio::time::sleep(wait).await;
         }
-        let Some(snap) = b.snapshot(&uri) else { return };
-        let enc = b.caps().encoding;
-        let all = Arc::new(check::check(&snap.report, &snap.text));
-        let diags: Vec<lsp::Diagnostic> = visible(&all, &cfg)
-            .iter()
-            .map(|(d, s)| proto::diagnostic(&snap.rope, &uri, d, *s, enc))
-            .collect();
-        {
-            let mut docs = lock(&b.inner.docs);
-            let Some(d) = docs.get_mut(&uri) else { return };
-            if d.generation == snap.generation {
-                d.checked = Some(all);
-                d.analysing = false;
-                let _ = b.inner.out.send(Outgoing::Diagnostics(
-                    uri.clone(),
-                    diags,
-                    Some(snap.version),
-                ));
-                return;
-            }
-        }
-        // Newer text (or settings) arrived meanwhile: drop this result, go again.
-        tokio::task::yield_now().await;
     }
+    let cfg = b.config();
+    let enc = b.caps().encoding;
+    let mut docs = lock(&b.inner.docs);
+    let Some(d) = docs.get_mut(&uri) else { return };
+    d.analysing = false;
+    let all = d.diagnostics();
+    let diags: Vec<lsp::Diagnostic> = visible(&all, &cfg)
+        .map(|(x, s)| proto::diagnostic(&d.rope, &uri, x, s, enc))
+        .collect();
+    let _ = b
+        .inner
+        .out
+        .send(Outgoing::Diagnostics(uri.clone(), diags, Some(d.version)));
 }
 
 fn kind_wanted(only: Option<&[lsp::CodeActionKind]>, kind: &lsp::CodeActionKind) -> bool {
@@ -490,7 +476,6 @@ impl LanguageServer for Backend {
                 notes.extend(doc.apply(change, enc));
             }
             doc.version = params.text_document.version;
-            doc.touched();
             self.schedule(&uri, doc);
         }
         for n in notes {
@@ -524,7 +509,7 @@ impl LanguageServer for Backend {
         };
         let enc = self.caps().encoding;
         let (at, _) = proto::offset(&s.rope, p.position, enc);
-        Ok(ide::hover(&s.report, &s.text, at).map(|h| proto::hover(&s.rope, &h, enc)))
+        Ok(ide::hover(&s.doc, &s.text, at).map(|h| proto::hover(&s.rope, &h, enc)))
     }
 
     async fn document_symbol(
@@ -535,7 +520,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.caps().encoding;
-        let syms = ide::symbols(&s.report)
+        let syms = ide::symbols(&s.doc)
             .iter()
             .map(|x| proto::symbol(&s.rope, x, enc))
             .collect();
@@ -550,7 +535,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         Ok(Some(
-            ide::folding(&s.report)
+            ide::folding(&s.doc)
                 .iter()
                 .filter_map(|r| proto::folding(&s.rope, r))
                 .collect(),
@@ -567,7 +552,7 @@ impl LanguageServer for Backend {
         };
         let enc = self.caps().encoding;
         let (at, _) = proto::offset(&s.rope, p.position, enc);
-        let items = ide::completion(&s.report, &s.text, at)
+        let items = ide::completion(&s.doc, &s.text, at)
             .iter()
             .map(|c| proto::completion(&s.rope, c, enc))
             .collect();
@@ -587,7 +572,7 @@ impl LanguageServer for Backend {
         let enc = self.caps().encoding;
         let (range, _) = proto::byte_range(&s.rope, params.range, enc);
         Ok(Some(
-            ide::inlay_hints(&s.report, range)
+            ide::inlay_hints(&s.doc, range)
                 .iter()
                 .map(|h| proto::inlay_hint(&s.rope, h, enc))
                 .collect(),
@@ -605,11 +590,7 @@ impl LanguageServer for Backend {
         let caps = self.caps();
         let cfg = self.config();
         let enc = caps.encoding;
-        let all = match &s.checked {
-            Some(c) => Arc::clone(c),
-            None => Arc::new(check::check(&s.report, &s.text)),
-        };
-        let shown = visible(&all, &cfg);
+        let shown: Vec<(&diag::Diagnostic, diag::Severity)> = visible(&s.checked, &cfg).collect();
         let (range, _) = proto::byte_range(&s.rope, params.range, enc);
         let only = params.context.only.as_deref();
         let edit = |edits: &[diag::Edit]| {
@@ -639,8 +620,8 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 }));
             }
-            if let Some(t) = ide::table_at(&s.report, range.start) {
-                let edits = fix::fill_table_totals(&s.report, t.id);
+            if let Some((report, t)) = ide::table_at(&s.doc, range.start) {
+                let edits = fix::fill_table_totals(report, t.id);
                 if !edits.is_empty() {
                     out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                         title: FILL_TABLE_TITLE.to_string(),
@@ -653,7 +634,7 @@ impl LanguageServer for Backend {
         }
         let fix_all_kind = lsp::CodeActionKind::new(FIX_ALL_KIND);
         if kind_wanted(only, &fix_all_kind) {
-            let safe: Vec<diag::Diagnostic> = shown.into_iter().map(|(d, _)| d).collect();
+            let safe: Vec<diag::Diagnostic> = shown.into_iter().map(|(d, _)| d.clone()).collect();
             let edits = fix::fix_all(&safe);
             if !edits.is_empty() {
                 out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
@@ -677,7 +658,7 @@ fn suppression_edit(s: &Snapshot, code: Code, at: usize) -> diag::Edit {
         new_text: format!(
             "<!-- nianbao-disable-next-line {} -->{}",
             code.as_str(),
-            s.report.eol
+            s.doc.report_at(at).eol
         ),
     }
 }

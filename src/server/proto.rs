@@ -232,6 +232,7 @@ pub fn symbol(rope: &Rope, s: &ide::Symbol, enc: Encoding) -> lsp::DocumentSymbo
         },
         detail: s.detail.clone(),
         kind: match s.kind {
+            ide::SymbolKind::Report => lsp::SymbolKind::FILE,
             ide::SymbolKind::Section => lsp::SymbolKind::NAMESPACE,
             ide::SymbolKind::Table => lsp::SymbolKind::STRUCT,
         },
