@@ -565,8 +565,8 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                     }
                     let kids: Vec<usize> = spec
                         .data_descendants(row.spec)
-                        .into_iter()
-                        .filter_map(idx)
+                        .iter()
+                        .filter_map(|&k| idx(k))
                         .collect();
                     if kids.is_empty() {
                         continue; // a 2019 single-row group: nothing to add up
@@ -634,7 +634,7 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
 fn gather<'a>(
     cells: impl Iterator<Item = (&'static str, Option<&'a Cell>)>,
 ) -> Option<(Vec<Part>, bool)> {
-    let mut parts = Vec::new();
+    let mut parts = Vec::with_capacity(cells.size_hint().0);
     let mut filled = false;
     for (name, c) in cells {
         let c = c?;
@@ -668,8 +668,8 @@ fn result_rows(t: &Table, under: usize, total: usize) -> Vec<usize> {
             _ => {
                 let kids: Vec<usize> = spec
                     .data_descendants(c)
-                    .into_iter()
-                    .filter_map(|k| t.rows.iter().position(|r| r.spec == k))
+                    .iter()
+                    .filter_map(|&k| t.rows.iter().position(|r| r.spec == k))
                     .collect();
                 if kids.is_empty() {
                     out.extend(

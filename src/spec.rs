@@ -562,15 +562,17 @@ impl TableSpec {
     }
 
     /// Data rows below `row` at any depth.
-    pub fn data_descendants(&self, row: usize) -> Vec<usize> {
-        let mut out = Vec::new();
+    pub fn data_descendants(&self, row: usize) -> &'static [usize] {
+        &self.norms().descendants[row]
+    }
+
+    fn find_data_descendants(&self, row: usize, out: &mut Vec<usize>) {
         for c in self.children(row) {
             match self.rows[c].kind {
                 RowKind::Data => out.push(c),
-                _ => out.extend(self.data_descendants(c)),
+                _ => self.find_data_descendants(c, out),
             }
         }
-        out
     }
 }
 
@@ -613,9 +615,12 @@ mod tests {
     }
 }
 
-/// A table's labels normalised once, in the shapes the parser compares against.
+/// What the parser and the checks look up in a table's spec, computed once: its labels normalised
+/// in the shapes the parser compares against, and the rows below each row.
 #[derive(Debug)]
 pub struct TableNorms {
+    /// The data rows below each row, at any depth (same index as `TableSpec::rows`).
+    pub descendants: Vec<Vec<usize>>,
     /// The normalised label of each row (same index as `TableSpec::rows`).
     pub rows: Vec<&'static str>,
     /// The normalised aliases of each row.
@@ -653,6 +658,13 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
         headers.entry(n).or_insert(label);
     }
     TableNorms {
+        descendants: (0..t.rows.len())
+            .map(|i| {
+                let mut v = Vec::new();
+                t.find_data_descendants(i, &mut v);
+                v
+            })
+            .collect(),
         aliases: t
             .rows
             .iter()

@@ -349,20 +349,13 @@ pub fn report(text: &str, blocks: &[Block], eol: &'static str) -> Report {
 /// The line break most used in the text (its first 64 KiB tell).
 pub fn dominant_eol(text: &str) -> &'static str {
     let sample = &text.as_bytes()[..text.len().min(64 * 1024)];
-    let (mut lf, mut cr, mut crlf) = (0usize, 0usize, 0usize);
-    let mut i = 0;
-    while i < sample.len() {
-        match sample[i] {
-            b'\n' => lf += 1,
-            b'\r' if sample.get(i + 1) == Some(&b'\n') => {
-                crlf += 1;
-                i += 1;
-            }
-            b'\r' => cr += 1,
-            _ => {}
-        }
-        i += 1;
+    let cr = memchr::memchr_iter(b'\r', sample).count();
+    if cr == 0 {
+        return "\n";
     }
+    let crlf = memmem::find_iter(sample, b"\r\n").count();
+    let lf = memchr::memchr_iter(b'\n', sample).count() - crlf;
+    let cr = cr - crlf;
     if crlf > lf && crlf >= cr {
         "\r\n"
     } else if cr > lf && cr > crlf {
