@@ -17,32 +17,22 @@ pub fn lines(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() / 40 + 1);
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                out.push(Line {
-                    content: start..i,
-                    full: start..i + 1,
-                });
-                i += 1;
-                start = i;
-            }
-            b'\r' => {
-                let end = if bytes.get(i + 1) == Some(&b'\n') {
-                    i + 2
-                } else {
-                    i + 1
-                };
-                out.push(Line {
-                    content: start..i,
-                    full: start..end,
-                });
-                i = end;
-                start = i;
-            }
-            _ => i += 1,
+    let mut skip_lf = None;
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if skip_lf == Some(i) {
+            continue; // the \n of a \r\n
         }
+        let end = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            skip_lf = Some(i + 1);
+            i + 2
+        } else {
+            i + 1
+        };
+        out.push(Line {
+            content: start..i,
+            full: start..end,
+        });
+        start = end;
     }
     out.push(Line {
         content: start..bytes.len(),

@@ -38,6 +38,23 @@ pub fn frame(body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A JSON-RPC notification, framed, serialised straight from its parameters.
+pub fn notification<P: serde::Serialize>(method: &str, params: &P) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Notification<'a, P> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a P,
+    }
+    let body = serde_json::to_vec(&Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    })
+    .unwrap_or_default();
+    frame(&body)
+}
+
 pub fn error_reply(code: i64, message: &str, id: Value) -> Vec<u8> {
     let v = serde_json::json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
     frame(v.to_string().as_bytes())
@@ -307,6 +324,7 @@ pub struct FrameWriter {
 
 /// Where whole frames go: a channel (to a writer task, in tests) or straight to a writer shared
 /// with the input thread (stdout), each frame written whole under its lock.
+#[derive(Clone)]
 pub enum FrameSink {
     Channel(UnboundedSender<Vec<u8>>),
     Direct(fn(&[u8])),

@@ -132,9 +132,8 @@ impl Doc {
     }
 }
 
-/// What the publisher task sends, in the order it was queued.
+/// What the publisher task sends through tower-lsp-server's client, in the order it was queued.
 enum Outgoing {
-    Diagnostics(lsp::Uri, Vec<lsp::Diagnostic>, Option<i32>),
     Log(lsp::MessageType, String),
     Show(lsp::MessageType, String),
     InlayRefresh,
@@ -159,6 +158,8 @@ struct Settings {
 
 struct Inner {
     client: Client,
+    /// Where publishDiagnostics frames are written, straight from the protocol types.
+    sink: FrameSink,
     docs: Mutex<HashMap<lsp::Uri, Doc>>,
     settings: Mutex<Settings>,
     caps: Mutex<ClientCaps>,
@@ -177,12 +178,13 @@ pub struct Backend {
 }
 
 impl Backend {
-    fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
+    fn new(client: Client, sink: FrameSink, shutdown: Arc<AtomicBool>) -> Backend {
         let (out, rx) = unbounded_channel();
         tokio::spawn(publisher(client.clone(), rx));
         Backend {
             inner: Arc::new(Inner {
                 client,
+                sink,
                 docs: Mutex::new(HashMap::new()),
                 settings: Mutex::new(Settings::default()),
                 caps: Mutex::new(ClientCaps::default()),
@@ -198,6 +200,21 @@ impl Backend {
 
     fn config(&self) -> Config {
         lock(&self.inner.settings).config.clone()
+    }
+
+    /// Sends publishDiagnostics at once. Serialised straight from the protocol types into a frame
+    /// (tower-lsp-server's client would first build a `serde_json::Value` of every diagnostic);
+    /// callers hold the documents' lock, so the publishes of a document go out in order.
+    fn publish(&self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
+        use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
+        let params = lsp::PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        self.inner
+            .sink
+            .send(framing::notification(PublishDiagnostics::METHOD, &params));
     }
 
     fn log(&self, typ: lsp::MessageType, msg: String) {
@@ -276,14 +293,10 @@ impl Backend {
     }
 }
 
-/// Sends everything to the client in queue order (so a close's clearing publish can never be
-/// overtaken by an older analysis).
+/// Sends messages and requests to the client through tower-lsp-server, in queue order.
 async fn publisher(client: Client, mut rx: UnboundedReceiver<Outgoing>) {
     while let Some(o) = rx.recv().await {
         match o {
-            Outgoing::Diagnostics(uri, diags, version) => {
-                client.publish_diagnostics(uri, diags, version).await
-            }
             Outgoing::Log(t, m) => client.log_message(t, m).await,
             Outgoing::Show(t, m) => client.show_message(t, m).await,
             Outgoing::InlayRefresh => {
@@ -331,13 +344,9 @@ async fn analyse(b: Backend, uri: lsp::Uri) {
     let Some(d) = docs.get_mut(&uri) else { return };
     d.analysing = false;
     let all = d.diagnostics();
-    let diags: Vec<lsp::Diagnostic> = visible(&all, &cfg)
-        .map(|(x, s)| proto::diagnostic(&d.rope, &uri, x, s, enc))
-        .collect();
-    let _ = b
-        .inner
-        .out
-        .send(Outgoing::Diagnostics(uri.clone(), diags, Some(d.version)));
+    let shown: Vec<_> = visible(&all, &cfg).collect();
+    let diags = proto::diagnostics(&d.rope, d.buffer.text(), &uri, &shown, enc);
+    b.publish(uri, diags, Some(d.version));
 }
 
 fn kind_wanted(only: Option<&[lsp::CodeActionKind]>, kind: &lsp::CodeActionKind) -> bool {
@@ -487,10 +496,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let mut docs = lock(&self.inner.docs);
         if docs.remove(&uri).is_some() {
-            let _ = self
-                .inner
-                .out
-                .send(Outgoing::Diagnostics(uri, Vec::new(), None));
+            self.publish(uri, Vec::new(), None);
         }
     }
 
@@ -592,6 +598,7 @@ impl LanguageServer for Backend {
         let enc = caps.encoding;
         let shown: Vec<(&diag::Diagnostic, diag::Severity)> = visible(&s.checked, &cfg).collect();
         let (range, _) = proto::byte_range(&s.rope, params.range, enc);
+        let at = proto::Positions::new(&s.rope, &s.text, enc, 0);
         let only = params.context.only.as_deref();
         let edit = |edits: &[diag::Edit]| {
             proto::workspace_edit(&s.rope, &uri, s.version, edits, enc, caps.document_changes)
@@ -601,7 +608,7 @@ impl LanguageServer for Backend {
 
         if kind_wanted(only, &quickfix) {
             for (d, sev) in shown.iter().filter(|(d, _)| overlaps(&d.range, &range)) {
-                let ld = proto::diagnostic(&s.rope, &uri, d, *sev, enc);
+                let ld = proto::diagnostic(&at, &uri, d, *sev);
                 for f in d.fixes.iter().filter(|f| !f.edits.is_empty()) {
                     out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                         title: f.title.clone(),
@@ -672,7 +679,8 @@ where
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown);
-    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    let sink = output.clone();
+    let (service, socket) = LspService::new(move |client| Backend::new(client, sink, flag));
     Server::new(
         FramedInput::new(input, replies),
         FrameWriter::to(output),

@@ -10,7 +10,7 @@ use tower_lsp_server::ls_types as lsp;
 
 use crate::diag::{self, Severity};
 use crate::ide;
-use crate::text::Encoding;
+use crate::text::{Encoding, LineIndex};
 
 pub fn encoding_kind(enc: Encoding) -> lsp::PositionEncodingKind {
     match enc {
@@ -134,12 +134,65 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-pub fn diagnostic(
+/// Converts byte offsets of one text to positions: through a line index of the text when there
+/// are many to convert for its size (building the index reads the text once; each rope look-up
+/// scans a chunk), through the rope otherwise.
+pub struct Positions<'a> {
+    rope: &'a Rope,
+    index: Option<(LineIndex, &'a str)>,
+    enc: Encoding,
+}
+
+impl<'a> Positions<'a> {
+    /// `text` is the rope's text; `expected` how many offsets will be converted.
+    pub fn new(rope: &'a Rope, text: &'a str, enc: Encoding, expected: usize) -> Self {
+        let index = (expected.saturating_mul(4096) >= text.len())
+            .then(|| (LineIndex::new(text), text));
+        Positions { rope, index, enc }
+    }
+
+    pub fn position(&self, offset: usize) -> lsp::Position {
+        match &self.index {
+            Some((idx, text)) => {
+                let p = idx.position(text, offset, self.enc);
+                lsp::Position {
+                    line: p.line,
+                    character: p.character,
+                }
+            }
+            None => position(self.rope, offset, self.enc),
+        }
+    }
+
+    pub fn range(&self, r: &Range<usize>) -> lsp::Range {
+        lsp::Range {
+            start: self.position(r.start),
+            end: self.position(r.end.max(r.start)),
+        }
+    }
+}
+
+/// The diagnostics that will be converted, with their severities, as LSP diagnostics.
+pub fn diagnostics<'d>(
     rope: &Rope,
+    text: &str,
+    uri: &lsp::Uri,
+    diags: &[(&'d diag::Diagnostic, Severity)],
+    enc: Encoding,
+) -> Vec<lsp::Diagnostic> {
+    let offsets: usize = diags.iter().map(|(d, _)| 2 + 2 * d.related.len()).sum();
+    let at = Positions::new(rope, text, enc, offsets);
+    diags
+        .iter()
+        .map(|(d, s)| diagnostic(&at, uri, d, *s))
+        .collect()
+}
+
+pub fn diagnostic(
+    at: &Positions,
     uri: &lsp::Uri,
     d: &diag::Diagnostic,
     sev: Severity,
-    enc: Encoding,
 ) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
@@ -147,13 +200,13 @@ pub fn diagnostic(
         .map(|r| lsp::DiagnosticRelatedInformation {
             location: lsp::Location {
                 uri: uri.clone(),
-                range: range(rope, &r.range, enc),
+                range: at.range(&r.range),
             },
             message: r.message.clone(),
         })
         .collect();
     lsp::Diagnostic {
-        range: range(rope, &d.range, enc),
+        range: at.range(&d.range),
         severity: Some(severity(sev)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         code_description: None,
