@@ -628,7 +628,9 @@ pub struct TableNorms {
     /// Rows a label can name (data and group rows with a label), with their normalised labels.
     pub candidates: Vec<(usize, &'static str)>,
     /// Normalised header word or column label → the standard text (header words win).
-    pub headers: std::collections::HashMap<&'static str, &'static str>,
+    pub headers: rustc_hash::FxHashMap<&'static str, &'static str>,
+    /// Normalised column and row labels that only the 2019 layout of this table has.
+    pub markers_2019: rustc_hash::FxHashSet<&'static str>,
     /// Column labels of every column set: (normalised, standard).
     pub cols: Vec<(&'static str, &'static str)>,
 }
@@ -650,14 +652,19 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
         .iter()
         .flat_map(|cs| cs.iter().map(|c| (normed(c.label), c.label)))
         .collect();
-    let mut headers = std::collections::HashMap::new();
+    let mut headers = rustc_hash::FxHashMap::default();
     for w in t.header_words {
         headers.entry(normed(w)).or_insert(*w);
     }
     for &(n, label) in &cols {
         headers.entry(n).or_insert(label);
     }
+    let markers_2019 = match t.id {
+        TableId::T2 => T2_2019_MARKERS.iter().map(|m| normed(m)).collect(),
+        _ => Default::default(),
+    };
     TableNorms {
+        markers_2019,
         descendants: (0..t.rows.len())
             .map(|i| {
                 let mut v = Vec::new();

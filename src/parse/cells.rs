@@ -119,13 +119,11 @@ fn split_line(text: &str, line: &Range<usize>) -> Option<(Vec<RawCell>, Shape)> 
         return None;
     }
     if s.contains('\t') {
-        let mut cells = Vec::new();
+        let mut cells = Vec::with_capacity(memchr::memchr_iter(b'\t', s.as_bytes()).count() + 1);
         let mut start = line.start;
-        for (i, b) in s.bytes().enumerate() {
-            if b == b'\t' {
-                cells.push(cell(text, start..line.start + i));
-                start = line.start + i + 1;
-            }
+        for i in memchr::memchr_iter(b'\t', s.as_bytes()) {
+            cells.push(cell(text, start..line.start + i));
+            start = line.start + i + 1;
         }
         cells.push(cell(text, start..line.end));
         return Some((cells, Shape::Tsv));
@@ -254,7 +252,7 @@ fn split_single_spaced_numbers(text: &str, cells: Vec<RawCell>) -> Vec<RawCell> 
 /// Turns a block's lines into raw rows. Single cells (one per line, or a short line on its own)
 /// gather into one row until a text cell follows a value.
 pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(lines.len());
     let mut stream: Option<RawRow> = None;
     let flush = |stream: &mut Option<RawRow>, out: &mut Vec<Item>| {
         if let Some(r) = stream.take() {
@@ -340,13 +338,13 @@ pub fn classify(s: &str) -> Kind {
     if t.bytes().all(|b| b.is_ascii_digit()) {
         return Kind::Value;
     }
-    // Labels start with a character that no number starts with.
-    let lead = t.chars().next().map_or(' ', fold_digit);
-    if !(lead.is_ascii_digit() || matches!(lead, '+' | '-') || PLACEHOLDERS.contains(&t)) {
-        return Kind::Text;
-    }
     if PLACEHOLDERS.contains(&t) {
         return Kind::Value;
+    }
+    // Labels start with a character that no number starts with.
+    let lead = t.chars().next().map_or(' ', fold_digit);
+    if !(lead.is_ascii_digit() || matches!(lead, '+' | '-')) {
+        return Kind::Text;
     }
     let folded: String = t.chars().map(fold_digit).collect();
     let body = folded.trim_start_matches(['+', '-']);

@@ -41,12 +41,12 @@ pub fn tables(text: &str, items: &[Item]) -> Vec<Table> {
 /// Words that announce a table, normalised once: row and column labels of table 二 (2019 ones
 /// too), the header words of 三 and 四, and the labels of table 三 that end a label cell.
 struct Announcers {
-    exact: std::collections::HashMap<&'static str, TableId>,
+    exact: rustc_hash::FxHashMap<&'static str, TableId>,
     t3_endings: Vec<&'static str>,
 }
 
 static ANNOUNCERS: std::sync::LazyLock<Announcers> = std::sync::LazyLock::new(|| {
-    let mut exact = std::collections::HashMap::new();
+    let mut exact = rustc_hash::FxHashMap::default();
     exact.insert("信息内容", TableId::T2);
     for row in spec::T2.rows.iter().filter(|r| r.kind == RowKind::Data) {
         exact.insert(normed(row.label), TableId::T2);
@@ -84,12 +84,16 @@ static ANNOUNCERS: std::sync::LazyLock<Announcers> = std::sync::LazyLock::new(||
     ] {
         exact.insert(w, TableId::T4);
     }
-    let t3_endings = spec::T3
+    let t3_endings: Vec<&'static str> = spec::T3
         .rows
         .iter()
         .map(|r| normed(r.label))
         .filter(|l| l.chars().count() >= 4)
         .collect();
+    // A cell that is exactly one of them needs no search.
+    for l in &t3_endings {
+        exact.entry(*l).or_insert(TableId::T3);
+    }
     Announcers { exact, t3_endings }
 });
 
@@ -115,15 +119,15 @@ fn tag(r: &RawRow) -> Option<TableId> {
 /// A header cell: a column label or a merged header word; `fuzzy` also accepts rewritten column
 /// labels (only asked for rows without numbers, where headers stand).
 fn header_match(spec: &TableSpec, n: &str, fuzzy: bool) -> Option<(&'static str, bool)> {
+    let nm = spec.norms();
+    if let Some(&standard) = nm.headers.get(n) {
+        return Some((standard, true));
+    }
     if n.contains("勾稽关系") {
         return Some((
             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
             true,
         ));
-    }
-    let nm = spec.norms();
-    if let Some(&standard) = nm.headers.get(n) {
-        return Some((standard, true));
     }
     // Rewritten column labels: `本年(2023)制发件数`.
     if !fuzzy || n.len() > 24 * 4 {
@@ -359,6 +363,7 @@ fn label_text(text: &str, frags: &[Frag]) -> String {
 fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     let nm = spec.norms();
     let mut t = Table::empty(spec.id);
+    t.rows.reserve(spec.rows.len());
     let mut pending: Vec<Frag> = Vec::new();
     let mut expected = (0..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data);
     let mut shapes = [0usize; 4];
@@ -373,7 +378,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 continue;
             }
         };
-        let mut frags: Vec<Frag> = Vec::new();
+        let mut frags: Vec<Frag> = Vec::with_capacity(4);
         let mut last_text: Option<usize> = None;
         let numeric = raw.cells.iter().any(|c| c.kind == Kind::Value);
         for (i, c) in raw.cells.iter().enumerate() {
@@ -381,7 +386,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 continue;
             }
             let n = c.norm.as_str();
-            if spec.id == TableId::T2 && spec::T2_2019_MARKERS.iter().any(|m| normed(m) == n) {
+            if nm.markers_2019.contains(n) {
                 t.layout_2019.push(c.range.clone());
             }
             if let Some((standard, exact)) = header_match(spec, n, !numeric) {
