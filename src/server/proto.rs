@@ -173,11 +173,11 @@ impl<'a> Positions<'a> {
 }
 
 /// The diagnostics that will be converted, with their severities, as LSP diagnostics.
-pub fn diagnostics<'d>(
+pub fn diagnostics(
     rope: &Rope,
     text: &str,
     uri: &lsp::Uri,
-    diags: &[(&'d diag::Diagnostic, Severity)],
+    diags: &[(&diag::Diagnostic, Severity)],
     enc: Encoding,
 ) -> Vec<lsp::Diagnostic> {
     let offsets: usize = diags.iter().map(|(d, _)| 2 + 2 * d.related.len()).sum();
