@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::check;
 use crate::diag::{Diagnostic, Fix, Related};
 use crate::model::{Cell, Document, GroupLabel, HeaderCell, Row, Table, Value, suppressed};
+use crate::parse::cells::{self, Item, LineKind, RawCell, RawRow};
 use crate::parse::{self, Block, Heading};
 use crate::spec::Unit;
 use crate::text::floor_char_boundary;
@@ -45,6 +46,9 @@ impl Shift for Range<usize> {
 
 impl<T: Shift> Shift for Vec<T> {
     fn shift_from(&mut self, at: usize, delta: isize) {
+        if delta == 0 {
+            return;
+        }
         for x in self {
             x.shift_from(at, delta);
         }
@@ -55,6 +59,28 @@ impl<T: Shift> Shift for Vec<T> {
 impl<T: Shift + Clone> Shift for Arc<T> {
     fn shift_from(&mut self, at: usize, delta: isize) {
         Arc::make_mut(self).shift_from(at, delta);
+    }
+}
+
+impl Shift for RawCell {
+    fn shift_from(&mut self, at: usize, delta: isize) {
+        self.range.shift_from(at, delta);
+        self.span.shift_from(at, delta);
+    }
+}
+
+impl Shift for RawRow {
+    fn shift_from(&mut self, at: usize, delta: isize) {
+        self.cells.shift_from(at, delta);
+        self.range.shift_from(at, delta);
+    }
+}
+
+impl Shift for Item {
+    fn shift_from(&mut self, at: usize, delta: isize) {
+        if let Item::Row(r) = self {
+            r.shift_from(at, delta);
+        }
     }
 }
 
@@ -143,6 +169,9 @@ pub enum Reparse {
     Full,
     /// Digits typed over digits inside one count cell: its value was read again, nothing parsed.
     Cell,
+    /// An edit inside one table line of the block parsed last: that line was split again and the
+    /// block's tables rebuilt from its rows.
+    Line,
 }
 
 /// A text with its blocks, kept equal to a full parse across edits, and the diagnostics of its
@@ -157,6 +186,19 @@ pub struct Buffer {
     next_id: u64,
     /// The reports as last checked, in text order.
     checked: Vec<Checked>,
+    /// The raw rows of the block parsed last, while it stays as parsed.
+    kept: Option<KeptRows>,
+}
+
+/// A block's raw rows ([`cells::raw_rows`]), kept so that the next edit inside one of its table
+/// lines splits only that line again: typing stays in one place.
+#[derive(Debug, Clone)]
+struct KeptRows {
+    /// The block's id.
+    id: u64,
+    /// Where the block began when the rows were made (they move with it).
+    start: usize,
+    rows: Vec<Item>,
 }
 
 /// One report's diagnostics, and what they were computed from.
@@ -184,6 +226,7 @@ impl Buffer {
             blocks,
             next_id: 0,
             checked: Vec::new(),
+            kept: None,
         };
         b.renumber();
         b
@@ -269,6 +312,7 @@ impl Buffer {
     pub fn replace_all(&mut self, text: String) {
         self.blocks = parse::parse_blocks(&text, 0..text.len());
         self.text = Arc::new(text);
+        self.kept = None;
         self.renumber();
     }
 
@@ -290,6 +334,9 @@ impl Buffer {
         if self.cell_edit(start..end, new_text) {
             return Reparse::Cell;
         }
+        if self.line_edit(start..end, new_text) {
+            return Reparse::Line;
+        }
         // The blocks holding the edit's two ends (an end on a block start belongs to that block,
         // since deleting the line break before a heading changes the heading's line).
         let i = self.block_at(start);
@@ -304,7 +351,8 @@ impl Buffer {
         if !self.is_line_start(region_start) || !self.is_line_start(region_end) {
             return self.full();
         }
-        let mut fresh = parse::parse_blocks(&self.text, region_start..region_end);
+        let (mut fresh, rows) =
+            parse::parse_blocks_keeping_rows(&self.text, region_start..region_end);
         if region_start == region_end {
             // The edit removed whole blocks: nothing to parse, unless the text is now empty.
             fresh.clear();
@@ -328,7 +376,78 @@ impl Buffer {
         self.blocks.splice(i..=j, fresh);
         let fresh_ids: Vec<u64> = (0..n).map(|_| self.fresh_id()).collect();
         self.ids.splice(i..=j, fresh_ids);
+        self.kept = (n == 1).then(|| KeptRows {
+            id: self.ids[i],
+            start: region_start,
+            rows,
+        });
         Reparse::Blocks(n)
+    }
+
+    /// The fast path for typing inside a table line (a label, a header): when the edit stays
+    /// within one line that made a row of its own in the block parsed last, and the line is still
+    /// such a row (not a heading, not a title, not prose), only that line is split again; the
+    /// block's tables are rebuilt from its rows, which is what parsing the block would give.
+    fn line_edit(&mut self, range: Range<usize>, new_text: &str) -> bool {
+        let i = self.block_at(range.start);
+        let Some(kept) = self.kept.as_mut().filter(|k| k.id == self.ids[i]) else {
+            return false;
+        };
+        let breaks = |s: &str| s.contains(['\n', '\r']);
+        if breaks(new_text) || breaks(&self.text[range.clone()]) {
+            return false;
+        }
+        let bytes = self.text.as_bytes();
+        let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..range.start]).map_or(0, |p| p + 1);
+        let line_end = memchr::memchr2(b'\n', b'\r', &bytes[range.end..])
+            .map_or(bytes.len(), |p| range.end + p);
+        let block = &self.blocks[i];
+        if line_start < block.range.start || line_end > block.range.end {
+            return false;
+        }
+        // The rows move with their block.
+        let moved = block.range.start as isize - kept.start as isize;
+        if moved != 0 {
+            kept.rows.shift(moved);
+            kept.start = block.range.start;
+        }
+        let Some(k) = kept.rows.iter().position(|it| {
+            matches!(it, Item::Row(r) if r.range == (line_start..line_end) && r.cells.len() > 1)
+        }) else {
+            return false;
+        };
+        let line = format!(
+            "{}{new_text}{}",
+            &self.text[line_start..range.start],
+            &self.text[range.end..line_end]
+        );
+        let whole = 0..line.len();
+        if parse::heading(&line, &whole).is_some() || parse::is_title_line(&line, &whole) {
+            return false;
+        }
+        let LineKind::Row(mut row) = cells::line_kind(&line, &whole) else {
+            return false;
+        };
+        row.shift(line_start as isize);
+        Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
+        let delta = new_text.len() as isize - range.len() as isize;
+        kept.rows[k] = Item::Row(row);
+        for it in &mut kept.rows[k + 1..] {
+            it.shift(delta);
+        }
+        let tables = parse::tables_of(&self.text, &kept.rows);
+        let b = &mut self.blocks[i];
+        b.tables = tables;
+        b.range.end = mv(b.range.end, delta);
+        for b in &mut self.blocks[i + 1..] {
+            b.shift(delta);
+        }
+        let id = self.fresh_id();
+        self.ids[i] = id;
+        if let Some(kept) = &mut self.kept {
+            kept.id = id;
+        }
+        true
     }
 
     /// The fast path for the commonest edit, a number changed in a table: when the edit lies
@@ -375,7 +494,16 @@ impl Buffer {
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
         let delta = new_text.len() as isize - range.len() as isize;
         Arc::make_mut(&mut self.blocks[i].tables[ti]).rows[ri].cells[ci].value = value;
-        self.ids[i] = self.fresh_id();
+        let id = self.fresh_id();
+        // Kept rows stay true: the cell is still a value, only its end moves.
+        if let Some(kept) = self.kept.as_mut().filter(|k| k.id == self.ids[i]) {
+            let moved = self.blocks[i].range.start as isize - kept.start as isize;
+            kept.rows.shift(moved);
+            kept.start = self.blocks[i].range.start;
+            kept.rows.shift_from(cell_end, delta);
+            kept.id = id;
+        }
+        self.ids[i] = id;
         if delta != 0 {
             self.blocks[i].shift_from(cell_end, delta);
             for b in &mut self.blocks[i + 1..] {
@@ -387,6 +515,7 @@ impl Buffer {
 
     fn full(&mut self) -> Reparse {
         self.blocks = parse::parse_blocks(&self.text, 0..self.text.len());
+        self.kept = None;
         self.renumber();
         Reparse::Full
     }
@@ -465,6 +594,48 @@ mod tests {
     }
 
     #[test]
+    fn typing_in_a_table_line_splits_only_that_line() {
+        let text = seeds().into_iter().next().unwrap_or_default();
+        let mut doc = Buffer::new(text.clone());
+        let at = text.find("法人或其他组织").expect("a header cell");
+        // The first edit parses the block and keeps its rows; the next ones in the same table
+        // (a header, then a label, then a deletion) split one line each.
+        assert!(matches!(doc.edit(at..at, "年"), Reparse::Blocks(1)));
+        assert_same(&mut doc);
+        assert_eq!(doc.edit(at + 3..at + 3, "度"), Reparse::Line);
+        assert_same(&mut doc);
+        // A number typed over a number in the same table keeps the rows true.
+        let row = doc.text().find("(七) 总计").expect("total row");
+        let total = row
+            + doc.text()[row + "(七)".len()..]
+                .find(|c: char| c.is_ascii_digit())
+                .expect("its first number")
+            + "(七)".len();
+        assert_eq!(doc.edit(total..total + 1, "12"), Reparse::Cell);
+        assert_same(&mut doc);
+        assert_eq!(doc.edit(at..at, "x"), Reparse::Line);
+        assert_same(&mut doc);
+        assert_eq!(doc.edit(at..at + 1, ""), Reparse::Line);
+        assert_same(&mut doc);
+        let label = doc.text().find("(一) 予以公开").expect("a label");
+        assert_eq!(doc.edit(label..label + 1, "（"), Reparse::Line);
+        assert_same(&mut doc);
+        assert_eq!(doc.edit(at..at + 6, ""), Reparse::Line);
+        assert_same(&mut doc);
+        // A tab typed into a label makes another cell: still one line.
+        let label = doc.text().find("予以公开").expect("a label");
+        assert_eq!(doc.edit(label..label, "\t"), Reparse::Line);
+        assert_same(&mut doc);
+        // An edit in another block parses that one (the kept rows move with the table's block).
+        let h = doc.text().find("五、存在").expect("section five");
+        assert!(matches!(
+            doc.edit(h..h, "x"),
+            Reparse::Full | Reparse::Blocks(_)
+        ));
+        assert_same(&mut doc);
+    }
+
+    #[test]
     fn destroying_and_creating_headings() {
         let mut doc = Buffer::new(SMALL.to_string());
         let h = SMALL.find("二、主动").unwrap();
@@ -502,6 +673,8 @@ mod tests {
     enum Op {
         /// Replace the n-th digit of the text (and `len` bytes after it) by digits.
         Digit(usize, usize, String),
+        /// Type into the n-th line holding a tab (a table row), at a character of it.
+        InRow(usize, usize, usize, String),
         Insert(usize, String),
         Delete(usize, usize),
         Replace(usize, usize, String),
@@ -531,6 +704,20 @@ mod tests {
         prop_oneof![
             (any::<usize>(), 0usize..3, "[0-9]{0,3}").prop_map(|(a, n, s)| Op::Digit(a, n, s)),
             (any::<usize>(), 0usize..3, "[0-9]{0,3}").prop_map(|(a, n, s)| Op::Digit(a, n, s)),
+            (
+                any::<usize>(),
+                any::<usize>(),
+                0usize..3,
+                "[年度总计合 \t|0-9（）一二三四]{0,3}"
+            )
+                .prop_map(|(l, c, n, s)| Op::InRow(l, c, n, s)),
+            (
+                any::<usize>(),
+                any::<usize>(),
+                0usize..3,
+                "[年度总计合 \t|0-9（）一二三四]{0,3}"
+            )
+                .prop_map(|(l, c, n, s)| Op::InRow(l, c, n, s)),
             (any::<usize>(), piece()).prop_map(|(a, s)| Op::Insert(a, s)),
             (any::<usize>(), 0usize..40).prop_map(|(a, n)| Op::Delete(a, n)),
             (any::<usize>(), 0usize..12, piece()).prop_map(|(a, n, s)| Op::Replace(a, n, s)),
@@ -552,6 +739,20 @@ mod tests {
                         if !ds.is_empty() {
                             let at = ds[a % ds.len()];
                             doc.edit(at..at + n, &s);
+                        }
+                    }
+                    Op::InRow(l, c, n, s) => {
+                        let rows: Vec<(usize, usize)> = crate::text::lines(doc.text())
+                            .iter()
+                            .filter(|x| doc.text()[x.content.clone()].contains('\t'))
+                            .map(|x| (x.content.start, x.content.end))
+                            .collect();
+                        if !rows.is_empty() {
+                            let (a, b) = rows[l % rows.len()];
+                            let chars: Vec<usize> = doc.text()[a..b].char_indices().map(|(i, _)| a + i).chain([b]).collect();
+                            let at = chars[c % chars.len()];
+                            let to = chars[(c % chars.len() + n).min(chars.len() - 1)];
+                            doc.edit(at..to, &s);
                         }
                     }
                     Op::Insert(a, s) => { let a = a % len; doc.edit(a..a, &s); }

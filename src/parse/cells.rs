@@ -249,6 +249,47 @@ fn split_single_spaced_numbers(text: &str, cells: Vec<RawCell>) -> Vec<RawCell> 
     out
 }
 
+/// What one line is, seen on its own.
+pub enum LineKind {
+    /// Blank, a Markdown separator, page furniture.
+    Skip,
+    /// Prose: ends a run of label pieces.
+    Break,
+    /// A single cell (one cell per line, or a short line on its own): gathered into a row with
+    /// the lines around it.
+    Single(RawCell, Shape),
+    /// A row of its own.
+    Row(RawRow),
+}
+
+/// Splits and classes one line.
+pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
+    let s = &text[line.clone()];
+    // Prose: a long line with no cell delimiter at all. Decided without splitting it.
+    if s.len() > MAX_CELL_CHARS * 4
+        && !s.contains(['\t', '|', '\u{3000}'])
+        && !s.contains("  ")
+        && s.chars().count() > MAX_CELL_CHARS
+    {
+        return LineKind::Break;
+    }
+    let Some((mut cells, shape)) = split_line(text, line) else {
+        return LineKind::Skip;
+    };
+    if cells.len() == 1 {
+        let c = cells.swap_remove(0);
+        if c.kind == Kind::Text && text[c.range.clone()].chars().count() > MAX_CELL_CHARS {
+            return LineKind::Break;
+        }
+        return LineKind::Single(c, shape);
+    }
+    LineKind::Row(RawRow {
+        cells,
+        shape,
+        range: line.clone(),
+    })
+}
+
 /// Turns a block's lines into raw rows. Single cells (one per line, or a short line on its own)
 /// gather into one row until a text cell follows a value.
 pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
@@ -260,54 +301,36 @@ pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
         }
     };
     for line in lines {
-        let s = &text[line.content.clone()];
-        // Prose: a long line with no cell delimiter at all. Decided without splitting it.
-        if s.len() > MAX_CELL_CHARS * 4
-            && !s.contains(['\t', '|', '\u{3000}'])
-            && !s.contains("  ")
-            && s.chars().count() > MAX_CELL_CHARS
-        {
-            flush(&mut stream, &mut out);
-            out.push(Item::Break);
-            continue;
-        }
-        let Some((cells, shape)) = split_line(text, &line.content) else {
-            continue;
-        };
-        if cells.len() == 1 {
-            let c = &cells[0];
-            let chars = text[c.range.clone()].chars().count();
-            if c.kind == Kind::Text && chars > MAX_CELL_CHARS {
+        match line_kind(text, &line.content) {
+            LineKind::Skip => {}
+            LineKind::Break => {
                 flush(&mut stream, &mut out);
                 out.push(Item::Break);
-                continue;
             }
-            let starts_new = c.kind == Kind::Text
-                && stream
-                    .as_ref()
-                    .is_some_and(|r| r.cells.iter().any(|x| x.kind == Kind::Value));
-            if starts_new {
+            LineKind::Single(c, shape) => {
+                let starts_new = c.kind == Kind::Text
+                    && stream
+                        .as_ref()
+                        .is_some_and(|r| r.cells.iter().any(|x| x.kind == Kind::Value));
+                if starts_new {
+                    flush(&mut stream, &mut out);
+                }
+                let r = stream.get_or_insert_with(|| RawRow {
+                    cells: Vec::new(),
+                    shape,
+                    range: c.range.start..c.range.end,
+                });
+                r.range.end = c.range.end.max(r.range.end);
+                if shape == Shape::CellPerLine && r.shape != Shape::CellPerLine {
+                    r.shape = Shape::CellPerLine;
+                }
+                r.cells.push(c);
+            }
+            LineKind::Row(row) => {
                 flush(&mut stream, &mut out);
+                out.push(Item::Row(row));
             }
-            let r = stream.get_or_insert_with(|| RawRow {
-                cells: Vec::new(),
-                shape,
-                range: c.range.start..c.range.end,
-            });
-            r.range.end = c.range.end.max(r.range.end);
-            r.cells.push(c.clone());
-            if shape == Shape::CellPerLine && r.shape != Shape::CellPerLine {
-                r.shape = Shape::CellPerLine;
-            }
-            continue;
         }
-        flush(&mut stream, &mut out);
-        let range = line.content.clone();
-        out.push(Item::Row(RawRow {
-            cells,
-            shape,
-            range,
-        }));
     }
     flush(&mut stream, &mut out);
     out

@@ -15,6 +15,7 @@ use memchr::memmem;
 use crate::model::{Document, Period, Report, Section, Shape, Suppression, Table, Title};
 use crate::spec::{self, SECTIONS, normed};
 use crate::text::{self, Line, norm, split_numbering};
+use cells::Item;
 
 /// A block: a section heading line or a report title line and everything up to the next one (or
 /// the text before the first of them).
@@ -55,6 +56,11 @@ pub fn lines_in(text: &str, range: Range<usize>) -> Vec<Line> {
 
 /// Parses the blocks of `range` (a run of whole lines).
 pub fn parse_blocks(text: &str, range: Range<usize>) -> Vec<Block> {
+    parse_blocks_keeping_rows(text, range).0
+}
+
+/// Parses the blocks of `range`, and gives back the raw rows of the last one.
+pub fn parse_blocks_keeping_rows(text: &str, range: Range<usize>) -> (Vec<Block>, Vec<Item>) {
     let ls = lines_in(text, range.clone());
     let mut blocks = Vec::new();
     let mut start = range.start;
@@ -66,13 +72,9 @@ pub fn parse_blocks(text: &str, range: Range<usize>) -> Vec<Block> {
         let is_title = h.is_none() && is_title_line(text, &l.content);
         if h.is_some() || is_title {
             if l.content.start > start || head.is_some() || title || !block_lines.is_empty() {
-                blocks.push(parse_block(
-                    text,
-                    start..l.full.start,
-                    head.take(),
-                    title,
-                    &block_lines,
-                ));
+                blocks.push(
+                    parse_block(text, start..l.full.start, head.take(), title, &block_lines).0,
+                );
             }
             start = l.full.start;
             head = h;
@@ -85,14 +87,9 @@ pub fn parse_blocks(text: &str, range: Range<usize>) -> Vec<Block> {
         }
         block_lines.push(l);
     }
-    blocks.push(parse_block(
-        text,
-        start..range.end,
-        head,
-        title,
-        &block_lines,
-    ));
-    blocks
+    let (last, rows) = parse_block(text, start..range.end, head, title, &block_lines);
+    blocks.push(last);
+    (blocks, rows)
 }
 
 fn parse_block(
@@ -101,15 +98,25 @@ fn parse_block(
     heading: Option<Heading>,
     title: bool,
     lines: &[Line],
-) -> Block {
-    let items = cells::raw_rows(text, lines);
-    let tables = table::tables(text, &items);
-    Block {
-        range,
-        heading,
-        title,
-        tables: tables.into_iter().map(Arc::new).collect(),
-    }
+) -> (Block, Vec<Item>) {
+    let rows = cells::raw_rows(text, lines);
+    (
+        Block {
+            range,
+            heading,
+            title,
+            tables: tables_of(text, &rows),
+        },
+        rows,
+    )
+}
+
+/// The tables of a block's raw rows.
+pub fn tables_of(text: &str, rows: &[Item]) -> Vec<Arc<Table>> {
+    table::tables(text, rows)
+        .into_iter()
+        .map(Arc::new)
+        .collect()
 }
 
 /// Is this line a report's title (`某局2024年政府信息公开工作年度报告`), which in a compilation begins
@@ -404,6 +411,9 @@ fn find_title(text: &str, region: Range<usize>) -> (Option<Title>, Option<String
     let mut prev_nonempty: Option<&str> = last_line_before(text, base);
     for (li, l) in ls.iter().enumerate().take(80) {
         let s = &region[l.content.clone()];
+        if s.len() > 400 {
+            continue; // a paragraph, not a title (nor a body's name)
+        }
         let mut n = norm(s);
         let mut end_line = l;
         // A title wrapped over two lines (`…工作年度` / `报告`).

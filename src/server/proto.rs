@@ -146,8 +146,8 @@ pub struct Positions<'a> {
 impl<'a> Positions<'a> {
     /// `text` is the rope's text; `expected` how many offsets will be converted.
     pub fn new(rope: &'a Rope, text: &'a str, enc: Encoding, expected: usize) -> Self {
-        let index = (expected.saturating_mul(4096) >= text.len())
-            .then(|| (LineIndex::new(text), text));
+        let index =
+            (expected.saturating_mul(4096) >= text.len()).then(|| (LineIndex::new(text), text));
         Positions { rope, index, enc }
     }
 
