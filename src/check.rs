@@ -286,7 +286,11 @@ fn table(r: &Report, t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
         cells_valid(t, &[], out);
         return;
     }
-    let totals = totals(t);
+    // The parts are named only when some total is wrong.
+    let mut totals = targets(t);
+    if totals.iter().any(|tc| tc.actual != Some(tc.target)) {
+        totals = self::totals(t);
+    }
     cells_valid(t, &totals, out);
     for tc in &totals {
         if tc.actual == Some(tc.target) {
@@ -453,9 +457,19 @@ impl TotalCell {
     }
 }
 
-/// Every 总计 cell of a table with its target. Targets are computed from the non-total cells only,
-/// so they agree with one another: filling them all makes every relation hold.
+/// Every 总计 cell of a table with its target and the parts it adds up. Targets are computed from
+/// the non-total cells only, so they agree with one another: filling them all makes every relation
+/// hold.
 pub fn totals(t: &Table) -> Vec<TotalCell> {
+    compute_totals(t, true)
+}
+
+/// [`totals`] without the parts (empty), for when only the targets matter.
+pub fn targets(t: &Table) -> Vec<TotalCell> {
+    compute_totals(t, false)
+}
+
+fn compute_totals(t: &Table, keep: bool) -> Vec<TotalCell> {
     let spec = t.spec();
     let mut out = Vec::new();
     let idx = |spec_row: usize| t.rows.iter().position(|r| r.spec == spec_row);
@@ -470,9 +484,10 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                         continue; // its total is the sum of its own targets, below
                     }
                     let cols = spec.cols_of(row.spec);
-                    let Some((ps, filled)) =
-                        gather(parts.iter().map(|&p| (cols[p].label, row.cells.get(p))))
-                    else {
+                    let Some(sum) = gather(
+                        parts.iter().map(|&p| (cols[p].label, row.cells.get(p))),
+                        keep,
+                    ) else {
                         continue;
                     };
                     let c = &row.cells[*total];
@@ -482,10 +497,10 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                     out.push(TotalCell {
                         row: ri,
                         col: *total,
-                        target: ps.iter().map(|p| p.value).sum(),
+                        target: sum.value,
                         actual: actual(c),
-                        parts: ps,
-                        parts_filled: filled,
+                        parts: sum.parts,
+                        parts_filled: sum.filled,
                         relation: rel.id,
                         subject: if t.id == TableId::T4 {
                             Subject::T4Total
@@ -502,28 +517,28 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                 let ncols = spec.cols_of(*total).len();
                 let mut col_targets = Vec::new();
                 for col in 0..ncols.saturating_sub(1) {
-                    let sum = gather(leaves.iter().map(|&li| {
-                        let r = &t.rows[li];
-                        (spec.rows[r.spec].label, r.cells.get(col))
-                    }));
-                    col_targets
-                        .push(sum.as_ref().map(|(ps, filled)| {
-                            (ps.iter().map(|p| p.value).sum::<i64>(), *filled)
-                        }));
+                    let sum = gather(
+                        leaves.iter().map(|&li| {
+                            let r = &t.rows[li];
+                            (spec.rows[r.spec].label, r.cells.get(col))
+                        }),
+                        keep,
+                    );
+                    col_targets.push(sum.as_ref().map(|s| (s.value, s.filled)));
                     let Some(c) = t.rows[ti].cells.get(col) else {
                         continue;
                     };
-                    let Some((ps, filled)) = sum else { continue };
+                    let Some(sum) = sum else { continue };
                     if matches!(c.value, Value::Invalid(_)) {
                         continue;
                     }
                     out.push(TotalCell {
                         row: ti,
                         col,
-                        target: ps.iter().map(|p| p.value).sum(),
+                        target: sum.value,
                         actual: actual(c),
-                        parts: ps,
-                        parts_filled: filled,
+                        parts: sum.parts,
+                        parts_filled: sum.filled,
                         relation: rel.id,
                         subject: Subject::ColumnTotal,
                         what: "各项办理结果",
@@ -536,19 +551,23 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                     col_targets.iter().all(Option::is_some),
                 ) && !matches!(c.value, Value::Invalid(_))
                 {
-                    let ps: Vec<Part> = col_targets
-                        .iter()
-                        .enumerate()
-                        .map(|(col, v)| Part {
-                            name: spec.cols_of(*total)[col].label,
-                            value: v.map_or(0, |x| x.0),
-                            range: t.rows[ti].cells.get(col).map(|c| c.range.clone()),
-                        })
-                        .collect();
+                    let ps: Vec<Part> = if keep {
+                        col_targets
+                            .iter()
+                            .enumerate()
+                            .map(|(col, v)| Part {
+                                name: spec.cols_of(*total)[col].label,
+                                value: v.map_or(0, |x| x.0),
+                                range: t.rows[ti].cells.get(col).map(|c| c.range.clone()),
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
                     out.push(TotalCell {
                         row: ti,
                         col: tc,
-                        target: ps.iter().map(|p| p.value).sum(),
+                        target: col_targets.iter().map(|v| v.map_or(0, |x| x.0)).sum(),
                         actual: actual(c),
                         parts_filled: col_targets.iter().any(|v| v.is_some_and(|x| x.1)),
                         parts: ps,
@@ -582,9 +601,11 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                         let mut ps = Vec::new();
                         let mut ok = true;
                         let mut filled = false;
+                        let mut target = 0;
                         if col + 1 == ncols {
                             for (k, v) in sub.iter().enumerate() {
                                 let v: &Option<i64> = v;
+                                target += v.unwrap_or(0);
                                 ps.push(Part {
                                     name: spec.cols_of(row.spec)[k].label,
                                     value: v.unwrap_or(0),
@@ -593,18 +614,21 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
                                 filled = true;
                             }
                         } else {
-                            match gather(kids.iter().map(|&k| {
-                                let r = &t.rows[k];
-                                (spec.rows[r.spec].label, r.cells.get(col))
-                            })) {
-                                Some((kid_parts, kid_filled)) => {
-                                    ps = kid_parts;
-                                    filled = kid_filled;
+                            match gather(
+                                kids.iter().map(|&k| {
+                                    let r = &t.rows[k];
+                                    (spec.rows[r.spec].label, r.cells.get(col))
+                                }),
+                                keep,
+                            ) {
+                                Some(sum) => {
+                                    target = sum.value;
+                                    ps = sum.parts;
+                                    filled = sum.filled;
                                 }
                                 None => ok = false,
                             }
                         }
-                        let target: i64 = ps.iter().map(|p| p.value).sum();
                         sub.push(ok.then_some(target));
                         if !ok || matches!(c.value, Value::Invalid(_)) || c.value == Value::Blank {
                             continue;
@@ -629,23 +653,39 @@ pub fn totals(t: &Table) -> Vec<TotalCell> {
     out
 }
 
-/// The parts of a sum, and whether any is filled in; `None` when a part is missing or not a
-/// number (the sum is then unknown).
+/// A sum: its value, its parts (when asked for) and whether any part is filled in; `None` when a
+/// part is missing or not a number (the sum is then unknown).
+struct Sum {
+    value: i64,
+    parts: Vec<Part>,
+    filled: bool,
+}
+
 fn gather<'a>(
     cells: impl Iterator<Item = (&'static str, Option<&'a Cell>)>,
-) -> Option<(Vec<Part>, bool)> {
-    let mut parts = Vec::with_capacity(cells.size_hint().0);
+    keep: bool,
+) -> Option<Sum> {
+    let mut parts = Vec::with_capacity(if keep { cells.size_hint().0 } else { 0 });
     let mut filled = false;
+    let mut value = 0;
     for (name, c) in cells {
         let c = c?;
         filled |= c.value != Value::Blank;
-        parts.push(Part {
-            name,
-            value: c.value.count()?,
-            range: Some(c.range.clone()),
-        });
+        let v = c.value.count()?;
+        value += v;
+        if keep {
+            parts.push(Part {
+                name,
+                value: v,
+                range: Some(c.range.clone()),
+            });
+        }
     }
-    Some((parts, filled))
+    Some(Sum {
+        value,
+        parts,
+        filled,
+    })
 }
 
 /// A total cell's value, `None` when blank.
@@ -697,28 +737,31 @@ fn balance(t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
     };
     let ncols = spec.col_sets[0].len();
     for col in 0..ncols {
-        let side = |rows: &[usize]| -> Option<(i64, Vec<Part>)> {
-            let mut sum = 0;
-            let mut parts = Vec::new();
-            for &r in rows {
-                let row = t.row(r)?;
-                let c = row.cells.get(col)?;
-                let v = c.value.count()?;
-                sum += v;
-                parts.push(Part {
-                    name: short(spec.rows[r].label),
-                    value: v,
-                    range: Some(c.range.clone()),
-                });
-            }
-            Some((sum, parts))
+        let cell = |r: usize| -> Option<(&Cell, i64)> {
+            let c = t.row(r)?.cells.get(col)?;
+            Some((c, c.value.count()?))
         };
-        let (Some((l, lp)), Some((rv, rp))) = (side(lhs), side(rhs)) else {
+        let sum =
+            |rows: &[usize]| -> Option<i64> { rows.iter().map(|&r| cell(r).map(|(_, v)| v)).sum() };
+        let (Some(l), Some(rv)) = (sum(lhs), sum(rhs)) else {
             continue;
         };
         if l == rv {
             continue;
         }
+        // The relation fails: name its parts.
+        let parts = |rows: &[usize]| -> Vec<Part> {
+            rows.iter()
+                .filter_map(|&r| {
+                    cell(r).map(|(c, v)| Part {
+                        name: short(spec.rows[r].label),
+                        value: v,
+                        range: Some(c.range.clone()),
+                    })
+                })
+                .collect()
+        };
+        let (lp, rp) = (parts(lhs), parts(rhs));
         let Some(anchor) = t
             .row(*rhs.last().unwrap_or(&0))
             .and_then(|r| r.cells.get(col))

@@ -75,7 +75,7 @@ pub fn fill_table_totals(report: &Report, id: TableId) -> Vec<Edit> {
     if !t.layout_2019.is_empty() && id == TableId::T2 {
         return Vec::new();
     }
-    let edits = check::totals(t)
+    let edits = check::targets(t)
         .into_iter()
         .filter(|tc| tc.actual != Some(tc.target) && (tc.actual.is_some() || tc.parts_filled))
         .map(|tc| set_cell(t, &t.rows[tc.row].cells[tc.col], tc.target, report.eol))

@@ -387,7 +387,14 @@ pub fn inlay_hints(doc: &Document, range: Range<usize>) -> Vec<InlayHint> {
         .flat_map(|r| &r.tables)
         .filter(|t| t.range.start <= range.end && range.start <= t.range.end)
     {
-        for tc in check::totals(t) {
+        let mut totals = check::targets(t);
+        if totals
+            .iter()
+            .any(|tc| tc.actual != Some(tc.target) && (tc.actual.is_some() || tc.parts_filled))
+        {
+            totals = check::totals(t);
+        }
+        for tc in totals {
             if tc.actual == Some(tc.target) || (tc.actual.is_none() && !tc.parts_filled) {
                 continue;
             }

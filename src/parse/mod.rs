@@ -125,7 +125,7 @@ pub fn tables_of(text: &str, rows: &[Item]) -> Vec<Arc<Table>> {
 pub fn is_title_line(text: &str, line: &Range<usize>) -> bool {
     let s = &text[line.clone()];
     if s.len() > 240
-        || memmem::find(s.as_bytes(), "报告".as_bytes()).is_none()
+        || REPORT.find(s.as_bytes()).is_none()
         || s.contains([
             '\t', '|', '《', '》', '…', '：', ':', '，', ',', '。', '；', ';',
         ])
@@ -414,6 +414,15 @@ fn find_title(text: &str, region: Range<usize>) -> (Option<Title>, Option<String
         if s.len() > 400 {
             continue; // a paragraph, not a title (nor a body's name)
         }
+        if !s.contains('报') {
+            // Not (the first line of) a title, whatever its spacing.
+            if !s.trim().is_empty() {
+                prev_nonempty = Some(s);
+            }
+            if !s.contains('公') {
+                continue;
+            }
+        }
         let mut n = norm(s);
         let mut end_line = l;
         // A title wrapped over two lines (`…工作年度` / `报告`).
@@ -475,9 +484,7 @@ pub fn last_line_before(text: &str, at: usize) -> Option<&str> {
 
 fn find_period(text: &str, range: Range<usize>) -> Option<Period> {
     let hay = &text.as_bytes()[range.clone()];
-    let at = range.start
-        + memmem::find(hay, "统计期限".as_bytes())
-            .or_else(|| memmem::find(hay, "统计时限".as_bytes()))?;
+    let at = range.start + PERIOD.find(hay).or_else(|| PERIOD_ALT.find(hay))?;
     let rest = &text[at..range.end];
     let end = rest
         .char_indices()
@@ -502,7 +509,7 @@ fn find_period(text: &str, range: Range<usize>) -> Option<Period> {
 
 fn find_basis_2019(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for at in memmem::find_iter(&text.as_bytes()[range.clone()], "国办公开办函".as_bytes()) {
+    for at in BASIS.find_iter(&text.as_bytes()[range.clone()]) {
         let at = range.start + at;
         let rest = &text[at..range.end];
         let end = text::floor_char_boundary(rest, rest.len().min(48));
@@ -521,9 +528,17 @@ fn find_basis_2019(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
 
 const DISABLE: &str = "nianbao-disable";
 
+/// Substring searchers, built once.
+type Finder = std::sync::LazyLock<memmem::Finder<'static>>;
+static REPORT: Finder = Finder::new(|| memmem::Finder::new("报告"));
+static PERIOD: Finder = Finder::new(|| memmem::Finder::new("统计期限"));
+static PERIOD_ALT: Finder = Finder::new(|| memmem::Finder::new("统计时限"));
+static BASIS: Finder = Finder::new(|| memmem::Finder::new("国办公开办函"));
+static DISABLE_FINDER: Finder = Finder::new(|| memmem::Finder::new(DISABLE));
+
 pub fn find_suppressions(text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
-    for at in memmem::find_iter(text.as_bytes(), DISABLE.as_bytes()) {
+    for at in DISABLE_FINDER.find_iter(text.as_bytes()) {
         let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
         let line = &text[line_start..line_end];

@@ -12,7 +12,7 @@ use std::task::{Context, Poll};
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::{Id, Response};
 
 /// Larger declared bodies are refused (and the input resynchronised).
 const MAX_BODY: usize = 512 * 1024 * 1024;
@@ -65,9 +65,36 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// Would tower-lsp-server's decoder take this body? It reads a [`Request`] or a [`Response`].
+/// A request is checked with [`RequestShape`], which accepts exactly what `Request` does without
+/// building its parameters (the decoder parses them again anyway).
 fn is_message(body: &[u8]) -> bool {
-    serde_json::from_slice::<Request>(body).is_ok()
+    serde_json::from_slice::<RequestShape>(body).is_ok_and(|r| r.jsonrpc == "2.0")
         || serde_json::from_slice::<Response>(body).is_ok()
+}
+
+/// The fields of tower-lsp-server's `Request`, with the same rules: `jsonrpc` a string (it must
+/// be "2.0"), `method` a string if present, `params` any value if present, `id` an `Id` if
+/// present; other fields ignored.
+#[derive(serde::Deserialize)]
+struct RequestShape<'a> {
+    #[serde(borrow)]
+    jsonrpc: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    #[allow(dead_code)]
+    method: std::borrow::Cow<'a, str>,
+    #[serde(default, deserialize_with = "some")]
+    #[allow(dead_code)]
+    params: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "some")]
+    #[allow(dead_code)]
+    id: Option<Id>,
+}
+
+fn some<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 impl Framer {
@@ -451,6 +478,41 @@ mod tests {
             err Content-Length: 77␍␊␍␊{"error":{"code":-32600,"message":"Invalid Request"},"id":42,"jsonrpc":"2.0"}
             msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}
             msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}"#]].assert_eq(&got);
+    }
+
+    /// The quick check accepts exactly what tower-lsp-server's decoder does.
+    #[test]
+    fn message_check_agrees_with_the_decoder() {
+        use tower_lsp_server::jsonrpc::Request;
+        let bodies = [
+            r#"{"jsonrpc":"2.0","method":"m"}"#,
+            r#"{"jsonrpc":"2.0","method":"m","params":null,"id":null}"#,
+            r#"{"jsonrpc":"2.0","method":"m","params":[1,{"a":[]}],"id":"x"}"#,
+            r#"{"jsonrpc":"2.0","method":"m\u00e9","id":7,"extra":{"z":1}}"#,
+            r#"{"jsonrpc":"2.0","id":7}"#,
+            r#"{"jsonrpc":"2.0","method":5}"#,
+            r#"{"jsonrpc":"2.0","method":null}"#,
+            r#"{"jsonrpc":"2.0","method":"m","id":1.5}"#,
+            r#"{"jsonrpc":"2.0","method":"m","id":{}}"#,
+            r#"{"jsonrpc":"2.0","method":"m","id":-3}"#,
+            r#"{"jsonrpc":"1.0","method":"m"}"#,
+            r#"{"jsonrpc":2,"method":"m"}"#,
+            r#"{"method":"m"}"#,
+            r#"{"jsonrpc":"2.0","method":"m","method":"n"}"#,
+            r#"{"jsonrpc":"2.0","result":null,"id":1}"#,
+            r#"{"jsonrpc":"2.0","error":{"code":-1,"message":"x"},"id":1}"#,
+            r#"["2.0","m",null,1]"#,
+            r#"[]"#,
+            r#"7"#,
+            r#""s""#,
+            r#"null"#,
+        ];
+        for b in bodies {
+            let b = b.as_bytes();
+            let decoder = serde_json::from_slice::<Request>(b).is_ok()
+                || serde_json::from_slice::<Response>(b).is_ok();
+            assert_eq!(is_message(b), decoder, "{}", String::from_utf8_lossy(b));
+        }
     }
 
     #[test]

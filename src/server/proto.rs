@@ -35,22 +35,17 @@ pub fn negotiate_encoding(offered: Option<&[lsp::PositionEncodingKind]>) -> Enco
         .unwrap_or(Encoding::Utf16)
 }
 
-/// Byte range of line `line`'s content (without its line break).
-fn line_content(rope: &Rope, line: usize) -> Range<usize> {
-    let start = rope.line_to_byte(line);
-    let end = if line + 1 < rope.len_lines() {
-        rope.line_to_byte(line + 1)
-    } else {
-        rope.len_bytes()
-    };
-    let mut content_end = end;
-    if content_end > start && rope.byte(content_end - 1) == b'\n' {
-        content_end -= 1;
-    }
-    if content_end > start && rope.byte(content_end - 1) == b'\r' {
-        content_end -= 1;
-    }
-    start..content_end
+/// The characters of a line from its start, with their byte offsets, up to its line break.
+fn line_chars(rope: &Rope, line_start: usize) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut at = line_start;
+    rope.byte_slice(line_start..)
+        .chars()
+        .take_while(|c| !matches!(c, '\n' | '\r'))
+        .map(move |c| {
+            let here = at;
+            at += c.len_utf8();
+            (here, c)
+        })
 }
 
 /// A byte offset, and whether the position had to be clamped (a line past the end, a column past
@@ -60,11 +55,10 @@ pub fn offset(rope: &Rope, pos: lsp::Position, enc: Encoding) -> (usize, bool) {
     if line >= rope.len_lines() {
         return (rope.len_bytes(), true);
     }
-    let content = line_content(rope, line);
     let want = pos.character as usize;
     let mut units = 0usize;
-    let mut at = content.start;
-    for c in rope.byte_slice(content.clone()).chars() {
+    let mut end = rope.line_to_byte(line);
+    for (at, c) in line_chars(rope, end) {
         if units == want {
             return (at, false);
         }
@@ -73,34 +67,20 @@ pub fn offset(rope: &Rope, pos: lsp::Position, enc: Encoding) -> (usize, bool) {
             return (at, true);
         }
         units = next;
-        at += c.len_utf8();
+        end = at + c.len_utf8();
     }
-    (content.end, units != want)
+    (end, units != want)
 }
 
 /// The position of byte `offset` (clamped into the text, onto a character start, and before the
-/// line break of its line).
+/// line break of its line): the line's characters are counted from its start, one walk.
 pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> lsp::Position {
     let offset = offset.min(rope.len_bytes());
     let line = rope.byte_to_line(offset);
-    let content = line_content(rope, line);
-    // Onto a character boundary (a byte inside a character counts from its start), within the
-    // line's content.
-    let end = offset.clamp(content.start, content.end);
-    let end = rope.char_to_byte(rope.byte_to_char(end)).max(content.start);
-    // Count the units of the line's characters before `end`: a walk over one line, instead of
-    // tree look-ups that each scan a whole chunk.
-    let character = match enc {
-        Encoding::Utf8 => end - content.start,
-        _ => rope
-            .byte_slice(content.start..end)
-            .chunks()
-            .map(|c| match enc {
-                Encoding::Utf16 => c.chars().map(char::len_utf16).sum::<usize>(),
-                _ => c.chars().count(),
-            })
-            .sum(),
-    };
+    let character: usize = line_chars(rope, rope.line_to_byte(line))
+        .take_while(|(at, c)| at + c.len_utf8() <= offset)
+        .map(|(_, c)| enc.units(c))
+        .sum();
     lsp::Position {
         line: line as u32,
         character: character as u32,
