@@ -408,6 +408,14 @@ pub fn classify(s: &str) -> Kind {
 
 /// Reads a value cell as the column's unit wants it.
 pub fn parse_value(s: &str, unit: Unit) -> Value {
+    // The commonest cell: a few plain digits, already trimmed.
+    if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n = s.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+        return match unit {
+            Unit::Count => Value::Count(n),
+            Unit::Money => Value::Money(n as f64),
+        };
+    }
     let t = s.trim_matches(is_ws);
     if t.is_empty() {
         return Value::Blank;

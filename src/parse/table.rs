@@ -97,6 +97,12 @@ static ANNOUNCERS: std::sync::LazyLock<Announcers> = std::sync::LazyLock::new(||
     Announcers { exact, t3_endings }
 });
 
+/// The words of table 三's note on its balance, and of table 二's item headings.
+static BALANCE_NOTE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("勾稽关系"));
+static ITEM_HEADING: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("第二十条"));
+
 /// Which table a raw row announces, if any.
 fn tag(r: &RawRow) -> Option<TableId> {
     let a = &*ANNOUNCERS;
@@ -105,10 +111,11 @@ fn tag(r: &RawRow) -> Option<TableId> {
         if let Some(&id) = a.exact.get(n) {
             return Some(id);
         }
-        if n.contains("第二十条") {
+        if ITEM_HEADING.find(n.as_bytes()).is_some() {
             return Some(TableId::T2);
         }
-        if n.contains("勾稽关系") || (n.len() <= 150 && a.t3_endings.iter().any(|l| n.ends_with(l)))
+        if BALANCE_NOTE.find(n.as_bytes()).is_some()
+            || (n.len() <= 150 && a.t3_endings.iter().any(|l| n.ends_with(l)))
         {
             return Some(TableId::T3);
         }
@@ -123,7 +130,7 @@ fn header_match(spec: &TableSpec, n: &str, fuzzy: bool) -> Option<(&'static str,
     if let Some(&standard) = nm.headers.get(n) {
         return Some((standard, true));
     }
-    if n.contains("勾稽关系") {
+    if BALANCE_NOTE.find(n.as_bytes()).is_some() {
         return Some((
             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
             true,
