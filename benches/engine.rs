@@ -1,4 +1,6 @@
-//! Parse + check throughput: each seed, a 1 MB document, and 10 000 reports through `check`.
+//! Parse + check throughput: each seed, a 1 MB document, and 10 000 reports through `check`; and
+//! what the language server does per keystroke: an edit applied to the incremental buffer and the
+//! diagnostics of the new text, on a seed and on a compilation of 100 copies.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -58,5 +60,63 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// One keystroke, made and undone: the edit and the diagnostics after it, twice per iteration.
+fn keystroke(text: &str, at: usize, typed: &str) -> impl FnMut() -> usize {
+    let mut buf = nianbao::incremental::Buffer::new(text.to_string());
+    let undo = text[at..at + typed.len()].to_string();
+    let digit = typed.bytes().all(|b| b.is_ascii_digit());
+    move || {
+        let mut n = 0;
+        if digit {
+            buf.edit(at..at + typed.len(), typed);
+            n += buf.diagnostics().len();
+            buf.edit(at..at + typed.len(), &undo);
+        } else {
+            buf.edit(at..at, typed);
+            n += buf.diagnostics().len();
+            buf.edit(at..at + typed.len(), "");
+        }
+        n + buf.diagnostics().len()
+    }
+}
+
+fn edits(c: &mut Criterion) {
+    let seeds = seeds();
+    let one = &seeds[0].1;
+    let digit = one
+        .find("一、本年新收")
+        .map(|i| i + one[i..].find('4').unwrap_or(0));
+    let label = one.find("法人或其他组织");
+    let prose = one.find("区政府办公室坚持");
+    let mut g = c.benchmark_group("keystroke");
+    for (name, text, at, typed) in [
+        ("seed 000: a number in a cell", one.clone(), digit, "7"),
+        (
+            "seed 000: a character in a header",
+            one.clone(),
+            label,
+            "年",
+        ),
+        ("seed 000: a character in prose", one.clone(), prose, "年"),
+        (
+            "100 copies: a number in a cell",
+            one.repeat(100),
+            digit.map(|d| d + 50 * one.len()),
+            "7",
+        ),
+        (
+            "100 copies: a character in a header",
+            one.repeat(100),
+            label.map(|d| d + 50 * one.len()),
+            "年",
+        ),
+    ] {
+        let Some(at) = at else { continue };
+        let mut run = keystroke(&text, at, typed);
+        g.bench_function(name, |b| b.iter(|| black_box(run())));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, edits);
 criterion_main!(benches);

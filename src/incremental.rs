@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use crate::check;
 use crate::diag::{Diagnostic, Fix, Related};
-use crate::model::{Cell, Document, GroupLabel, HeaderCell, Row, Table, Value, suppressed};
+use crate::model::{
+    Cell, Document, GroupLabel, HeaderCell, Row, Suppression, Table, Value, suppressed,
+};
 use crate::parse::cells::{self, Item, LineKind, RawCell, RawRow};
 use crate::parse::{self, Block, Heading};
 use crate::spec::Unit;
@@ -183,11 +185,18 @@ pub struct Buffer {
     blocks: Vec<Block>,
     /// The id of each block (same index as `blocks`).
     ids: Vec<u64>,
+    /// How far each block has moved since what it holds (heading, tables) was last moved: a
+    /// block's range moves at once, its contents when they are next read ([`Buffer::settle`]),
+    /// so an edit near the start of a large text does not walk every table after it.
+    pending: Vec<isize>,
     next_id: u64,
     /// The reports as last checked, in text order.
     checked: Vec<Checked>,
     /// The raw rows of the block parsed last, while it stays as parsed.
     kept: Option<KeptRows>,
+    /// The suppression comments of the text, once looked for; kept while there are none and no
+    /// edit could have made one.
+    suppressions: Option<Vec<Suppression>>,
 }
 
 /// A block's raw rows ([`cells::raw_rows`]), kept so that the next edit inside one of its table
@@ -223,10 +232,12 @@ impl Buffer {
         let mut b = Buffer {
             text: Arc::new(text),
             ids: Vec::new(),
+            pending: Vec::new(),
             blocks,
             next_id: 0,
             checked: Vec::new(),
             kept: None,
+            suppressions: None,
         };
         b.renumber();
         b
@@ -246,35 +257,40 @@ impl Buffer {
         Arc::clone(&self.text)
     }
 
-    pub fn blocks(&self) -> &[Block] {
+    pub fn blocks(&mut self) -> &[Block] {
+        self.settle(0..self.blocks.len());
         &self.blocks
     }
 
     /// The reports of the current text (the blocks grouped, each report read).
-    pub fn document(&self) -> Document {
+    pub fn document(&mut self) -> Document {
+        self.settle(0..self.blocks.len());
         parse::assemble(&self.text, &self.blocks)
     }
 
     /// Every diagnostic of the current text, as [`check::check`] of [`Buffer::document`] gives
     /// them: only the reports whose blocks changed since the last call are read and checked again.
     pub fn diagnostics(&mut self) -> Vec<Diagnostic> {
-        let text: &str = &self.text;
+        let text = Arc::clone(&self.text);
+        let text: &str = &text;
         let eol = parse::dominant_eol(text);
-        let mut old: HashMap<u64, Checked> = std::mem::take(&mut self.checked)
-            .into_iter()
-            .filter_map(|c| Some((*c.ids.first()?, c)))
-            .collect();
+        // The reports as last checked, by the id of their first block.
+        let mut old: HashMap<u64, Checked> = HashMap::with_capacity(self.checked.len());
+        old.extend(
+            std::mem::take(&mut self.checked)
+                .into_iter()
+                .filter_map(|c| Some((*c.ids.first()?, c))),
+        );
         let groups = parse::report_groups(&self.blocks);
         let mut checked = Vec::with_capacity(groups.len());
         for g in groups {
             let ids = &self.ids[g.clone()];
             let start = self.blocks.get(g.start).map_or(0, |b| b.range.start);
-            let before = parse::last_line_before(text, start).map(str::to_string);
+            let before = parse::last_line_before(text, start);
             let last = g.end == self.blocks.len();
-            let reuse = ids
-                .first()
-                .and_then(|id| old.remove(id))
-                .filter(|c| c.ids == ids && c.eol == eol && c.before == before && c.last == last);
+            let reuse = ids.first().and_then(|id| old.remove(id)).filter(|c| {
+                c.ids == ids && c.eol == eol && c.before.as_deref() == before && c.last == last
+            });
             let c = match reuse {
                 Some(mut c) => {
                     let delta = start as isize - c.start as isize;
@@ -285,12 +301,14 @@ impl Buffer {
                     c
                 }
                 None => {
+                    let ids = ids.to_vec();
+                    self.settle(g.clone());
                     let r = parse::report(text, &self.blocks[g.clone()], eol);
                     Checked {
-                        ids: ids.to_vec(),
+                        ids,
                         start,
                         eol,
-                        before,
+                        before: before.map(str::to_string),
                         last,
                         diags: check::report(&r, text),
                     }
@@ -299,11 +317,13 @@ impl Buffer {
             checked.push(c);
         }
         self.checked = checked;
-        let suppressions = parse::find_suppressions(text);
+        let suppressions = self
+            .suppressions
+            .get_or_insert_with(|| parse::find_suppressions(text));
         self.checked
             .iter()
             .flat_map(|c| &c.diags)
-            .filter(|d| !suppressed(&suppressions, d.code.as_str(), &d.range))
+            .filter(|d| !suppressed(suppressions, d.code.as_str(), &d.range))
             .cloned()
             .collect()
     }
@@ -319,6 +339,35 @@ impl Buffer {
     /// New ids for every block (after a full parse).
     fn renumber(&mut self) {
         self.ids = (0..self.blocks.len()).map(|_| self.fresh_id()).collect();
+        self.pending = vec![0; self.blocks.len()];
+    }
+
+    /// Moves the blocks from `from` on by `delta`: their ranges now, their contents later.
+    fn move_blocks_from(&mut self, from: usize, delta: isize) {
+        if delta == 0 {
+            return;
+        }
+        for (b, p) in self.blocks[from..]
+            .iter_mut()
+            .zip(&mut self.pending[from..])
+        {
+            b.range.shift(delta);
+            *p += delta;
+        }
+    }
+
+    /// Applies the pending moves of blocks `which` to what they hold.
+    fn settle(&mut self, which: Range<usize>) {
+        for i in which {
+            let p = std::mem::take(&mut self.pending[i]);
+            if p != 0 {
+                let b = &mut self.blocks[i];
+                if let Some(h) = &mut b.heading {
+                    h.shift(p);
+                }
+                b.tables.shift(p);
+            }
+        }
     }
 
     /// Replaces the bytes `range` by `new_text`. The range is clamped into the text and onto
@@ -327,6 +376,18 @@ impl Buffer {
         let len = self.text.len();
         let end = floor_char_boundary(&self.text, range.end.min(len));
         let start = floor_char_boundary(&self.text, range.start.min(end));
+        let how = self.apply(start..end, new_text);
+        // Still no suppression comment, unless the edit wrote one.
+        if self.suppressions.as_ref().is_some_and(|s| !s.is_empty())
+            || parse::mentions_suppression(&self.text, start..start + new_text.len())
+        {
+            self.suppressions = None;
+        }
+        how
+    }
+
+    fn apply(&mut self, range: Range<usize>, new_text: &str) -> Reparse {
+        let (start, end, len) = (range.start, range.end, self.text.len());
         if start == 0 && end == len {
             self.replace_all(new_text.to_string());
             return Reparse::Full;
@@ -370,12 +431,11 @@ impl Buffer {
             return self.full();
         }
         let n = fresh.len();
-        for b in &mut self.blocks[j + 1..] {
-            b.shift(delta);
-        }
+        self.move_blocks_from(j + 1, delta);
         self.blocks.splice(i..=j, fresh);
         let fresh_ids: Vec<u64> = (0..n).map(|_| self.fresh_id()).collect();
         self.ids.splice(i..=j, fresh_ids);
+        self.pending.splice(i..=j, std::iter::repeat_n(0, n));
         self.kept = (n == 1).then(|| KeptRows {
             id: self.ids[i],
             start: region_start,
@@ -436,12 +496,11 @@ impl Buffer {
             it.shift(delta);
         }
         let tables = parse::tables_of(&self.text, &kept.rows);
+        self.settle(i..i + 1);
         let b = &mut self.blocks[i];
         b.tables = tables;
         b.range.end = mv(b.range.end, delta);
-        for b in &mut self.blocks[i + 1..] {
-            b.shift(delta);
-        }
+        self.move_blocks_from(i + 1, delta);
         let id = self.fresh_id();
         self.ids[i] = id;
         if let Some(kept) = &mut self.kept {
@@ -455,6 +514,7 @@ impl Buffer {
     /// change; only that cell's value is read again and the ranges after it move.
     fn cell_edit(&mut self, range: Range<usize>, new_text: &str) -> bool {
         let i = self.block_at(range.start);
+        self.settle(i..i + 1);
         let found = self.blocks[i]
             .tables
             .iter()
@@ -506,9 +566,7 @@ impl Buffer {
         self.ids[i] = id;
         if delta != 0 {
             self.blocks[i].shift_from(cell_end, delta);
-            for b in &mut self.blocks[i + 1..] {
-                b.shift(delta);
-            }
+            self.move_blocks_from(i + 1, delta);
         }
         true
     }
@@ -565,12 +623,8 @@ mod tests {
 
     fn assert_same(doc: &mut Buffer) {
         let full = parse::parse_blocks(doc.text(), 0..doc.text().len());
-        assert_eq!(
-            doc.blocks(),
-            &full[..],
-            "blocks differ for text {:?}",
-            doc.text()
-        );
+        let text = doc.text().to_string();
+        assert_eq!(doc.blocks(), &full[..], "blocks differ for text {text:?}");
         let whole = parse::parse(doc.text());
         assert_eq!(doc.document(), whole);
         assert_eq!(doc.diagnostics(), check::check(&whole, doc.text()));

@@ -536,6 +536,14 @@ static PERIOD_ALT: Finder = Finder::new(|| memmem::Finder::new("统计时限"));
 static BASIS: Finder = Finder::new(|| memmem::Finder::new("国办公开办函"));
 static DISABLE_FINDER: Finder = Finder::new(|| memmem::Finder::new(DISABLE));
 
+/// Does a suppression comment's keyword overlap bytes `range` of the text?
+pub fn mentions_suppression(text: &str, range: Range<usize>) -> bool {
+    let b = text.as_bytes();
+    let from = range.start.saturating_sub(DISABLE.len() - 1).min(b.len());
+    let to = (range.end + DISABLE.len() - 1).min(b.len()).max(from);
+    DISABLE_FINDER.find(&b[from..to]).is_some()
+}
+
 pub fn find_suppressions(text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
     for at in DISABLE_FINDER.find_iter(text.as_bytes()) {

@@ -86,7 +86,7 @@ impl Doc {
     }
 
     fn snapshot(&mut self) -> Snapshot {
-        let buffer = &self.buffer;
+        let buffer = &mut self.buffer;
         let doc = Arc::clone(
             self.document
                 .get_or_insert_with(|| Arc::new(buffer.document())),
