@@ -627,6 +627,8 @@ pub struct TableNorms {
     pub aliases: Vec<Vec<&'static str>>,
     /// Rows a label can name (data and group rows with a label), with their normalised labels.
     pub candidates: Vec<(usize, &'static str)>,
+    /// The same, by the last character of the label (in the same order).
+    pub candidates_by_end: rustc_hash::FxHashMap<char, Vec<(usize, &'static str)>>,
     /// Normalised header word or column label → the standard text (header words win).
     pub headers: rustc_hash::FxHashMap<&'static str, &'static str>,
     /// Normalised column and row labels that only the 2019 layout of this table has.
@@ -640,7 +642,7 @@ static TABLE_NORMS: std::sync::LazyLock<[TableNorms; 3]> =
 
 fn table_norms(t: &'static TableSpec) -> TableNorms {
     let rows: Vec<&'static str> = t.rows.iter().map(|r| normed(r.label)).collect();
-    let candidates = t
+    let candidates: Vec<(usize, &'static str)> = t
         .rows
         .iter()
         .enumerate()
@@ -652,6 +654,13 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
         .iter()
         .flat_map(|cs| cs.iter().map(|c| (normed(c.label), c.label)))
         .collect();
+    let mut candidates_by_end: rustc_hash::FxHashMap<char, Vec<(usize, &'static str)>> =
+        rustc_hash::FxHashMap::default();
+    for &(i, l) in &candidates {
+        if let Some(c) = l.chars().next_back() {
+            candidates_by_end.entry(c).or_default().push((i, l));
+        }
+    }
     let mut headers = rustc_hash::FxHashMap::default();
     for w in t.header_words {
         headers.entry(normed(w)).or_insert(*w);
@@ -679,6 +688,7 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
             .collect(),
         rows,
         candidates,
+        candidates_by_end,
         headers,
         cols,
     }

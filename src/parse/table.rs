@@ -216,9 +216,11 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
     }
     let nm = spec.norms();
     let joined = joined(frags);
-    // Exact: the longest standard label that ends the joined text.
+    // Exact: the longest standard label that ends the joined text (only labels ending in its
+    // last character can).
     let mut best: Option<(usize, usize)> = None;
-    for &(i, l) in &nm.candidates {
+    let last = joined.chars().next_back().unwrap_or(' ');
+    for &(i, l) in nm.candidates_by_end.get(&last).map_or(&[][..], |v| &v[..]) {
         if joined.ends_with(l) && best.is_none_or(|(_, len)| l.len() > len) {
             best = Some((i, l.len()));
         }
@@ -332,19 +334,19 @@ fn make_cells(
 fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec<GroupLabel> {
     let nm = spec.norms();
     let mut out = Vec::new();
+    let ancestors = || std::iter::successors(spec.rows[row].parent, |&a| spec.rows[a].parent);
     for f in frags {
-        let mut best: Option<(f64, usize)> = None;
-        let mut cur = spec.rows[row].parent;
-        while let Some(a) = cur {
-            let s = if f.norm == nm.rows[a] {
-                1.0
-            } else {
-                similarity(f.norm, nm.rows[a])
-            };
-            if best.is_none_or(|(b, _)| s > b) {
-                best = Some((s, a));
+        // The ancestor it names exactly, or the one it is most like.
+        let mut best: Option<(f64, usize)> = ancestors()
+            .find(|&a| f.norm == nm.rows[a])
+            .map(|a| (1.0, a));
+        if best.is_none() {
+            for a in ancestors() {
+                let s = similarity(f.norm, nm.rows[a]);
+                if best.is_none_or(|(b, _)| s > b) {
+                    best = Some((s, a));
+                }
             }
-            cur = spec.rows[a].parent;
         }
         if let Some((s, a)) = best
             && s >= 0.5
@@ -375,8 +377,13 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     let mut expected = (0..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data);
     let mut shapes = [0usize; 4];
     let mut value_rows: Vec<ValueRow> = Vec::new();
+    // The own label pieces of every value row, for `positional`.
+    let mut own_pieces: Vec<Frag> = Vec::new();
     let mut first: Option<usize> = None;
     let mut last = 0usize;
+    // Reused from row to row.
+    let mut frags: Vec<Frag> = Vec::new();
+    let mut vals: Vec<&RawCell> = Vec::new();
     for it in items {
         let raw = match it {
             Item::Row(r) => r,
@@ -385,7 +392,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 continue;
             }
         };
-        let mut frags: Vec<Frag> = Vec::with_capacity(4);
+        frags.clear();
         let mut last_text: Option<usize> = None;
         let numeric = raw.cells.iter().any(|c| c.kind == Kind::Value);
         for (i, c) in raw.cells.iter().enumerate() {
@@ -405,10 +412,8 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             frags.push(cell_frag(c));
             last_text = Some(i);
         }
-        let vals: Vec<&RawCell> = match last_text {
-            Some(i) => raw.cells[i + 1..].iter().collect(),
-            None => raw.cells.iter().filter(|c| c.kind != Kind::Text).collect(),
-        };
+        vals.clear();
+        vals.extend(value_cells(raw, last_text));
         let has_values = vals.iter().any(|c| c.kind == Kind::Value);
         if !has_values {
             if frags.is_empty() {
@@ -419,16 +424,17 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 spec,
                 &mut t,
                 &mut pending,
-                frags,
+                &frags,
                 &mut first,
                 &mut last,
                 raw,
             );
             continue;
         }
-        let own_frags = frags.clone();
+        let own = own_pieces.len()..own_pieces.len() + frags.len();
+        own_pieces.extend_from_slice(&frags);
         let mut all: Vec<Frag> = std::mem::take(&mut pending);
-        all.extend(frags);
+        all.extend_from_slice(&frags);
         let m = match_label(spec, &all, expected);
         let matched = m.as_ref().map(|_| t.rows.len());
         if let Some(m) = m {
@@ -466,14 +472,17 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         }
         value_rows.push(ValueRow {
             raw,
-            own: own_frags,
-            vals,
+            own,
+            last_text,
             matched,
         });
+        // Nothing is pending after a row with values: keep the room for the next pieces.
+        all.clear();
+        pending = all;
     }
     t.shape = dominant_shape(&shapes);
     if t.shape == Shape::Layout && spec.id == TableId::T3 {
-        positional(text, spec, &mut t, &value_rows);
+        positional(text, spec, &mut t, &value_rows, &own_pieces);
         if let (Some(a), Some(b)) = (t.rows.first(), t.rows.last()) {
             first = Some(first.map_or(a.range.start, |f| f.min(a.range.start)));
             last = last.max(b.range.end);
@@ -499,8 +508,10 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
 /// A raw row that carries numbers, as the label pass saw it.
 struct ValueRow<'a> {
     raw: &'a RawRow,
-    own: Vec<Frag<'a>>,
-    vals: Vec<&'a RawCell>,
+    /// Its own label pieces: a range of the table's pieces.
+    own: Range<usize>,
+    /// The last of its label cells (its values follow).
+    last_text: Option<usize>,
     /// Index into `Table::rows` of the row the label pass made of it.
     matched: Option<usize>,
 }
@@ -510,14 +521,31 @@ struct ValueRow<'a> {
 /// standard order. When the number of numeric lines is exactly the number of standard rows, rows
 /// are assigned by order; the labels found are kept where they agree, and a label is reported only
 /// where the text on the numbers' line plainly names another row.
-fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &[ValueRow]) {
+/// The value cells of a raw row: those after its last label cell, or all but its text cells.
+fn value_cells(raw: &RawRow, last_text: Option<usize>) -> impl Iterator<Item = &RawCell> {
+    let from = last_text.map_or(0, |i| i + 1);
+    raw.cells[from..]
+        .iter()
+        .filter(move |c| last_text.is_some() || c.kind != Kind::Text)
+}
+
+fn positional(
+    text: &str,
+    spec: &'static TableSpec,
+    t: &mut Table,
+    value_rows: &[ValueRow],
+    pieces: &[Frag],
+) {
     let data: Vec<usize> = (0..spec.rows.len())
         .filter(|&i| spec.rows[i].kind == RowKind::Data)
         .collect();
     if value_rows.len() != data.len()
-        || value_rows
-            .iter()
-            .any(|v| v.vals.iter().filter(|c| c.kind == Kind::Value).count() < 3)
+        || value_rows.iter().any(|v| {
+            value_cells(v.raw, v.last_text)
+                .filter(|c| c.kind == Kind::Value)
+                .count()
+                < 3
+        })
     {
         return;
     }
@@ -541,10 +569,10 @@ fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &
             continue;
         }
         let std = spec.norms().rows[want];
+        let pieces = &pieces[v.own.clone()];
         // Pieces of a group label centred beside this row (`(六) 其他`) are not its own label.
-        let groups = group_labels(spec, text, &v.own, want);
-        let own: String = v
-            .own
+        let groups = group_labels(spec, text, pieces, want);
+        let own: String = pieces
             .iter()
             .filter(|f| !groups.iter().any(|g| g.range == f.range))
             .map(|f| f.norm)
@@ -553,19 +581,20 @@ fn positional(text: &str, spec: &'static TableSpec, t: &mut Table, value_rows: &
             || std.contains(&own)
             || own.contains(std)
             || similarity(&own, std) >= 0.3;
-        let start = v.own.first().map_or(v.raw.range.start, |f| f.range.start);
+        let start = pieces.first().map_or(v.raw.range.start, |f| f.range.start);
+        let vals: Vec<&RawCell> = value_cells(v.raw, v.last_text).collect();
         rows.push(Row {
             spec: want,
-            label: v.own.iter().map(|f| f.range.clone()).collect(),
-            label_text: label_text(text, &v.own),
+            label: pieces.iter().map(|f| f.range.clone()).collect(),
+            label_text: label_text(text, pieces),
             exact,
             groups: Vec::new(),
             cells: make_cells(
                 text,
                 spec,
                 want,
-                &v.vals,
-                v.own.last().map_or(v.raw.range.start, |f| f.range.end),
+                &vals,
+                pieces.last().map_or(v.raw.range.start, |f| f.range.end),
             ),
             range: start.min(v.raw.range.start)..v.raw.range.end,
         });
@@ -579,13 +608,13 @@ fn label_only<'a>(
     spec: &'static TableSpec,
     t: &mut Table,
     pending: &mut Vec<Frag<'a>>,
-    frags: Vec<Frag<'a>>,
+    frags: &[Frag<'a>],
     first: &mut Option<usize>,
     last: &mut usize,
     raw: &RawRow,
 ) {
     let nm = spec.norms();
-    let joined = joined(&frags);
+    let joined = joined(frags);
     // 第二十条第（一）项: an item heading.
     if let Some(i) = spec
         .rows
@@ -611,7 +640,7 @@ fn label_only<'a>(
         t.rows.push(Row {
             spec: i,
             label: frags.iter().map(|f| f.range.clone()).collect(),
-            label_text: label_text(text, &frags),
+            label_text: label_text(text, frags),
             exact: nm.rows[i] == joined,
             groups: Vec::new(),
             cells: Vec::new(),
@@ -637,7 +666,7 @@ fn label_only<'a>(
             || (std.starts_with(&after) && similarity(&after, std) > similarity(&before, std))
         {
             prev.label.extend(frags.iter().map(|f| f.range.clone()));
-            prev.label_text.push_str(&label_text(text, &frags));
+            prev.label_text.push_str(&label_text(text, frags));
             prev.exact = after == std;
             let e = frags.last().map_or(prev.range.end, |f| f.range.end);
             prev.range.end = prev.range.end.max(e);
@@ -645,7 +674,7 @@ fn label_only<'a>(
             return;
         }
     }
-    pending.extend(frags);
+    pending.extend_from_slice(frags);
     if pending.len() > 4 {
         let extra = pending.len() - 4;
         pending.drain(..extra);

@@ -234,6 +234,30 @@ fn classify(body: &[u8]) -> (Frame, usize) {
     }
 }
 
+/// Bytes being handed to a reader, and how many of them were.
+#[derive(Default)]
+struct Handover {
+    bytes: Vec<u8>,
+    at: usize,
+}
+
+impl Handover {
+    /// Puts as much as fits into `out`; false when nothing was left to put.
+    fn put(&mut self, out: &mut ReadBuf<'_>) -> bool {
+        if self.at >= self.bytes.len() {
+            return false;
+        }
+        let n = out.remaining().min(self.bytes.len() - self.at);
+        out.put_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        true
+    }
+
+    fn set(&mut self, bytes: Vec<u8>) {
+        *self = Handover { bytes, at: 0 };
+    }
+}
+
 /// The server's input: the client's bytes cut into frames by a [`Framer`], only well-formed
 /// messages passed on to the server; the answers to bad frames go straight to `replies`. It reads
 /// its source on the caller's task, so no thread or task stands between the client and the server.
@@ -241,9 +265,8 @@ pub struct FramedInput<R> {
     inner: R,
     framer: Framer,
     replies: FrameSink,
-    /// The frame being handed to the server, and how much of it was.
-    cur: Vec<u8>,
-    at: usize,
+    /// The frame being handed to the server.
+    cur: Handover,
     buf: Box<[u8]>,
     eof: bool,
 }
@@ -254,8 +277,7 @@ impl<R> FramedInput<R> {
             inner,
             framer: Framer::default(),
             replies,
-            cur: Vec::new(),
-            at: 0,
+            cur: Handover::default(),
             buf: vec![0u8; 64 * 1024].into_boxed_slice(),
             eof: false,
         }
@@ -270,16 +292,12 @@ impl<R: AsyncRead + Unpin> AsyncRead for FramedInput<R> {
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
         loop {
-            if this.at < this.cur.len() {
-                let n = out.remaining().min(this.cur.len() - this.at);
-                out.put_slice(&this.cur[this.at..this.at + n]);
-                this.at += n;
+            if this.cur.put(out) {
                 return Poll::Ready(Ok(()));
             }
             match this.framer.next_frame() {
                 Some(Frame::Message(m)) => {
-                    this.cur = m;
-                    this.at = 0;
+                    this.cur.set(m);
                     continue;
                 }
                 Some(Frame::Reply(r)) => {
@@ -305,16 +323,14 @@ impl<R: AsyncRead + Unpin> AsyncRead for FramedInput<R> {
 /// Bytes handed over by a thread through a channel (stdin when it cannot be polled).
 pub struct ChannelReader {
     rx: UnboundedReceiver<Vec<u8>>,
-    cur: Vec<u8>,
-    at: usize,
+    cur: Handover,
 }
 
 impl ChannelReader {
     pub fn new(rx: UnboundedReceiver<Vec<u8>>) -> Self {
         ChannelReader {
             rx,
-            cur: Vec::new(),
-            at: 0,
+            cur: Handover::default(),
         }
     }
 }
@@ -326,20 +342,16 @@ impl AsyncRead for ChannelReader {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        while this.at >= this.cur.len() {
+        loop {
+            if this.cur.put(buf) {
+                return Poll::Ready(Ok(()));
+            }
             match this.rx.poll_recv(cx) {
-                Poll::Ready(Some(v)) => {
-                    this.cur = v;
-                    this.at = 0;
-                }
+                Poll::Ready(Some(v)) => this.cur.set(v),
                 Poll::Ready(None) => return Poll::Ready(Ok(())),
                 Poll::Pending => return Poll::Pending,
             }
         }
-        let n = buf.remaining().min(this.cur.len() - this.at);
-        buf.put_slice(&this.cur[this.at..this.at + n]);
-        this.at += n;
-        Poll::Ready(Ok(()))
     }
 }
 
