@@ -754,20 +754,11 @@ pub fn run_stdio() -> i32 {
         }
     };
     let clean = rt.block_on(async {
-        let direct = || FrameSink::Direct(write_stdout);
+        let direct = || FrameSink::Direct(stdio::write_stdout);
         run_service(stdio::Stdin::new(), direct(), direct()).await
     });
     // Every frame was written (and flushed) when it was produced; a stdin thread, if there is
     // one, may still be blocked in a read and is left to the process exit.
     rt.shutdown_timeout(Duration::from_millis(200));
     if clean { 0 } else { 1 }
-}
-
-/// Writes one whole frame to stdout and flushes it. The input thread (error replies) and the
-/// server (everything else) both write here; stdout's lock keeps frames whole.
-fn write_stdout(frame: &[u8]) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(frame);
-    let _ = out.flush();
 }

@@ -1,8 +1,11 @@
-//! Standard input for the server, read on the server's own thread. When stdin is a pipe, a socket
-//! or a terminal, it is registered with the runtime's event loop, so a message from the client
-//! wakes the server directly; the descriptor stays blocking (its flags are shared with whoever
-//! else holds it) and is read only when `poll` says a read will not wait. Any other stdin (a
-//! file, `/dev/null`) is read by a thread that hands the bytes over.
+//! Standard input and output for the server, on the server's own thread. When stdin is a pipe, a
+//! socket or a terminal, it is registered with the runtime's event loop, so a message from the
+//! client wakes the server directly; the descriptor stays blocking (its flags are shared with
+//! whoever else holds it) and is read only when a read cannot wait: after a readiness event, or,
+//! when the last read filled the buffer, when `poll` says so. Any other stdin (a file,
+//! `/dev/null`) is read by a thread that hands the bytes over. Frames go to stdout in one `write`
+//! each, not through std's line-buffered stdout (which would split them at the header's line
+//! break).
 
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
@@ -28,7 +31,11 @@ impl AsRawFd for Fd0 {
 }
 
 pub enum Stdin {
-    Polled(AsyncFd<Fd0>),
+    Polled {
+        fd: AsyncFd<Fd0>,
+        /// The last read filled the buffer: more may be waiting, or nothing.
+        full: bool,
+    },
     Thread(ChannelReader),
 }
 
@@ -39,7 +46,7 @@ impl Stdin {
             // SAFETY: fd 0 is open for the whole life of the process (nothing here closes it),
             // and `Fd0` always names it.
             if let Ok(fd) = unsafe { AsyncFd::register_with_interest(Fd0, Interest::READABLE) } {
-                return Stdin::Polled(fd);
+                return Stdin::Polled { fd, full: false };
             }
         }
         Stdin::Thread(thread_reader())
@@ -135,21 +142,58 @@ impl AsyncRead for Stdin {
     ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stdin::Thread(r) => Pin::new(r).poll_read(cx, buf),
-            Stdin::Polled(fd) => loop {
+            Stdin::Polled { fd, full } => loop {
                 let mut ready = match fd.poll_read_ready(cx) {
                     Poll::Ready(Ok(g)) => g,
                     Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                     Poll::Pending => return Poll::Pending,
                 };
-                if !readable_now() {
-                    // Readiness from an event already consumed: wait for the next one.
+                if *full && !readable_now() {
+                    // The last read took everything there was: wait for the next event.
+                    *full = false;
                     ready.clear_ready();
                     continue;
                 }
+                let room = buf.remaining();
                 let n = read0(buf.initialize_unfilled())?;
                 buf.advance(n);
+                // A short read emptied the pipe; data written after it raises a new event (the
+                // registration is edge-triggered and nothing runs on this thread in between).
+                *full = n == room && n > 0;
+                if !*full {
+                    ready.clear_ready();
+                }
                 return Poll::Ready(Ok(()));
             },
+        }
+    }
+}
+
+/// Writes one whole frame to stdout: one `write` when the pipe has room, never interleaved (only
+/// the server's thread writes). Errors (the client has gone) are left to the input's end.
+pub fn write_stdout(frame: &[u8]) {
+    let mut rest = frame;
+    while !rest.is_empty() {
+        // SAFETY: writes at most `rest.len()` bytes from `rest`.
+        let n = unsafe { libc::write(STDOUT, rest.as_ptr().cast(), rest.len()) };
+        if n > 0 {
+            rest = &rest[n as usize..];
+            continue;
+        }
+        let e = io::Error::last_os_error();
+        match e.kind() {
+            io::ErrorKind::Interrupted => {}
+            // Someone made stdout non-blocking: wait until it takes more.
+            io::ErrorKind::WouldBlock => {
+                let mut p = libc::pollfd {
+                    fd: STDOUT,
+                    events: libc::POLLOUT,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd.
+                unsafe { libc::poll(&mut p, 1, -1) };
+            }
+            _ => return,
         }
     }
 }
