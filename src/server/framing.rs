@@ -102,6 +102,10 @@ impl Framer {
         if self.pos > 0 && self.pos >= self.buf.len() / 2 {
             self.buf.drain(..self.pos);
             self.pos = 0;
+            // A large document has passed: give its room back.
+            if self.buf.capacity() > 1 << 20 && self.buf.len() < 1 << 16 {
+                self.buf.shrink_to(1 << 16);
+            }
         }
         self.buf.extend_from_slice(data);
     }
