@@ -178,15 +178,28 @@ fn show(v: &Value, text: &str, c: &Cell) -> String {
     }
 }
 
+/// Where each row of a table's spec is in the table (its first row of that kind), by spec index.
+fn row_index(t: &Table) -> Vec<Option<usize>> {
+    let mut at = vec![None; t.spec().rows.len()];
+    for (i, r) in t.rows.iter().enumerate() {
+        if let Some(slot @ None) = at.get_mut(r.spec) {
+            *slot = Some(i);
+        }
+    }
+    at
+}
+
 fn table(r: &Report, t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
     let spec = t.spec();
     let fmt2019 = !t.layout_2019.is_empty();
+    let at = row_index(t);
+    let has = |i: usize| at[i].is_some();
     // Rows present.
     for (i, rs) in spec.rows.iter().enumerate() {
         let present = match rs.kind {
-            RowKind::Data => t.row(i).is_some(),
+            RowKind::Data => has(i),
             RowKind::Group | RowKind::Item => {
-                t.row(i).is_some() || spec.data_descendants(i).iter().any(|&c| t.row(c).is_some())
+                has(i) || spec.data_descendants(i).iter().any(|&c| has(c))
             }
         };
         if present || rs.label.is_empty() {
@@ -472,7 +485,8 @@ pub fn targets(t: &Table) -> Vec<TotalCell> {
 fn compute_totals(t: &Table, keep: bool) -> Vec<TotalCell> {
     let spec = t.spec();
     let mut out = Vec::new();
-    let idx = |spec_row: usize| t.rows.iter().position(|r| r.spec == spec_row);
+    let at = row_index(t);
+    let idx = |spec_row: usize| at[spec_row];
     for rel in spec::RELATIONS.iter().filter(|r| r.table == t.id) {
         match &rel.kind {
             RelationKind::RowSum { total, parts, .. } => {
@@ -513,7 +527,7 @@ fn compute_totals(t: &Table, keep: bool) -> Vec<TotalCell> {
             }
             RelationKind::ColumnSum { total, under } => {
                 let Some(ti) = idx(*total) else { continue };
-                let leaves = result_rows(t, *under, *total);
+                let leaves = result_rows(t, &at, *under, *total);
                 let ncols = spec.cols_of(*total).len();
                 let mut col_targets = Vec::new();
                 for col in 0..ncols.saturating_sub(1) {
@@ -696,7 +710,7 @@ fn actual(c: &Cell) -> Option<i64> {
 /// Rows (indices into `Table::rows`) whose values add up to （七）总计: the data rows under
 /// 三、本年度办理结果, with a group standing for its children when only the group is printed (the
 /// 2019 single-row （六）).
-fn result_rows(t: &Table, under: usize, total: usize) -> Vec<usize> {
+fn result_rows(t: &Table, at: &[Option<usize>], under: usize, total: usize) -> Vec<usize> {
     let spec = t.spec();
     let mut out = Vec::new();
     for c in spec.children(under) {
@@ -704,12 +718,12 @@ fn result_rows(t: &Table, under: usize, total: usize) -> Vec<usize> {
             continue;
         }
         match spec.rows[c].kind {
-            RowKind::Data => out.extend(t.rows.iter().position(|r| r.spec == c)),
+            RowKind::Data => out.extend(at[c]),
             _ => {
                 let kids: Vec<usize> = spec
                     .data_descendants(c)
                     .iter()
-                    .filter_map(|&k| t.rows.iter().position(|r| r.spec == k))
+                    .filter_map(|&k| at[k])
                     .collect();
                 if kids.is_empty() {
                     out.extend(
@@ -736,9 +750,10 @@ fn balance(t: &Table, text: &str, out: &mut Vec<Diagnostic>) {
         return;
     };
     let ncols = spec.col_sets[0].len();
+    let at = row_index(t);
     for col in 0..ncols {
         let cell = |r: usize| -> Option<(&Cell, i64)> {
-            let c = t.row(r)?.cells.get(col)?;
+            let c = t.rows[at[r]?].cells.get(col)?;
             Some((c, c.value.count()?))
         };
         let sum =
