@@ -1,10 +1,10 @@
 //! `nianbao lsp`: the language server. Documents are kept as a rope (positions) plus an
-//! incrementally reparsed text ([`crate::incremental`]); every state change happens synchronously
-//! in the notification handler, before any `.await`; analysis runs in a task per document (at most
-//! one in flight, rerun on the newest text, after a configurable quiet window) and its diagnostics
-//! are published with the document version through one ordered publisher task.
+//! incrementally reparsed and rechecked text ([`crate::incremental`]); every state change happens
+//! synchronously in the notification handler, before any `.await`; analysis runs in a task per
+//! document (at most one waiting, after a configurable quiet window), which checks the newest
+//! text and publishes its diagnostics with the document version without a pause in between.
 //! Protocol conversions live in [`proto`], settings in [`config`], the tolerant framing in
-//! [`framing`].
+//! [`framing`], standard input and output in `stdio`.
 
 pub mod config;
 pub mod framing;
