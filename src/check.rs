@@ -484,7 +484,8 @@ pub fn targets(t: &Table) -> Vec<TotalCell> {
 
 fn compute_totals(t: &Table, keep: bool) -> Vec<TotalCell> {
     let spec = t.spec();
-    let mut out = Vec::new();
+    // A total per row, a row of them per group and for （七）总计: rarely more than this.
+    let mut out = Vec::with_capacity(2 * t.rows.len() + 8);
     let at = row_index(t);
     let idx = |spec_row: usize| at[spec_row];
     for rel in spec::RELATIONS.iter().filter(|r| r.table == t.id) {
@@ -529,7 +530,7 @@ fn compute_totals(t: &Table, keep: bool) -> Vec<TotalCell> {
                 let Some(ti) = idx(*total) else { continue };
                 let leaves = result_rows(t, &at, *under, *total);
                 let ncols = spec.cols_of(*total).len();
-                let mut col_targets = Vec::new();
+                let mut col_targets = Vec::with_capacity(ncols);
                 for col in 0..ncols.saturating_sub(1) {
                     let sum = gather(
                         leaves.iter().map(|&li| {
@@ -605,7 +606,7 @@ fn compute_totals(t: &Table, keep: bool) -> Vec<TotalCell> {
                         continue; // a 2019 single-row group: nothing to add up
                     }
                     let ncols = row.cells.len();
-                    let mut sub = Vec::new();
+                    let mut sub = Vec::with_capacity(ncols);
                     for col in 0..ncols {
                         let c = &row.cells[col];
                         if c.value == Value::Blank && col + 1 < ncols {

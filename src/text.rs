@@ -58,6 +58,20 @@ impl Encoding {
             Encoding::Utf32 => 1,
         }
     }
+
+    /// The length of a string in this encoding's units (the sum of [`Encoding::units`] of its
+    /// characters), counted on its bytes.
+    pub fn len_of(self, s: &str) -> usize {
+        match self {
+            Encoding::Utf8 => s.len(),
+            // A character is one unit, two when it takes four bytes (outside the BMP).
+            Encoding::Utf16 => s
+                .bytes()
+                .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+                .sum(),
+            Encoding::Utf32 => s.chars().count(),
+        }
+    }
 }
 
 /// Line starts of a text, for converting byte offsets to positions and back.
@@ -108,10 +122,7 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.starts[line];
         let end = offset.min(self.ends[line]);
-        let character = text[start..end]
-            .chars()
-            .map(|c| enc.units(c))
-            .sum::<usize>();
+        let character = enc.len_of(&text[start..end]);
         Position {
             line: line as u32,
             character: character as u32,
@@ -202,6 +213,16 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 mod tests {
     use super::*;
     use expect_test::expect;
+
+    #[test]
+    fn lengths_in_each_encoding() {
+        let s = "总计a𠀀\té";
+        let lens = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32].map(|e| e.len_of(s));
+        expect!["[14, 7, 6]"].assert_eq(&format!("{lens:?}"));
+        for e in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            assert_eq!(e.len_of(s), s.chars().map(|c| e.units(c)).sum::<usize>());
+        }
+    }
 
     #[test]
     fn splits_all_line_breaks() {

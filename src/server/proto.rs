@@ -35,17 +35,49 @@ pub fn negotiate_encoding(offered: Option<&[lsp::PositionEncodingKind]>) -> Enco
         .unwrap_or(Encoding::Utf16)
 }
 
-/// The characters of a line from its start, with their byte offsets, up to its line break.
-fn line_chars(rope: &Rope, line_start: usize) -> impl Iterator<Item = (usize, char)> + '_ {
-    let mut at = line_start;
-    rope.byte_slice(line_start..)
-        .chars()
-        .take_while(|c| !matches!(c, '\n' | '\r'))
-        .map(move |c| {
-            let here = at;
-            at += c.len_utf8();
-            (here, c)
+/// The chunks of the rope's text from byte `from` to byte `to`, as strings (found in one descent
+/// of the rope; a `RopeSlice` would also measure the whole rest of the text).
+fn chunks(rope: &Rope, from: usize, to: usize) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let (chunks, first, _, _) = rope.chunks_at_byte(from);
+    let mut base = first;
+    chunks
+        .map(move |chunk| {
+            let at = base;
+            base += chunk.len();
+            (at, chunk)
         })
+        .take_while(move |(at, _)| *at < to)
+        .map(move |(at, chunk)| {
+            // Both ends fall on character boundaries of the chunk.
+            let a = from.saturating_sub(at);
+            let b = (to - at).min(chunk.len());
+            (at + a, &chunk[a..b])
+        })
+}
+
+/// The characters of a line from its start, with their byte offsets, up to its line break (read
+/// chunk by chunk as strings: the rope's own character iterator is several times slower).
+fn line_chars(rope: &Rope, line_start: usize) -> impl Iterator<Item = (usize, char)> + '_ {
+    chunks(rope, line_start, rope.len_bytes())
+        .flat_map(|(at, chunk)| chunk.char_indices().map(move |(i, c)| (at + i, c)))
+        .take_while(|(_, c)| !matches!(c, '\n' | '\r'))
+}
+
+/// Where the content of line `line` ends (before its line break).
+fn line_content_end(rope: &Rope, line: usize) -> usize {
+    let start = rope.line_to_byte(line);
+    let mut end = if line + 1 < rope.len_lines() {
+        rope.line_to_byte(line + 1)
+    } else {
+        rope.len_bytes()
+    };
+    if end > start && rope.byte(end - 1) == b'\n' {
+        end -= 1;
+    }
+    if end > start && rope.byte(end - 1) == b'\r' {
+        end -= 1;
+    }
+    end
 }
 
 /// A byte offset, and whether the position had to be clamped (a line past the end, a column past
@@ -73,14 +105,15 @@ pub fn offset(rope: &Rope, pos: lsp::Position, enc: Encoding) -> (usize, bool) {
 }
 
 /// The position of byte `offset` (clamped into the text, onto a character start, and before the
-/// line break of its line): the line's characters are counted from its start, one walk.
+/// line break of its line): the line's text up to it is measured chunk by chunk.
 pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> lsp::Position {
     let offset = offset.min(rope.len_bytes());
     let line = rope.byte_to_line(offset);
-    let character: usize = line_chars(rope, rope.line_to_byte(line))
-        .take_while(|(at, c)| at + c.len_utf8() <= offset)
-        .map(|(_, c)| enc.units(c))
-        .sum();
+    let start = rope.line_to_byte(line);
+    let end = offset.min(line_content_end(rope, line));
+    // Onto the start of the character holding `end`.
+    let end = rope.char_to_byte(rope.byte_to_char(end)).max(start);
+    let character: usize = chunks(rope, start, end).map(|(_, c)| enc.len_of(c)).sum();
     lsp::Position {
         line: line as u32,
         character: character as u32,
@@ -115,8 +148,8 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 }
 
 /// Converts byte offsets of one text to positions: through a line index of the text when there
-/// are many to convert for its size (building the index reads the text once; each rope look-up
-/// scans a chunk), through the rope otherwise.
+/// are many to convert for its size (building the index reads the whole text once; a rope
+/// look-up descends the rope and measures part of one line), through the rope otherwise.
 pub struct Positions<'a> {
     rope: &'a Rope,
     index: Option<(LineIndex, &'a str)>,
@@ -127,7 +160,7 @@ impl<'a> Positions<'a> {
     /// `text` is the rope's text; `expected` how many offsets will be converted.
     pub fn new(rope: &'a Rope, text: &'a str, enc: Encoding, expected: usize) -> Self {
         let index =
-            (expected.saturating_mul(4096) >= text.len()).then(|| (LineIndex::new(text), text));
+            (expected.saturating_mul(512) >= text.len()).then(|| (LineIndex::new(text), text));
         Positions { rope, index, enc }
     }
 
@@ -385,6 +418,61 @@ mod tests {
             for (line, character) in probes {
                 let (o, _) = offset(&rope, lsp::Position { line, character }, enc);
                 prop_assert_eq!(o, idx.offset(&text, Position { line, character }, enc));
+            }
+        }
+    }
+
+    /// The position of a byte offset, counted character by character on the string.
+    fn naive_position(text: &str, offset: usize, enc: Encoding) -> (u32, u32) {
+        let (mut line, mut character) = (0, 0);
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            if at + c.len_utf8() > offset {
+                break;
+            }
+            match c {
+                '\n' => (line, character) = (line + 1, 0),
+                // A CRLF ends its line at the LF; an offset inside it is still the line's end.
+                '\r' if chars.peek().is_some_and(|&(_, n)| n == '\n') => {
+                    if at + 2 > offset {
+                        break;
+                    }
+                }
+                '\r' => (line, character) = (line + 1, 0),
+                c => character += enc.units(c) as u32,
+            }
+        }
+        (line, character)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// On texts of many rope chunks (lines crossing chunk boundaries), both conversions agree
+        /// with counting character by character.
+        #[test]
+        fn conversions_across_rope_chunks(
+            parts in prop::collection::vec(piece(), 0..400),
+            repeat in 1usize..12,
+            enc in encs(),
+            probes in prop::collection::vec(any::<prop::sample::Index>(), 1..40),
+        ) {
+            // Long lines: the pieces without their line breaks, then the whole, repeated.
+            let flat: String = parts.concat().replace(['\n', '\r'], "");
+            let text = format!("{flat}\n{}", parts.concat()).repeat(repeat);
+            let rope = Rope::from_str(&text);
+            let idx = LineIndex::new(&text);
+            for probe in probes {
+                let off = probe.index(text.len() + 1);
+                let want = naive_position(&text, off, enc);
+                let p = position(&rope, off, enc);
+                prop_assert_eq!((p.line, p.character), want, "offset {}", off);
+                let q = idx.position(&text, off, enc);
+                prop_assert_eq!((q.line, q.character), want, "offset {}", off);
+                if text.is_char_boundary(off) {
+                    let (back, _) = offset(&rope, p, enc);
+                    prop_assert_eq!(back, idx.offset(&text, q, enc));
+                }
             }
         }
     }
