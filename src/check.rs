@@ -19,19 +19,38 @@ pub fn check(doc: &Document, text: &str) -> Vec<Diagnostic> {
 /// The diagnostics of one report, in source order, before suppressions; none when its part of the
 /// text is not a report.
 pub fn report(report: &Report, text: &str) -> Vec<Diagnostic> {
+    report_with(report, text, |t| table_diagnostics(report, t, text))
+}
+
+/// [`report`], with the diagnostics of each table given by `of_table` (which may have kept them
+/// from an earlier check of the same table: they depend only on the table, its lines and the
+/// report's line break, see [`table_diagnostics`]).
+pub fn report_with(
+    report: &Report,
+    text: &str,
+    mut of_table: impl FnMut(&Table) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     if !report.is_report {
         return Vec::new();
     }
     let mut out = Vec::new();
     sections(report, text, &mut out);
     for t in &report.tables {
-        table(report, t, text, &mut out);
+        out.extend(of_table(t));
     }
     tables_missing(report, text, &mut out);
     document(report, text, &mut out);
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
+    out
+}
+
+/// The diagnostics of one table of a report (labels, rows, totals, balance). They read nothing
+/// but the table, the text of its own lines and the report's line break (`Report::eol`).
+pub fn table_diagnostics(report: &Report, t: &Table, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    table(report, t, text, &mut out);
     out
 }
 

@@ -4,9 +4,12 @@
 //! at a boundary) it falls back to a full parse. The result always equals [`parse::parse`] of the
 //! text (a property test below checks this after every step of random edit scripts).
 //!
-//! Every block carries an id, renewed whenever the block is parsed again or changed in place, so
+//! Every block carries an id, renewed whenever the block is parsed again or its tables change (an
+//! edit inside prose keeps it, and marks the block's report for checking again), so
 //! [`Buffer::diagnostics`] checks again only the reports whose blocks changed; the diagnostics of
 //! the others (in a compilation, all but the one being edited) are reused, moved with the text.
+//! Within a report checked again, the diagnostics of each table whose block did not change are
+//! reused the same way (typing prose rechecks the sections, not the tables).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -174,6 +177,9 @@ pub enum Reparse {
     /// An edit inside one table line of the block parsed last: that line was split again and the
     /// block's tables rebuilt from its rows.
     Line,
+    /// An edit inside one line of prose that stays prose: nothing was parsed, the block's tables
+    /// (which prose only separates) stay as they were.
+    Prose,
 }
 
 /// A text with its blocks, kept equal to a full parse across edits, and the diagnostics of its
@@ -197,6 +203,25 @@ pub struct Buffer {
     /// The suppression comments of the text, once looked for; kept while there are none and no
     /// edit could have made one.
     suppressions: Option<Vec<Suppression>>,
+    /// Tables' diagnostics as last checked, by the id of the table's block and its place there.
+    tables: TableCache,
+}
+
+/// The diagnostics of tables, kept while their blocks stay as parsed.
+#[derive(Debug, Clone, Default)]
+struct TableCache {
+    entries: HashMap<(u64, usize), CheckedTable>,
+    /// How many entries were live at the last pruning (entries of blocks that are gone are
+    /// dropped when the map has grown well past that).
+    live: usize,
+}
+
+#[derive(Debug, Clone)]
+struct CheckedTable {
+    /// Where the table began then (its diagnostics move with it).
+    start: usize,
+    eol: &'static str,
+    diags: Vec<Diagnostic>,
 }
 
 /// A block's raw rows ([`cells::raw_rows`]), kept so that the next edit inside one of its table
@@ -226,6 +251,37 @@ struct Checked {
     diags: Vec<Diagnostic>,
 }
 
+impl TableCache {
+    /// The diagnostics of the table at `key`, which now begins at `start`: as kept (moved with
+    /// the table) when they were made with the same line break, else made by `check` and kept.
+    fn get(
+        &mut self,
+        key: (u64, usize),
+        start: usize,
+        eol: &'static str,
+        check: impl FnOnce() -> Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        if let Some(c) = self.entries.get_mut(&key).filter(|c| c.eol == eol) {
+            let delta = start as isize - c.start as isize;
+            if delta != 0 {
+                c.diags.shift(delta);
+                c.start = start;
+            }
+            return c.diags.clone();
+        }
+        let diags = check();
+        self.entries.insert(
+            key,
+            CheckedTable {
+                start,
+                eol,
+                diags: diags.clone(),
+            },
+        );
+        diags
+    }
+}
+
 impl Buffer {
     pub fn new(text: String) -> Self {
         let blocks = parse::parse_blocks(&text, 0..text.len());
@@ -238,6 +294,7 @@ impl Buffer {
             checked: Vec::new(),
             kept: None,
             suppressions: None,
+            tables: TableCache::default(),
         };
         b.renumber();
         b
@@ -303,20 +360,39 @@ impl Buffer {
                 None => {
                     let ids = ids.to_vec();
                     self.settle(g.clone());
-                    let r = parse::report(text, &self.blocks[g.clone()], eol);
+                    let blocks = &self.blocks[g.clone()];
+                    let r = parse::report(text, blocks, eol);
+                    let diags = check::report_with(&r, text, |t| {
+                        // The table's block and its place there.
+                        let key = blocks.iter().zip(&ids).find_map(|(b, id)| {
+                            let k = b.tables.iter().position(|x| std::ptr::eq(x.as_ref(), t))?;
+                            Some((*id, k))
+                        });
+                        match key {
+                            Some(key) => self.tables.get(key, t.range.start, eol, || {
+                                check::table_diagnostics(&r, t, text)
+                            }),
+                            None => check::table_diagnostics(&r, t, text),
+                        }
+                    });
                     Checked {
                         ids,
                         start,
                         eol,
                         before: before.map(str::to_string),
                         last,
-                        diags: check::report(&r, text),
+                        diags,
                     }
                 }
             };
             checked.push(c);
         }
         self.checked = checked;
+        if self.tables.entries.len() > 2 * self.tables.live + 32 {
+            let ids: std::collections::HashSet<u64> = self.ids.iter().copied().collect();
+            self.tables.entries.retain(|(id, _), _| ids.contains(id));
+            self.tables.live = self.tables.entries.len();
+        }
         let suppressions = self
             .suppressions
             .get_or_insert_with(|| parse::find_suppressions(text));
@@ -397,6 +473,9 @@ impl Buffer {
         }
         if self.line_edit(start..end, new_text) {
             return Reparse::Line;
+        }
+        if self.prose_edit(start..end, new_text) {
+            return Reparse::Prose;
         }
         // The blocks holding the edit's two ends (an end on a block start belongs to that block,
         // since deleting the line break before a heading changes the heading's line).
@@ -505,6 +584,65 @@ impl Buffer {
         self.ids[i] = id;
         if let Some(kept) = &mut self.kept {
             kept.id = id;
+        }
+        true
+    }
+
+    /// The fast path for writing prose: when the edit stays within one line that is prose (not a
+    /// heading or title, not a table line) and the line stays prose, the block's raw rows are what
+    /// they were (a prose line only separates them), so its tables stay and only move. The block
+    /// keeps its id, which keeps its tables' diagnostics; its report is checked again.
+    fn prose_edit(&mut self, range: Range<usize>, new_text: &str) -> bool {
+        let breaks = |s: &str| s.contains(['\n', '\r']);
+        if breaks(new_text) || breaks(&self.text[range.clone()]) {
+            return false;
+        }
+        let i = self.block_at(range.start);
+        let bytes = self.text.as_bytes();
+        let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..range.start]).map_or(0, |p| p + 1);
+        let line_end = memchr::memchr2(b'\n', b'\r', &bytes[range.end..])
+            .map_or(bytes.len(), |p| range.end + p);
+        let block = &self.blocks[i];
+        let first_line =
+            line_start == block.range.start && (block.heading.is_some() || block.title);
+        if first_line || line_start < block.range.start || line_end > block.range.end {
+            return false;
+        }
+        if !matches!(
+            cells::line_kind(&self.text, &(line_start..line_end)),
+            LineKind::Break
+        ) {
+            return false;
+        }
+        let line = format!(
+            "{}{new_text}{}",
+            &self.text[line_start..range.start],
+            &self.text[range.end..line_end]
+        );
+        let whole = 0..line.len();
+        if parse::heading(&line, &whole).is_some()
+            || parse::is_title_line(&line, &whole)
+            || !matches!(cells::line_kind(&line, &whole), LineKind::Break)
+        {
+            return false;
+        }
+        Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
+        let delta = new_text.len() as isize - range.len() as isize;
+        let id = self.ids[i];
+        if let Some(kept) = self.kept.as_mut().filter(|k| k.id == id) {
+            let moved = self.blocks[i].range.start as isize - kept.start as isize;
+            kept.rows.shift(moved);
+            kept.start = self.blocks[i].range.start;
+            kept.rows.shift_from(line_end, delta);
+        }
+        if delta != 0 {
+            self.settle(i..i + 1);
+            self.blocks[i].shift_from(line_end, delta);
+            self.move_blocks_from(i + 1, delta);
+        }
+        // The report holding the block is checked again.
+        if let Some(c) = self.checked.iter_mut().find(|c| c.ids.contains(&id)) {
+            c.ids.clear();
         }
         true
     }
@@ -702,6 +840,65 @@ mod tests {
         let at = doc.text().find("正文。").unwrap();
         let how = doc.edit(at..at, "六、其他需要报告的事项\n");
         assert_eq!(how, Reparse::Blocks(2));
+        assert_same(&mut doc);
+    }
+
+    #[test]
+    fn tables_rechecked_when_the_line_break_of_the_text_changes() {
+        // Table 二 lacks rows: their fixes insert lines with the text's line break. Prose in
+        // another block turning to CRLF changes that line break, not table 二's block.
+        let prose: String = (1..=20).map(|i| format!("第{i}行。\n")).collect();
+        let t = SMALL.replace("正文。\n", &prose);
+        let mut doc = Buffer::new(t.clone());
+        assert_same(&mut doc);
+        let at = t.find("第1行").unwrap();
+        let end = t.find("第20行。").unwrap() + "第20行。".len();
+        doc.edit(at..end, &prose.trim_end().replace('\n', "\r\n"));
+        assert_eq!(parse::dominant_eol(doc.text()), "\r\n");
+        assert_same(&mut doc);
+        let inserts: Vec<String> = doc
+            .diagnostics()
+            .iter()
+            .flat_map(|d| &d.fixes)
+            .flat_map(|f| &f.edits)
+            .map(|e| e.new_text.clone())
+            .collect();
+        // Table 二's rows among them, every line break they insert a CRLF.
+        assert!(inserts.iter().any(|n| n.contains("行政规范性文件")));
+        assert!(
+            inserts
+                .iter()
+                .all(|n| n.contains("\r\n") && !n.replace("\r\n", "").contains('\n')),
+            "{inserts:?}"
+        );
+    }
+
+    #[test]
+    fn typing_prose_parses_nothing() {
+        // A paragraph (a short line on its own could be a cell of a table, one cell per line).
+        let paragraph = "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，持续推进决策、执行、管理、服务、结果公开。";
+        let mut doc = Buffer::new(SMALL.replace("正文。", paragraph));
+        let codes = |doc: &mut Buffer| -> Vec<&'static str> {
+            doc.diagnostics().iter().map(|d| d.code.as_str()).collect()
+        };
+        assert!(codes(&mut doc).contains(&"period-mismatch"));
+        // The statistics period written into section 一's prose, a character at a time.
+        let period = "本报告所列数据的统计期限为2024年1月1日至2024年12月31日。";
+        let mut at = doc.text().find("持续推进").unwrap();
+        for c in period.chars() {
+            let how = doc.edit(at..at, c.encode_utf8(&mut [0; 4]));
+            assert_eq!(how, Reparse::Prose);
+            at += c.len_utf8();
+        }
+        assert_same(&mut doc);
+        assert!(!codes(&mut doc).contains(&"period-mismatch"));
+        // A prose line that turns into a table line (a tab and a number) is parsed again.
+        let at = doc.text().find("持续推进").unwrap();
+        assert!(matches!(doc.edit(at..at, "规章\t3\t"), Reparse::Blocks(1)));
+        assert_same(&mut doc);
+        // Nor is a heading's line prose.
+        let h = doc.text().find("主动公开政府信息情况").unwrap();
+        assert_ne!(doc.edit(h..h, "年"), Reparse::Prose);
         assert_same(&mut doc);
     }
 
