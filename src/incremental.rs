@@ -235,6 +235,13 @@ struct KeptRows {
     rows: Vec<Item>,
 }
 
+/// The line an edit stays inside: where it is now, and its text after the edit.
+struct EditedLine {
+    start: usize,
+    end: usize,
+    line: String,
+}
+
 /// One report's diagnostics, and what they were computed from.
 #[derive(Debug, Clone)]
 struct Checked {
@@ -249,6 +256,17 @@ struct Checked {
     before: Option<String>,
     last: bool,
     diags: Vec<Diagnostic>,
+}
+
+impl KeptRows {
+    /// Moves the rows with their block, which now begins at `start`.
+    fn move_to(&mut self, start: usize) {
+        let moved = start as isize - self.start as isize;
+        if moved != 0 {
+            self.rows.shift(moved);
+            self.start = start;
+        }
+    }
 }
 
 impl TableCache {
@@ -471,15 +489,18 @@ impl Buffer {
         if self.cell_edit(start..end, new_text) {
             return Reparse::Cell;
         }
-        if self.line_edit(start..end, new_text) {
-            return Reparse::Line;
-        }
-        if self.prose_edit(start..end, new_text) {
-            return Reparse::Prose;
-        }
-        // The blocks holding the edit's two ends (an end on a block start belongs to that block,
-        // since deleting the line break before a heading changes the heading's line).
         let i = self.block_at(start);
+        if let Some(line) = self.edited_line(i, &(start..end), new_text) {
+            if self.line_edit(i, &line, start..end, new_text) {
+                return Reparse::Line;
+            }
+            if self.prose_edit(i, &line, start..end, new_text) {
+                return Reparse::Prose;
+            }
+        }
+        // The blocks holding the edit's two ends (`i` holds its start; an end on a block start
+        // belongs to that block, since deleting the line break before a heading changes the
+        // heading's line).
         let j = self.block_at(end).max(i);
         let region_start = self.blocks[i].range.start;
         let region_end_old = self.blocks[j].range.end;
@@ -527,44 +548,24 @@ impl Buffer {
     /// within one line that made a row of its own in the block parsed last, and the line is still
     /// such a row (not a heading, not a title, not prose), only that line is split again; the
     /// block's tables are rebuilt from its rows, which is what parsing the block would give.
-    fn line_edit(&mut self, range: Range<usize>, new_text: &str) -> bool {
-        let i = self.block_at(range.start);
+    fn line_edit(
+        &mut self,
+        i: usize,
+        edited: &EditedLine,
+        range: Range<usize>,
+        new_text: &str,
+    ) -> bool {
         let Some(kept) = self.kept.as_mut().filter(|k| k.id == self.ids[i]) else {
             return false;
         };
-        let breaks = |s: &str| s.contains(['\n', '\r']);
-        if breaks(new_text) || breaks(&self.text[range.clone()]) {
-            return false;
-        }
-        let bytes = self.text.as_bytes();
-        let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..range.start]).map_or(0, |p| p + 1);
-        let line_end = memchr::memchr2(b'\n', b'\r', &bytes[range.end..])
-            .map_or(bytes.len(), |p| range.end + p);
-        let block = &self.blocks[i];
-        if line_start < block.range.start || line_end > block.range.end {
-            return false;
-        }
-        // The rows move with their block.
-        let moved = block.range.start as isize - kept.start as isize;
-        if moved != 0 {
-            kept.rows.shift(moved);
-            kept.start = block.range.start;
-        }
+        let (line_start, line_end, line) = (edited.start, edited.end, &edited.line);
+        kept.move_to(self.blocks[i].range.start);
         let Some(k) = kept.rows.iter().position(|it| {
             matches!(it, Item::Row(r) if r.range == (line_start..line_end) && r.cells.len() > 1)
         }) else {
             return false;
         };
-        let line = format!(
-            "{}{new_text}{}",
-            &self.text[line_start..range.start],
-            &self.text[range.end..line_end]
-        );
-        let whole = 0..line.len();
-        if parse::heading(&line, &whole).is_some() || parse::is_title_line(&line, &whole) {
-            return false;
-        }
-        let LineKind::Row(mut row) = cells::line_kind(&line, &whole) else {
+        let LineKind::Row(mut row) = cells::line_kind(line, &(0..line.len())) else {
             return false;
         };
         row.shift(line_start as isize);
@@ -588,51 +589,62 @@ impl Buffer {
         true
     }
 
+    /// The line of block `i` that an edit stays inside (no line break replaced or typed), and
+    /// that line as the edit makes it; `None` when the edit spans lines, leaves the block, or makes
+    /// the line a heading or a report title (a block boundary).
+    fn edited_line(&self, i: usize, range: &Range<usize>, new_text: &str) -> Option<EditedLine> {
+        let breaks = |s: &str| s.contains(['\n', '\r']);
+        if breaks(new_text) || breaks(&self.text[range.clone()]) {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start = memchr::memrchr2(b'\n', b'\r', &bytes[..range.start]).map_or(0, |p| p + 1);
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[range.end..])
+            .map_or(bytes.len(), |p| range.end + p);
+        let block = &self.blocks[i];
+        if start < block.range.start || end > block.range.end {
+            return None;
+        }
+        let line = format!(
+            "{}{new_text}{}",
+            &self.text[start..range.start],
+            &self.text[range.end..end]
+        );
+        let whole = 0..line.len();
+        if parse::heading(&line, &whole).is_some() || parse::is_title_line(&line, &whole) {
+            return None;
+        }
+        Some(EditedLine { start, end, line })
+    }
+
     /// The fast path for writing prose: when the edit stays within one line that is prose (not a
     /// heading or title, not a table line) and the line stays prose, the block's raw rows are what
     /// they were (a prose line only separates them), so its tables stay and only move. The block
     /// keeps its id, which keeps its tables' diagnostics; its report is checked again.
-    fn prose_edit(&mut self, range: Range<usize>, new_text: &str) -> bool {
-        let breaks = |s: &str| s.contains(['\n', '\r']);
-        if breaks(new_text) || breaks(&self.text[range.clone()]) {
-            return false;
-        }
-        let i = self.block_at(range.start);
-        let bytes = self.text.as_bytes();
-        let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..range.start]).map_or(0, |p| p + 1);
-        let line_end = memchr::memchr2(b'\n', b'\r', &bytes[range.end..])
-            .map_or(bytes.len(), |p| range.end + p);
+    fn prose_edit(
+        &mut self,
+        i: usize,
+        edited: &EditedLine,
+        range: Range<usize>,
+        new_text: &str,
+    ) -> bool {
+        let (line_start, line_end, line) = (edited.start, edited.end, &edited.line);
         let block = &self.blocks[i];
-        let first_line =
-            line_start == block.range.start && (block.heading.is_some() || block.title);
-        if first_line || line_start < block.range.start || line_end > block.range.end {
+        // The heading's or title's line is not prose (and is not a heading or title any more).
+        if line_start == block.range.start && (block.heading.is_some() || block.title) {
             return false;
         }
-        if !matches!(
-            cells::line_kind(&self.text, &(line_start..line_end)),
-            LineKind::Break
-        ) {
-            return false;
-        }
-        let line = format!(
-            "{}{new_text}{}",
-            &self.text[line_start..range.start],
-            &self.text[range.end..line_end]
-        );
-        let whole = 0..line.len();
-        if parse::heading(&line, &whole).is_some()
-            || parse::is_title_line(&line, &whole)
-            || !matches!(cells::line_kind(&line, &whole), LineKind::Break)
-        {
+        let prose = |text: &str, line: Range<usize>| {
+            matches!(cells::line_kind(text, &line), LineKind::Break)
+        };
+        if !prose(&self.text, line_start..line_end) || !prose(line, 0..line.len()) {
             return false;
         }
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
         let delta = new_text.len() as isize - range.len() as isize;
         let id = self.ids[i];
         if let Some(kept) = self.kept.as_mut().filter(|k| k.id == id) {
-            let moved = self.blocks[i].range.start as isize - kept.start as isize;
-            kept.rows.shift(moved);
-            kept.start = self.blocks[i].range.start;
+            kept.move_to(self.blocks[i].range.start);
             kept.rows.shift_from(line_end, delta);
         }
         if delta != 0 {
@@ -695,9 +707,7 @@ impl Buffer {
         let id = self.fresh_id();
         // Kept rows stay true: the cell is still a value, only its end moves.
         if let Some(kept) = self.kept.as_mut().filter(|k| k.id == self.ids[i]) {
-            let moved = self.blocks[i].range.start as isize - kept.start as isize;
-            kept.rows.shift(moved);
-            kept.start = self.blocks[i].range.start;
+            kept.move_to(self.blocks[i].range.start);
             kept.rows.shift_from(cell_end, delta);
             kept.id = id;
         }
