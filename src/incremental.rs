@@ -207,6 +207,30 @@ pub struct Buffer {
     tables: TableCache,
 }
 
+/// Values with byte ranges, kept with the offset where their part of the text began when they were
+/// made: when that part has moved, they are moved by as much the next time they are read.
+#[derive(Debug, Clone)]
+struct Anchored<T> {
+    start: usize,
+    value: T,
+}
+
+impl<T: Shift> Anchored<T> {
+    fn new(start: usize, value: T) -> Self {
+        Anchored { start, value }
+    }
+
+    /// The values, moved to a part of the text that now begins at `start`.
+    fn at(&mut self, start: usize) -> &mut T {
+        let moved = start as isize - self.start as isize;
+        if moved != 0 {
+            self.value.shift(moved);
+            self.start = start;
+        }
+        &mut self.value
+    }
+}
+
 /// The diagnostics of tables, kept while their blocks stay as parsed.
 #[derive(Debug, Clone, Default)]
 struct TableCache {
@@ -218,10 +242,9 @@ struct TableCache {
 
 #[derive(Debug, Clone)]
 struct CheckedTable {
-    /// Where the table began then (its diagnostics move with it).
-    start: usize,
     eol: &'static str,
-    diags: Vec<Diagnostic>,
+    /// Anchored at the table's start.
+    diags: Anchored<Vec<Diagnostic>>,
 }
 
 /// A block's raw rows ([`cells::raw_rows`]), kept so that the next edit inside one of its table
@@ -230,13 +253,15 @@ struct CheckedTable {
 struct KeptRows {
     /// The block's id.
     id: u64,
-    /// Where the block began when the rows were made (they move with it).
-    start: usize,
-    rows: Vec<Item>,
+    /// Anchored at the block's start.
+    rows: Anchored<Vec<Item>>,
 }
 
-/// The line an edit stays inside: where it is now, and its text after the edit.
-struct EditedLine {
+/// An edit that stays inside one line, with that line: where it is now, and its text after the
+/// edit.
+struct EditedLine<'a> {
+    range: Range<usize>,
+    new_text: &'a str,
     start: usize,
     end: usize,
     line: String,
@@ -245,28 +270,17 @@ struct EditedLine {
 /// One report's diagnostics, and what they were computed from.
 #[derive(Debug, Clone)]
 struct Checked {
-    /// The ids of the report's blocks.
+    /// The ids of the report's blocks; emptied when an edit changes the report without renewing
+    /// them (prose typed into a block), so that it is checked again.
     ids: Vec<u64>,
-    /// Where the report began then (its diagnostics move with it).
-    start: usize,
     /// Facts from outside the report's blocks that its checks read: the line break of the text,
     /// the line before the report (the body's name above a compilation's title), whether the
     /// report ends the text (where a missing heading is inserted).
     eol: &'static str,
     before: Option<String>,
     last: bool,
-    diags: Vec<Diagnostic>,
-}
-
-impl KeptRows {
-    /// Moves the rows with their block, which now begins at `start`.
-    fn move_to(&mut self, start: usize) {
-        let moved = start as isize - self.start as isize;
-        if moved != 0 {
-            self.rows.shift(moved);
-            self.start = start;
-        }
-    }
+    /// Anchored at the report's start.
+    diags: Anchored<Vec<Diagnostic>>,
 }
 
 impl TableCache {
@@ -280,22 +294,11 @@ impl TableCache {
         check: impl FnOnce() -> Vec<Diagnostic>,
     ) -> Vec<Diagnostic> {
         if let Some(c) = self.entries.get_mut(&key).filter(|c| c.eol == eol) {
-            let delta = start as isize - c.start as isize;
-            if delta != 0 {
-                c.diags.shift(delta);
-                c.start = start;
-            }
-            return c.diags.clone();
+            return c.diags.at(start).clone();
         }
         let diags = check();
-        self.entries.insert(
-            key,
-            CheckedTable {
-                start,
-                eol,
-                diags: diags.clone(),
-            },
-        );
+        let kept = Anchored::new(start, diags.clone());
+        self.entries.insert(key, CheckedTable { eol, diags: kept });
         diags
     }
 }
@@ -368,11 +371,7 @@ impl Buffer {
             });
             let c = match reuse {
                 Some(mut c) => {
-                    let delta = start as isize - c.start as isize;
-                    if delta != 0 {
-                        c.diags.shift(delta);
-                        c.start = start;
-                    }
+                    c.diags.at(start);
                     c
                 }
                 None => {
@@ -395,11 +394,10 @@ impl Buffer {
                     });
                     Checked {
                         ids,
-                        start,
                         eol,
                         before: before.map(str::to_string),
                         last,
-                        diags,
+                        diags: Anchored::new(start, diags),
                     }
                 }
             };
@@ -416,7 +414,7 @@ impl Buffer {
             .get_or_insert_with(|| parse::find_suppressions(text));
         self.checked
             .iter()
-            .flat_map(|c| &c.diags)
+            .flat_map(|c| &c.diags.value)
             .filter(|d| !suppressed(suppressions, d.code.as_str(), &d.range))
             .cloned()
             .collect()
@@ -490,11 +488,11 @@ impl Buffer {
             return Reparse::Cell;
         }
         let i = self.block_at(start);
-        if let Some(line) = self.edited_line(i, &(start..end), new_text) {
-            if self.line_edit(i, &line, start..end, new_text) {
+        if let Some(line) = self.edited_line(i, start..end, new_text) {
+            if self.line_edit(i, &line) {
                 return Reparse::Line;
             }
-            if self.prose_edit(i, &line, start..end, new_text) {
+            if self.prose_edit(i, &line) {
                 return Reparse::Prose;
             }
         }
@@ -538,8 +536,7 @@ impl Buffer {
         self.pending.splice(i..=j, std::iter::repeat_n(0, n));
         self.kept = (n == 1).then(|| KeptRows {
             id: self.ids[i],
-            start: region_start,
-            rows,
+            rows: Anchored::new(region_start, rows),
         });
         Reparse::Blocks(n)
     }
@@ -548,19 +545,14 @@ impl Buffer {
     /// within one line that made a row of its own in the block parsed last, and the line is still
     /// such a row (not a heading, not a title, not prose), only that line is split again; the
     /// block's tables are rebuilt from its rows, which is what parsing the block would give.
-    fn line_edit(
-        &mut self,
-        i: usize,
-        edited: &EditedLine,
-        range: Range<usize>,
-        new_text: &str,
-    ) -> bool {
+    fn line_edit(&mut self, i: usize, edited: &EditedLine) -> bool {
         let Some(kept) = self.kept.as_mut().filter(|k| k.id == self.ids[i]) else {
             return false;
         };
         let (line_start, line_end, line) = (edited.start, edited.end, &edited.line);
-        kept.move_to(self.blocks[i].range.start);
-        let Some(k) = kept.rows.iter().position(|it| {
+        let (range, new_text) = (edited.range.clone(), edited.new_text);
+        let rows = kept.rows.at(self.blocks[i].range.start);
+        let Some(k) = rows.iter().position(|it| {
             matches!(it, Item::Row(r) if r.range == (line_start..line_end) && r.cells.len() > 1)
         }) else {
             return false;
@@ -571,11 +563,11 @@ impl Buffer {
         row.shift(line_start as isize);
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
         let delta = new_text.len() as isize - range.len() as isize;
-        kept.rows[k] = Item::Row(row);
-        for it in &mut kept.rows[k + 1..] {
+        rows[k] = Item::Row(row);
+        for it in &mut rows[k + 1..] {
             it.shift(delta);
         }
-        let tables = parse::tables_of(&self.text, &kept.rows);
+        let tables = parse::tables_of(&self.text, rows);
         self.settle(i..i + 1);
         let b = &mut self.blocks[i];
         b.tables = tables;
@@ -592,7 +584,12 @@ impl Buffer {
     /// The line of block `i` that an edit stays inside (no line break replaced or typed), and
     /// that line as the edit makes it; `None` when the edit spans lines, leaves the block, or makes
     /// the line a heading or a report title (a block boundary).
-    fn edited_line(&self, i: usize, range: &Range<usize>, new_text: &str) -> Option<EditedLine> {
+    fn edited_line<'a>(
+        &self,
+        i: usize,
+        range: Range<usize>,
+        new_text: &'a str,
+    ) -> Option<EditedLine<'a>> {
         let breaks = |s: &str| s.contains(['\n', '\r']);
         if breaks(new_text) || breaks(&self.text[range.clone()]) {
             return None;
@@ -614,21 +611,22 @@ impl Buffer {
         if parse::heading(&line, &whole).is_some() || parse::is_title_line(&line, &whole) {
             return None;
         }
-        Some(EditedLine { start, end, line })
+        Some(EditedLine {
+            range,
+            new_text,
+            start,
+            end,
+            line,
+        })
     }
 
     /// The fast path for writing prose: when the edit stays within one line that is prose (not a
     /// heading or title, not a table line) and the line stays prose, the block's raw rows are what
     /// they were (a prose line only separates them), so its tables stay and only move. The block
     /// keeps its id, which keeps its tables' diagnostics; its report is checked again.
-    fn prose_edit(
-        &mut self,
-        i: usize,
-        edited: &EditedLine,
-        range: Range<usize>,
-        new_text: &str,
-    ) -> bool {
+    fn prose_edit(&mut self, i: usize, edited: &EditedLine) -> bool {
         let (line_start, line_end, line) = (edited.start, edited.end, &edited.line);
+        let (range, new_text) = (edited.range.clone(), edited.new_text);
         let block = &self.blocks[i];
         // The heading's or title's line is not prose (and is not a heading or title any more).
         if line_start == block.range.start && (block.heading.is_some() || block.title) {
@@ -644,8 +642,8 @@ impl Buffer {
         let delta = new_text.len() as isize - range.len() as isize;
         let id = self.ids[i];
         if let Some(kept) = self.kept.as_mut().filter(|k| k.id == id) {
-            kept.move_to(self.blocks[i].range.start);
-            kept.rows.shift_from(line_end, delta);
+            let rows = kept.rows.at(self.blocks[i].range.start);
+            rows.shift_from(line_end, delta);
         }
         if delta != 0 {
             self.settle(i..i + 1);
@@ -707,8 +705,8 @@ impl Buffer {
         let id = self.fresh_id();
         // Kept rows stay true: the cell is still a value, only its end moves.
         if let Some(kept) = self.kept.as_mut().filter(|k| k.id == self.ids[i]) {
-            kept.move_to(self.blocks[i].range.start);
-            kept.rows.shift_from(cell_end, delta);
+            let rows = kept.rows.at(self.blocks[i].range.start);
+            rows.shift_from(cell_end, delta);
             kept.id = id;
         }
         self.ids[i] = id;
