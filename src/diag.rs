@@ -83,12 +83,6 @@ impl Code {
         }
     }
 
-    /// Whether nianbao checks this code yet (`text-mismatch` and `prior-year-mismatch` are part of
-    /// the contract, reserved for checks that compare prose with tables and reports of two years).
-    pub fn implemented(self) -> bool {
-        !matches!(self, Code::TextMismatch | Code::PriorYearMismatch)
-    }
-
     /// One line in Chinese: what the code checks (README, hover, `nianbao codes`).
     pub fn summary(self) -> &'static str {
         use Code::*;
@@ -163,34 +157,113 @@ pub struct Edit {
     pub new_text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FixKind {
-    /// A computed 总计 (safe: `check --fix` applies it).
-    Total,
-    /// A label or title replaced by the standard one (safe).
-    Label,
-    /// Inserted structure (a heading, a row, a table) — offered, never applied without asking.
-    Insert,
+impl Edit {
+    pub fn replace(range: Range<usize>, new_text: impl Into<String>) -> Edit {
+        Edit {
+            range,
+            new_text: new_text.into(),
+        }
+    }
+
+    pub fn insert(at: usize, new_text: impl Into<String>) -> Edit {
+        Edit::replace(at..at, new_text)
+    }
 }
 
+/// How far a fix can be trusted, which decides who may apply it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Applicability {
+    /// Computed from the document itself and certain (a total from its parts, a standard label):
+    /// applied by `check --fix`, fill-all and `source.fixAll`.
+    Safe,
+    /// Probably right but the user must decide (inserted structure, a 0 for a blank cell): offered
+    /// as a code action, applied only by an explicit choice (`check --fix --unsafe-fixes`).
+    Unsafe,
+    /// One of several possible corrections (which side of a contradiction is wrong is unknown):
+    /// shown, never applied by a command that applies many fixes at once.
+    DisplayOnly,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// A correction: edits applied together, whole or not at all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fix {
     pub title: String,
-    pub kind: FixKind,
+    pub applicability: Applicability,
+    /// The fix an editor should offer first for its diagnostic (a computed total).
+    pub preferred: bool,
     pub edits: Vec<Edit>,
 }
 
 impl Fix {
-    /// Applied by `check --fix` and `source.fixAll`.
+    fn new(title: impl Into<String>, applicability: Applicability, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability,
+            preferred: false,
+            edits,
+        }
+    }
+    pub fn safe(title: impl Into<String>, edit: Edit) -> Fix {
+        Fix::new(title, Applicability::Safe, vec![edit])
+    }
+    pub fn unsafe_edit(title: impl Into<String>, edit: Edit) -> Fix {
+        Fix::new(title, Applicability::Unsafe, vec![edit])
+    }
+    pub fn unsafe_edits(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Applicability::Unsafe, edits)
+    }
+    pub fn display_only(title: impl Into<String>, edit: Edit) -> Fix {
+        Fix::new(title, Applicability::DisplayOnly, vec![edit])
+    }
+    pub fn preferred(mut self) -> Fix {
+        self.preferred = true;
+        self
+    }
+    /// Applied by `check --fix`, fill-all and `source.fixAll`.
     pub fn is_safe(&self) -> bool {
-        matches!(self.kind, FixKind::Total | FixKind::Label)
+        self.applicability == Applicability::Safe
     }
 }
 
+/// A document other than the checked one (last year's report), known to the front end by this id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// Another place that explains a diagnostic: a part of a sum, a contradicting cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Related {
+    /// `None`: the checked document itself.
+    pub file: Option<FileId>,
+    /// Bytes of that document.
     pub range: Range<usize>,
     pub message: String,
+}
+
+impl Related {
+    pub fn here(range: Range<usize>, message: impl Into<String>) -> Related {
+        Related {
+            file: None,
+            range,
+            message: message.into(),
+        }
+    }
+    pub fn in_file(file: FileId, range: Range<usize>, message: impl Into<String>) -> Related {
+        Related {
+            file: Some(file),
+            range,
+            message: message.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -201,4 +274,26 @@ pub struct Diagnostic {
     pub range: Range<usize>,
     pub related: Vec<Related>,
     pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity, no related places and no fix.
+    pub fn new(code: Code, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            range,
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
+    }
+    pub fn with_related(mut self, related: Vec<Related>) -> Diagnostic {
+        self.related = related;
+        self
+    }
 }

@@ -1,7 +1,9 @@
 //! Properties over generated input: no panic on any text, fixes clear what they fix and are
 //! idempotent, and position conversions round-trip with CJK, surrogate pairs and every line break.
 
-use nianbao::check::check;
+mod support;
+
+use nianbao::check;
 use nianbao::diag::Code;
 use nianbao::fix::{apply_edits, fix_all};
 use nianbao::model::Value;
@@ -11,22 +13,14 @@ use nianbao::text::{Encoding, LineIndex, Position};
 use proptest::prelude::*;
 
 fn seeds() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut v = Vec::new();
-    for sub in ["seeds", "markdown", "pdf"] {
-        let mut paths: Vec<_> = std::fs::read_dir(dir.join(sub))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        paths.sort();
-        for p in paths {
-            let name = p.to_string_lossy();
-            if name.ends_with(".txt") || name.ends_with(".md") && !name.ends_with("README.md") {
-                v.push(std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    v
+    support::seeds_in_every_shape()
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
+}
+
+fn check(doc: &nianbao::model::Document, text: &str) -> Vec<nianbao::diag::Diagnostic> {
+    check::check(doc, text, &nianbao::settings::Settings::default())
 }
 
 /// Characters that matter to the parser, and some that should not.
@@ -162,6 +156,82 @@ proptest! {
             let o = idx.offset(&text, Position { line: 3, character: 1000 }, enc);
             prop_assert!(o <= text.len() && text.is_char_boundary(o));
         }
+    }
+}
+
+/// The standard draft with its tables 三 and 四 filled from `cells` (one entry per count cell, in
+/// order: `None` leaves the cell blank, `Some(n)` writes n; cells beyond the list stay 0).
+fn filled_draft(cells: &[Option<u8>]) -> String {
+    let draft = nianbao::draft::new_report("某某县某某局", 2025);
+    let doc = parse(&draft);
+    let mut edits = Vec::new();
+    let mut k = 0;
+    for id in [TableId::T3, TableId::T4] {
+        let t = doc.reports[0].table(id).unwrap();
+        for row in &t.rows {
+            for c in &row.cells {
+                if let Some(v) = cells.get(k) {
+                    edits.push(nianbao::diag::Edit {
+                        range: c.range.clone(),
+                        new_text: v.map_or(String::new(), |n| n.to_string()),
+                    });
+                }
+                k += 1;
+            }
+        }
+    }
+    apply_edits(&draft, &edits)
+}
+
+/// A cell value for [`filled_draft`]: blank often, small numbers otherwise.
+fn cell_value() -> impl Strategy<Value = Option<u8>> {
+    prop_oneof![3 => Just(None), 2 => Just(Some(0)), 4 => (1u8..6).prop_map(Some)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// One definition of a wrong total: for tables with blanks anywhere, the totals that
+    /// `total-mismatch` reports are exactly the cells 填入本表全部总计 changes and the cells that
+    /// get an inlay hint; and after filling them no total is wrong.
+    #[test]
+    fn check_fill_all_and_hints_agree(cells in prop::collection::vec(cell_value(), 0..240)) {
+        let text = filled_draft(&cells);
+        let doc = parse(&text);
+        let report = &doc.reports[0];
+        let mut reported: Vec<usize> = check(&doc, &text)
+            .iter()
+            .filter(|d| d.code == Code::TotalMismatch)
+            .map(|d| d.range.start)
+            .collect();
+        let mut filled: Vec<usize> = [TableId::T3, TableId::T4]
+            .into_iter()
+            .flat_map(|id| nianbao::fix::fill_table_totals(report, id))
+            .map(|e| e.range.start)
+            .collect();
+        // A hint stands at the end of its cell's text (or at the blank cell's insertion point).
+        let mut hinted: Vec<usize> = Vec::new();
+        for h in nianbao::ide::inlay_hints(&doc, 0..text.len()) {
+            let cell = report
+                .tables
+                .iter()
+                .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter()))
+                .find(|c| if c.range.is_empty() { c.span.start.max(c.range.start) == h.at } else { c.range.end == h.at })
+                .expect("a hint stands at a cell");
+            hinted.push(cell.range.start);
+        }
+        reported.sort();
+        filled.sort();
+        hinted.sort();
+        prop_assert_eq!(&reported, &filled);
+        prop_assert_eq!(&reported, &hinted);
+        let edits: Vec<_> = [TableId::T3, TableId::T4]
+            .into_iter()
+            .flat_map(|id| nianbao::fix::fill_table_totals(report, id))
+            .collect();
+        let after = apply_edits(&text, &edits);
+        let again = check(&parse(&after), &after);
+        prop_assert!(again.iter().all(|d| d.code != Code::TotalMismatch), "{:#?}", again.iter().filter(|d| d.code == Code::TotalMismatch).map(|d| &d.message).collect::<Vec<_>>());
     }
 }
 

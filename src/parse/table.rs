@@ -47,7 +47,7 @@ struct Announcers {
 
 static ANNOUNCERS: std::sync::LazyLock<Announcers> = std::sync::LazyLock::new(|| {
     let mut exact = rustc_hash::FxHashMap::default();
-    exact.insert("信息内容", TableId::T2);
+    exact.insert(normed(spec::T2_ITEM_HEADER), TableId::T2);
     for row in spec::T2.rows.iter().filter(|r| r.kind == RowKind::Data) {
         exact.insert(normed(row.label), TableId::T2);
         for a in row.aliases {
@@ -167,8 +167,8 @@ fn header_cell(text: &str, c: &RawCell, standard: &'static str, exact: bool) -> 
     HeaderCell {
         range: c.range.clone(),
         text: text[c.range.clone()].to_string(),
-        standard,
-        exact,
+        standard_text: standard,
+        is_standard: exact,
     }
 }
 
@@ -355,7 +355,7 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
                 spec: a,
                 range: f.range.clone(),
                 text: text[f.range.clone()].to_string(),
-                exact: f.norm == nm.rows[a],
+                is_standard: f.norm == nm.rows[a],
             });
         }
     }
@@ -464,7 +464,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 spec: m.row,
                 label: own.iter().map(|f| f.range.clone()).collect(),
                 label_text: label_text(text, own),
-                exact: m.exact && joins_to(own, nm.rows[m.row]),
+                is_standard: m.exact && joins_to(own, nm.rows[m.row]),
                 groups,
                 cells,
                 range: start..end,
@@ -559,12 +559,12 @@ fn positional(
             let mut r = r.clone();
             let std = spec.norms().rows[want];
             let own: String = r.label.iter().map(|x| norm(&text[x.clone()])).collect();
-            r.exact = r.exact
+            r.is_standard = r.is_standard
                 || own.is_empty()
                 || std.contains(&own)
                 || own.contains(std)
                 || similarity(&own, std) >= 0.3;
-            r.groups.retain(|g| g.exact);
+            r.groups.retain(|g| g.is_standard);
             rows.push(r);
             continue;
         }
@@ -587,7 +587,7 @@ fn positional(
             spec: want,
             label: pieces.iter().map(|f| f.range.clone()).collect(),
             label_text: label_text(text, pieces),
-            exact,
+            is_standard: exact,
             groups: Vec::new(),
             cells: make_cells(
                 text,
@@ -641,7 +641,7 @@ fn label_only<'a>(
             spec: i,
             label: frags.iter().map(|f| f.range.clone()).collect(),
             label_text: label_text(text, frags),
-            exact: nm.rows[i] == joined,
+            is_standard: nm.rows[i] == joined,
             groups: Vec::new(),
             cells: Vec::new(),
             range: raw.range.clone(),
@@ -656,7 +656,7 @@ fn label_only<'a>(
     // A piece that completes the previous row's wrapped label (`3.补正后申请内容仍不` … `明确`).
     if pending.is_empty()
         && let Some(prev) = t.rows.last_mut()
-        && !prev.exact
+        && !prev.is_standard
         && !prev.cells.is_empty()
     {
         let std = nm.rows[prev.spec];
@@ -667,7 +667,7 @@ fn label_only<'a>(
         {
             prev.label.extend(frags.iter().map(|f| f.range.clone()));
             prev.label_text.push_str(&label_text(text, frags));
-            prev.exact = after == std;
+            prev.is_standard = after == std;
             let e = frags.last().map_or(prev.range.end, |f| f.range.end);
             prev.range.end = prev.range.end.max(e);
             *last = (*last).max(e);
@@ -743,7 +743,7 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
             spec: 0,
             label: Vec::new(),
             label_text: String::new(),
-            exact: true,
+            is_standard: true,
             groups: Vec::new(),
             cells,
             range: raw.range.clone(),

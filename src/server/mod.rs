@@ -27,6 +27,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 use crate::diag::{self, Code};
 use crate::incremental;
 use crate::model::Document;
+use crate::settings::{self, Settings};
 use crate::text::Encoding;
 use crate::{fix, ide};
 use config::Config;
@@ -47,10 +48,12 @@ struct Doc {
     buffer: incremental::Buffer,
     /// The reports of the current text, read on demand for requests.
     document: Option<Arc<Document>>,
-    /// The diagnostics of the current text, once analysed.
-    checked: Option<Arc<Vec<diag::Diagnostic>>>,
+    /// The diagnostics of the current text, once analysed, and the settings they were made with.
+    checked: Option<(Settings, Arc<Vec<diag::Diagnostic>>)>,
     last_change: Instant,
     analysing: bool,
+    /// The project file (`nianbao.toml`) that applies to the document, if any.
+    project: Option<settings::ProjectFile>,
 }
 
 /// An immutable view of a document for requests.
@@ -64,7 +67,7 @@ struct Snapshot {
 }
 
 impl Doc {
-    fn new(version: i32, text: String) -> Doc {
+    fn new(uri: &lsp::Uri, version: i32, text: String) -> Doc {
         Doc {
             version,
             rope: Rope::from_str(&text),
@@ -73,19 +76,33 @@ impl Doc {
             checked: None,
             last_change: Instant::now(),
             analysing: false,
+            project: project_file(uri),
         }
     }
 
-    /// The diagnostics of the current text (checked again only where it changed).
-    fn diagnostics(&mut self) -> Arc<Vec<diag::Diagnostic>> {
-        let buffer = &mut self.buffer;
-        Arc::clone(
-            self.checked
-                .get_or_insert_with(|| Arc::new(buffer.diagnostics())),
-        )
+    /// The settings the document is checked with: the editor's over the project file's.
+    fn settings(&self, editor: &Settings) -> Settings {
+        match &self.project {
+            Some(p) => p.settings.overlay(editor),
+            None => *editor,
+        }
     }
 
-    fn snapshot(&mut self) -> Snapshot {
+    /// The diagnostics of the current text as shown with the editor's settings (checked again
+    /// only where it changed).
+    fn diagnostics(&mut self, editor: &Settings) -> Arc<Vec<diag::Diagnostic>> {
+        let settings = self.settings(editor);
+        match &self.checked {
+            Some((s, d)) if *s == settings => Arc::clone(d),
+            _ => {
+                let d = Arc::new(self.buffer.diagnostics(&settings));
+                self.checked = Some((settings, Arc::clone(&d)));
+                d
+            }
+        }
+    }
+
+    fn snapshot(&mut self, editor: &Settings) -> Snapshot {
         let buffer = &mut self.buffer;
         let doc = Arc::clone(
             self.document
@@ -96,7 +113,7 @@ impl Doc {
             rope: self.rope.clone(),
             text: self.buffer.shared_text(),
             doc,
-            checked: self.diagnostics(),
+            checked: self.diagnostics(editor),
         }
     }
 
@@ -147,13 +164,21 @@ struct ClientCaps {
     inlay_refresh: bool,
 }
 
+/// The project file for a document's path (`file:` URIs only).
+fn project_file(uri: &lsp::Uri) -> Option<settings::ProjectFile> {
+    let path = uri.to_file_path()?;
+    settings::load_for(&path)
+}
+
 #[derive(Debug, Default)]
-struct Settings {
+struct SettingsState {
     init: Value,
     workspace: Value,
     config: Config,
-    /// A message about invalid initialization options, shown once the client is initialized.
-    pending: Option<String>,
+    /// Messages about invalid settings, shown once the client is initialized.
+    pending: Vec<String>,
+    /// Messages already shown, so that one problem is shown once however often it is read.
+    shown: std::collections::HashSet<String>,
 }
 
 struct Inner {
@@ -161,7 +186,7 @@ struct Inner {
     /// Where publishDiagnostics frames are written, straight from the protocol types.
     sink: FrameSink,
     docs: Mutex<HashMap<lsp::Uri, Doc>>,
-    settings: Mutex<Settings>,
+    settings: Mutex<SettingsState>,
     caps: Mutex<ClientCaps>,
     out: UnboundedSender<Outgoing>,
     shutdown: Arc<AtomicBool>,
@@ -186,7 +211,7 @@ impl Backend {
                 client,
                 sink,
                 docs: Mutex::new(HashMap::new()),
-                settings: Mutex::new(Settings::default()),
+                settings: Mutex::new(SettingsState::default()),
                 caps: Mutex::new(ClientCaps::default()),
                 out,
                 shutdown,
@@ -230,30 +255,48 @@ impl Backend {
     }
 
     fn snapshot(&self, uri: &lsp::Uri) -> Option<Snapshot> {
-        lock(&self.inner.docs).get_mut(uri).map(Doc::snapshot)
+        let editor = self.config().settings;
+        lock(&self.inner.docs)
+            .get_mut(uri)
+            .map(|d| d.snapshot(&editor))
     }
 
-    /// Applies a settings layer from the workspace; on error the previous settings stay.
+    /// Shows each problem with the settings once (a problem read again from the next layer or
+    /// the next configuration request is not shown again).
+    fn report_settings_errors(&self, origin: &str, errors: Vec<String>) {
+        let fresh: Vec<String> = {
+            let mut s = lock(&self.inner.settings);
+            errors
+                .into_iter()
+                .filter(|e| s.shown.insert(format!("{origin}\u{0}{e}")))
+                .collect()
+        };
+        if fresh.is_empty() {
+            return;
+        }
+        let msg = format!(
+            "nianbao {origin}有 {} 处问题（其余设置照常生效）：\n{}",
+            fresh.len(),
+            fresh.join("\n")
+        );
+        let _ = self
+            .inner
+            .out
+            .send(Outgoing::Show(lsp::MessageType::ERROR, msg));
+    }
+
+    /// Applies a settings layer from the workspace; what is wrong in it is reported and skipped.
     fn apply_workspace_settings(&self, ws: Value) {
         let mut s = lock(&self.inner.settings);
-        match Config::from_layers(&[&s.init, &ws]) {
-            Ok(c) => {
-                let hints_changed = c.inlay_hints != s.config.inlay_hints;
-                s.workspace = ws;
-                s.config = c;
-                drop(s);
-                self.reanalyse_all();
-                if hints_changed && self.caps().inlay_refresh {
-                    let _ = self.inner.out.send(Outgoing::InlayRefresh);
-                }
-            }
-            Err(msg) => {
-                drop(s);
-                let _ = self.inner.out.send(Outgoing::Show(
-                    lsp::MessageType::ERROR,
-                    format!("nianbao 配置无效：{msg}。仍使用之前的设置。"),
-                ));
-            }
+        let (c, errors) = Config::from_layers(&[&s.init, &ws]);
+        let hints_changed = c.inlay_hints != s.config.inlay_hints;
+        s.workspace = ws;
+        s.config = c;
+        drop(s);
+        self.report_settings_errors("设置", errors);
+        self.reanalyse_all();
+        if hints_changed && self.caps().inlay_refresh {
+            let _ = self.inner.out.send(Outgoing::InlayRefresh);
         }
     }
 
@@ -310,15 +353,6 @@ async fn publisher(client: Client, mut rx: UnboundedReceiver<Outgoing>) {
     }
 }
 
-/// The diagnostics that the settings let through, with their severities.
-fn visible<'a>(
-    all: &'a [diag::Diagnostic],
-    cfg: &'a Config,
-) -> impl Iterator<Item = (&'a diag::Diagnostic, diag::Severity)> + 'a {
-    all.iter()
-        .filter_map(|d| cfg.effective(d.code, d.severity).map(|s| (d, s)))
-}
-
 /// The analysis task of one document: waits out the quiet window, then checks the newest text
 /// and queues its diagnostics for publishing, all without a pause in between, so what is
 /// published always belongs to the version it is published with. Changes that arrive while it
@@ -343,9 +377,15 @@ async fn analyse(b: Backend, uri: lsp::Uri) {
     let mut docs = lock(&b.inner.docs);
     let Some(d) = docs.get_mut(&uri) else { return };
     d.analysing = false;
-    let all = d.diagnostics();
-    let shown: Vec<_> = visible(&all, &cfg).collect();
-    let diags = proto::diagnostics(&d.rope, d.buffer.text(), &uri, &shown, enc);
+    let all = d.diagnostics(&cfg.settings);
+    let diags = proto::diagnostics(
+        &d.rope,
+        d.buffer.text(),
+        &uri,
+        &all,
+        enc,
+        &proto::no_other_files,
+    );
     b.publish(uri, diags, Some(d.version));
 }
 
@@ -395,15 +435,10 @@ impl LanguageServer for Backend {
         {
             let init = params.initialization_options.clone().unwrap_or(Value::Null);
             let mut s = lock(&self.inner.settings);
-            match Config::from_layers(&[&init]) {
-                Ok(cfg) => {
-                    s.init = init;
-                    s.config = cfg;
-                }
-                Err(msg) => {
-                    s.pending = Some(format!("nianbao 初始化选项无效：{msg}。已使用默认设置。"))
-                }
-            }
+            let (cfg, errors) = Config::from_layers(&[&init]);
+            s.init = init;
+            s.config = cfg;
+            s.pending = errors;
         }
         let code_action_kinds = vec![
             lsp::CodeActionKind::QUICKFIX,
@@ -441,12 +476,8 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        if let Some(msg) = lock(&self.inner.settings).pending.take() {
-            let _ = self
-                .inner
-                .out
-                .send(Outgoing::Show(lsp::MessageType::ERROR, msg));
-        }
+        let pending = std::mem::take(&mut lock(&self.inner.settings).pending);
+        self.report_settings_errors("设置", pending);
         if self.caps().configuration {
             self.pull_configuration();
         }
@@ -460,11 +491,18 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let td = params.text_document;
         let mut docs = lock(&self.inner.docs);
-        let doc = docs
-            .entry(td.uri.clone())
-            .or_insert_with(|| Doc::new(td.version, String::new()));
-        *doc = Doc::new(td.version, td.text);
+        let fresh = Doc::new(&td.uri, td.version, td.text);
+        let project_errors = fresh
+            .project
+            .as_ref()
+            .filter(|p| !p.errors.is_empty())
+            .map(|p| (p.path.display().to_string(), p.errors.clone()));
+        let doc = docs.entry(td.uri.clone()).insert_entry(fresh).into_mut();
         self.schedule(&td.uri, doc);
+        drop(docs);
+        if let Some((path, errors)) = project_errors {
+            self.report_settings_errors(&format!("项目设置文件 {path} "), errors);
+        }
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
@@ -594,9 +632,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let caps = self.caps();
-        let cfg = self.config();
         let enc = caps.encoding;
-        let shown: Vec<(&diag::Diagnostic, diag::Severity)> = visible(&s.checked, &cfg).collect();
+        let shown: &[diag::Diagnostic] = &s.checked;
         let (range, _) = proto::byte_range(&s.rope, params.range, enc);
         let at = proto::Positions::new(&s.rope, &s.text, enc, 0);
         let only = params.context.only.as_deref();
@@ -607,15 +644,15 @@ impl LanguageServer for Backend {
         let quickfix = lsp::CodeActionKind::QUICKFIX;
 
         if kind_wanted(only, &quickfix) {
-            for (d, sev) in shown.iter().filter(|(d, _)| overlaps(&d.range, &range)) {
-                let ld = proto::diagnostic(&at, &uri, d, *sev);
+            for d in shown.iter().filter(|d| overlaps(&d.range, &range)) {
+                let ld = proto::diagnostic(&at, &uri, d, &proto::no_other_files);
                 for f in d.fixes.iter().filter(|f| !f.edits.is_empty()) {
                     out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                         title: f.title.clone(),
                         kind: Some(quickfix.clone()),
                         diagnostics: Some(vec![ld.clone()]),
                         edit: Some(edit(&f.edits)),
-                        is_preferred: Some(f.kind == diag::FixKind::Total),
+                        is_preferred: Some(f.preferred),
                         ..Default::default()
                     }));
                 }
@@ -641,8 +678,7 @@ impl LanguageServer for Backend {
         }
         let fix_all_kind = lsp::CodeActionKind::new(FIX_ALL_KIND);
         if kind_wanted(only, &fix_all_kind) {
-            let safe: Vec<diag::Diagnostic> = shown.into_iter().map(|(d, _)| d.clone()).collect();
-            let edits = fix::fix_all(&safe);
+            let edits = fix::fix_all(shown);
             if !edits.is_empty() {
                 out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                     title: FIX_ALL_TITLE.to_string(),

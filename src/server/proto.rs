@@ -186,18 +186,28 @@ impl<'a> Positions<'a> {
 }
 
 /// The diagnostics that will be converted, with their severities, as LSP diagnostics.
+/// Where a related place in another document is, for the client (`None` when that document is
+/// not known any more).
+pub type OtherFiles<'a> = &'a dyn Fn(diag::FileId, &Range<usize>) -> Option<lsp::Location>;
+
+/// No other documents.
+pub fn no_other_files(_: diag::FileId, _: &Range<usize>) -> Option<lsp::Location> {
+    None
+}
+
 pub fn diagnostics(
     rope: &Rope,
     text: &str,
     uri: &lsp::Uri,
-    diags: &[(&diag::Diagnostic, Severity)],
+    diags: &[diag::Diagnostic],
     enc: Encoding,
+    others: OtherFiles,
 ) -> Vec<lsp::Diagnostic> {
-    let offsets: usize = diags.iter().map(|(d, _)| 2 + 2 * d.related.len()).sum();
+    let offsets: usize = diags.iter().map(|d| 2 + 2 * d.related.len()).sum();
     let at = Positions::new(rope, text, enc, offsets);
     diags
         .iter()
-        .map(|(d, s)| diagnostic(&at, uri, d, *s))
+        .map(|d| diagnostic(&at, uri, d, others))
         .collect()
 }
 
@@ -205,22 +215,28 @@ pub fn diagnostic(
     at: &Positions,
     uri: &lsp::Uri,
     d: &diag::Diagnostic,
-    sev: Severity,
+    others: OtherFiles,
 ) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
-        .map(|r| lsp::DiagnosticRelatedInformation {
-            location: lsp::Location {
-                uri: uri.clone(),
-                range: at.range(&r.range),
-            },
-            message: r.message.clone(),
+        .filter_map(|r| {
+            let location = match r.file {
+                None => lsp::Location {
+                    uri: uri.clone(),
+                    range: at.range(&r.range),
+                },
+                Some(file) => others(file, &r.range)?,
+            };
+            Some(lsp::DiagnosticRelatedInformation {
+                location,
+                message: r.message.clone(),
+            })
         })
         .collect();
     lsp::Diagnostic {
         range: at.range(&d.range),
-        severity: Some(severity(sev)),
+        severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         code_description: None,
         source: Some("nianbao".to_string()),
