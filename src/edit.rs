@@ -8,15 +8,7 @@ use crate::diag::Edit;
 use crate::model::{Cell, Report, Shape, Table, Value};
 use crate::spec::{self, RowKind, SECTIONS, TableId};
 
-/// The start of the line holding byte `at`.
-pub fn line_start(text: &str, at: usize) -> usize {
-    text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1)
-}
-
-/// The end of the line holding byte `at` (before its line break).
-pub fn line_end(text: &str, at: usize) -> usize {
-    text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i)
-}
+pub use crate::text::{line_end, line_start};
 
 /// Replaces `range` by `new_text` (a label, a title, a value).
 pub fn replace(range: Range<usize>, new_text: &str) -> Edit {

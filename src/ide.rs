@@ -298,7 +298,7 @@ pub struct Completion {
 pub fn completion(doc: &Document, text: &str, at: usize) -> Vec<Completion> {
     let at = crate::text::floor_char_boundary(text, at.min(text.len()));
     let report = doc.report_at(at);
-    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_start = crate::text::line_start(text, at);
     let typed = &text[line_start..at];
     let cell_start = typed
         .rfind(['\t', '|'])

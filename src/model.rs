@@ -63,7 +63,7 @@ impl ReportContext {
         ReportContext {
             eol,
             ends_text: range.end >= text.len(),
-            line_before: crate::parse::last_line_before(text, range.start).map(str::to_string),
+            line_before: crate::text::last_line_before(text, range.start).map(str::to_string),
         }
     }
 }

@@ -134,16 +134,10 @@ impl Settings {
             match key.as_str() {
                 "disabled-codes" | "disable" => match value.as_array() {
                     Some(items) => {
-                        for it in items {
-                            match it.as_str().and_then(Code::parse) {
-                                Some(c) => s.disable(c),
-                                None => errors.push(format!(
-                                    "{key} 中的「{}」不是诊断代码。{}",
-                                    shown(it),
-                                    known_codes()
-                                )),
-                            }
-                        }
+                        let (codes, error) =
+                            code_list(key, items.iter().map(|it| (it.as_str(), shown(it))));
+                        codes.into_iter().for_each(|c| s.disable(c));
+                        errors.extend(error);
                     }
                     None => errors.push(format!(
                         "{key} 应为诊断代码的数组，例如 {key} = [\"cell-blank\"]"
@@ -152,19 +146,9 @@ impl Settings {
                 "severity" => match value.as_table() {
                     Some(map) => {
                         for (code, level) in map {
-                            let Some(c) = Code::parse(code) else {
-                                errors.push(format!(
-                                    "severity 中的「{code}」不是诊断代码。{}",
-                                    known_codes()
-                                ));
-                                continue;
-                            };
-                            match level.as_str().and_then(Level::parse) {
-                                Some(l) => s.set_level(c, l),
-                                None => errors.push(format!(
-                                    "severity 中「{code}」的级别「{}」无效，应为 {LEVELS}",
-                                    shown(level)
-                                )),
+                            match severity_entry(code, level.as_str(), &shown(level)) {
+                                Ok((c, l)) => s.set_level(c, l),
+                                Err(e) => errors.push(e),
                             }
                         }
                     }
@@ -179,6 +163,59 @@ impl Settings {
         }
         (s, errors)
     }
+}
+
+/// One entry of a severity table: a code and a level, as written (`shown` is how the level is
+/// quoted in the message).
+pub fn severity_entry(
+    code: &str,
+    level: Option<&str>,
+    shown: &str,
+) -> Result<(Code, Level), String> {
+    let Some(c) = Code::parse(code) else {
+        return Err(format!(
+            "severity 中的「{code}」不是诊断代码。{}",
+            known_codes()
+        ));
+    };
+    match level.and_then(Level::parse) {
+        Some(l) => Ok((c, l)),
+        None => Err(format!(
+            "severity 中「{code}」的级别「{shown}」无效，应为 {LEVELS}"
+        )),
+    }
+}
+
+/// A list of codes as written (each with how to quote it): the codes, and a message naming every
+/// item that is not a code (`key` is the setting's name).
+pub fn code_list<'a>(
+    key: &str,
+    items: impl IntoIterator<Item = (Option<&'a str>, String)>,
+) -> (Vec<Code>, Option<String>) {
+    let mut codes = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for (item, shown) in items {
+        match item.and_then(Code::parse) {
+            Some(c) => codes.push(c),
+            None => unknown.push(format!("「{shown}」")),
+        }
+    }
+    if unknown.is_empty() {
+        return (codes, None);
+    }
+    unknown.dedup();
+    let more = if unknown.len() > 5 {
+        format!(" 等 {} 项", unknown.len())
+    } else {
+        String::new()
+    };
+    unknown.truncate(5);
+    let msg = format!(
+        "{key} 中的{}{more}不是诊断代码。{}",
+        unknown.join("、"),
+        known_codes()
+    );
+    (codes, Some(msg))
 }
 
 fn bit(code: Code) -> u64 {

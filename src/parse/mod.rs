@@ -486,23 +486,7 @@ fn find_title<'a>(
     (None, None, None)
 }
 
-/// The last line with content before byte `at` (a line start), within a few blank lines.
-pub fn last_line_before(text: &str, at: usize) -> Option<&str> {
-    let mut end = at.min(text.len());
-    for _ in 0..4 {
-        if end == 0 {
-            return None;
-        }
-        let before = text[..end].trim_end_matches(['\n', '\r']);
-        let start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let line = &before[start..];
-        if !line.trim().is_empty() {
-            return Some(line);
-        }
-        end = start;
-    }
-    None
-}
+pub use crate::text::last_line_before;
 
 fn find_period(text: &str, range: Range<usize>) -> Option<Period> {
     let hay = &text.as_bytes()[range.clone()];
@@ -569,8 +553,8 @@ pub fn mentions_suppression(text: &str, range: Range<usize>) -> bool {
 pub fn find_suppressions(text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
     for at in DISABLE_FINDER.find_iter(text.as_bytes()) {
-        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        let line_start = text::line_start(text, at);
+        let line_end = text::line_end(text, at);
         let line = &text[line_start..line_end];
         let lead = line.trim_start();
         if !(lead.starts_with("<!--")

@@ -62,27 +62,23 @@ static ANNOUNCERS: std::sync::LazyLock<Announcers> = std::sync::LazyLock::new(||
     for m in spec::T2_2019_MARKERS {
         exact.insert(normed(m), TableId::T2);
     }
-    for w in [
-        "申请人情况",
-        "法人或其他组织",
-        "自然人",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
-        "法律服务机构",
-    ] {
-        exact.insert(w, TableId::T3);
+    // Table 三's header words and column labels (all but the ambiguous 其他 and 总计).
+    for w in spec::T3.header_words.iter().chain(
+        spec::T3.col_sets[0]
+            .iter()
+            .map(|c| &c.label)
+            .filter(|l| l.chars().count() >= 3),
+    ) {
+        exact.insert(normed(w), TableId::T3);
     }
-    for w in [
-        "行政复议",
-        "行政诉讼",
-        "复议后起诉",
-        "未经复议直接起诉",
-        "结果维持",
-        "结果纠正",
-        "尚未审结",
-    ] {
-        exact.insert(w, TableId::T4);
+    // Table 四's header words and column labels (其他结果 and 总计 say too little).
+    for w in spec::T4.header_words.iter().chain(
+        spec::T4.col_sets[0]
+            .iter()
+            .map(|c| &c.label)
+            .filter(|l| l.starts_with("结果") || l.starts_with("尚未")),
+    ) {
+        exact.entry(normed(w)).or_insert(TableId::T4);
     }
     let t3_endings: Vec<&'static str> = spec::T3
         .rows

@@ -8,8 +8,7 @@
 
 use serde_json::Value;
 
-use crate::diag::Code;
-use crate::settings::{LEVELS, Level, Settings, known_codes};
+use crate::settings::{LEVELS, Settings, code_list, severity_entry};
 
 /// Default quiet window: long enough that the keystrokes of a number typed into a 总计 cell
 /// (typically 80–150 ms apart) produce one analysis rather than a flash of errors per digit, short
@@ -77,30 +76,13 @@ impl Config {
                         );
                         continue;
                     };
-                    let mut unknown = Vec::new();
-                    let mut codes = Vec::new();
-                    for it in items {
-                        match it.as_str().and_then(Code::parse) {
-                            Some(c) => codes.push(c),
-                            None => unknown.push(format!("「{}」", show(it))),
-                        }
-                    }
+                    let (codes, error) = code_list(
+                        "disabledCodes",
+                        items.iter().map(|it| (it.as_str(), show(it))),
+                    );
                     // The list replaces the one of the layer below.
                     self.settings.set_disabled(codes);
-                    if !unknown.is_empty() {
-                        unknown.dedup();
-                        let more = if unknown.len() > 5 {
-                            format!(" 等 {} 项", unknown.len())
-                        } else {
-                            String::new()
-                        };
-                        unknown.truncate(5);
-                        errors.push(format!(
-                            "disabledCodes 中的{}{more}不是诊断代码。{}",
-                            unknown.join("、"),
-                            known_codes()
-                        ));
-                    }
+                    errors.extend(error);
                 }
                 "severity" => {
                     let Value::Object(map) = v else {
@@ -108,19 +90,9 @@ impl Config {
                         continue;
                     };
                     for (code, sev) in map {
-                        let Some(c) = Code::parse(code) else {
-                            errors.push(format!(
-                                "severity 中的「{code}」不是诊断代码。{}",
-                                known_codes()
-                            ));
-                            continue;
-                        };
-                        match sev.as_str().and_then(Level::parse) {
-                            Some(l) => self.settings.set_level(c, l),
-                            None => errors.push(format!(
-                                "severity 中「{code}」的级别「{}」无效，应为 {LEVELS}",
-                                show(sev)
-                            )),
+                        match severity_entry(code, sev.as_str(), &show(sev)) {
+                            Ok((c, l)) => self.settings.set_level(c, l),
+                            Err(e) => errors.push(e),
                         }
                     }
                 }
@@ -160,7 +132,7 @@ fn show(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Severity;
+    use crate::diag::{Code, Severity};
     use expect_test::expect;
     use serde_json::json;
 
