@@ -10,6 +10,7 @@ pub enum Code {
     BalanceMismatch,
     CellBlank,
     ValueInvalid,
+    RowShape,
     SectionMissing,
     SectionOrder,
     SectionTitle,
@@ -23,14 +24,16 @@ pub enum Code {
     FeeMissing,
     PeriodMismatch,
     GuizhangLevel,
+    DraftTodo,
 }
 
 impl Code {
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 19] = [
         Code::TotalMismatch,
         Code::BalanceMismatch,
         Code::CellBlank,
         Code::ValueInvalid,
+        Code::RowShape,
         Code::SectionMissing,
         Code::SectionOrder,
         Code::SectionTitle,
@@ -44,6 +47,7 @@ impl Code {
         Code::FeeMissing,
         Code::PeriodMismatch,
         Code::GuizhangLevel,
+        Code::DraftTodo,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl Code {
             Code::BalanceMismatch => "balance-mismatch",
             Code::CellBlank => "cell-blank",
             Code::ValueInvalid => "value-invalid",
+            Code::RowShape => "row-shape",
             Code::SectionMissing => "section-missing",
             Code::SectionOrder => "section-order",
             Code::SectionTitle => "section-title",
@@ -65,6 +70,7 @@ impl Code {
             Code::FeeMissing => "fee-missing",
             Code::PeriodMismatch => "period-mismatch",
             Code::GuizhangLevel => "guizhang-level",
+            Code::DraftTodo => "draft-todo",
         }
     }
 
@@ -76,9 +82,9 @@ impl Code {
     pub fn severity(self) -> Severity {
         use Code::*;
         match self {
-            TotalMismatch | BalanceMismatch | ValueInvalid | SectionMissing | SectionOrder
-            | TableMissing | RowMissing => Severity::Error,
-            PeriodMismatch => Severity::Information,
+            TotalMismatch | BalanceMismatch | ValueInvalid | RowShape | SectionMissing
+            | SectionOrder | TableMissing | RowMissing => Severity::Error,
+            PeriodMismatch | DraftTodo => Severity::Information,
             _ => Severity::Warning,
         }
     }
@@ -91,6 +97,9 @@ impl Code {
             BalanceMismatch => "表三勾稽关系不成立：第一项加第二项之和不等于第三项加第四项之和",
             CellBlank => "表格单元格为空（按 0 计算）",
             ValueInvalid => "单元格不是正确的数字：文字、负数、件数带小数或单元格内带单位",
+            RowShape => {
+                "表格行的形状不对：单元格数与表头列数不符、数字写成汉字或两个数字挤在一格、行放在了别的分组下，无法确定各数字属于哪一列"
+            }
             SectionMissing => "缺少六个必备部分之一",
             SectionOrder => "部分顺序错误或重复出现",
             SectionTitle => "部分标题与标准标题不一致",
@@ -104,6 +113,9 @@ impl Code {
             FeeMissing => "2021 年及以后的报告第六部分未说明信息处理费收取情况",
             PeriodMismatch => "未写明统计期限，或统计期限不是报告年度",
             GuizhangLevel => "乡镇、街道不能制定规章，规章数应为 0",
+            DraftTodo => {
+                "草稿中尚未填写的地方：模板的填写提示、不完整的日期、标题或落款中的 XX、某某"
+            }
         }
     }
 }

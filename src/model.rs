@@ -180,11 +180,51 @@ impl Table {
     pub fn row(&self, spec_row: usize) -> Option<&Row> {
         self.rows.iter().find(|r| r.spec == spec_row)
     }
+    /// For each row, whether it stands in the standard order of the table's rows: the data rows
+    /// of one longest run in order are (a row of （六） among the rows of （五） is not, nor is the
+    /// second of two rows of one kind); other rows always are.
+    pub fn rows_in_order(&self) -> Vec<bool> {
+        let spec = self.spec();
+        let data: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| spec.rows[self.rows[i].spec].kind == spec::RowKind::Data)
+            .collect();
+        let keys: Vec<usize> = data.iter().map(|&i| self.rows[i].spec).collect();
+        let keep = longest_increasing(&keys);
+        let mut out = vec![true; self.rows.len()];
+        for (&i, k) in data.iter().zip(keep) {
+            out[i] = k;
+        }
+        out
+    }
+
     pub fn has_numbers(&self) -> bool {
         self.rows
             .iter()
             .any(|r| r.cells.iter().any(|c| !matches!(c.value, Value::Blank)))
     }
+}
+
+/// Which items belong to one longest strictly increasing subsequence (the last such to complete,
+/// by position): patience sorting with back links, O(n log n).
+pub fn longest_increasing(keys: &[usize]) -> Vec<bool> {
+    let mut tails: Vec<usize> = Vec::new(); // index into keys of the tail of each length
+    let mut back: Vec<Option<usize>> = vec![None; keys.len()];
+    for (i, &k) in keys.iter().enumerate() {
+        let pos = tails.partition_point(|&j| keys[j] < k);
+        back[i] = pos.checked_sub(1).map(|p| tails[p]);
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut keep = vec![false; keys.len()];
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        keep[i] = true;
+        cur = back[i];
+    }
+    keep
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -211,8 +251,37 @@ pub struct Row {
     /// with the group row they stand for.
     pub groups: Vec<GroupLabel>,
     pub cells: Vec<Cell>,
+    /// How the cells found in the row fit its columns.
+    pub fit: RowFit,
     /// The whole row, from its first label piece to its last cell.
     pub range: Range<usize>,
+}
+
+/// How the cells written in a row fit the columns of its table. Only a row that fits exactly can
+/// be read with certainty: its sums are computed and its totals fixed; the others are reported
+/// (`row-shape`) and left alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowFit {
+    /// One cell per column (after merge debris at one end, which can only be read one way).
+    Exact,
+    /// Every cell blank, or none written at all: a row left empty (which columns the blanks
+    /// stand in does not matter).
+    Empty,
+    /// Fewer cells than columns: which ones are missing cannot be told (the missing ones are
+    /// kept as blanks at the end).
+    Short { found: usize },
+    /// More cells than columns, not merge debris (the extra ones are dropped at the end).
+    Long { found: usize },
+    /// Blank cells at both ends beyond the columns: which of them are merge debris cannot be
+    /// told.
+    Ambiguous { found: usize },
+}
+
+impl RowFit {
+    /// The row's cells stand in their columns for certain.
+    pub fn is_certain(self) -> bool {
+        matches!(self, RowFit::Exact | RowFit::Empty)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,8 +313,16 @@ pub enum Value {
     Count(i64),
     /// 万元, kept as written for display, with its numeric value.
     Money(f64),
-    /// Not a number of the right kind; the reason in Chinese.
+    /// Not a number of the right kind (a unit in the cell, a negative count, a fraction, a
+    /// placeholder, words); the reason in Chinese (`value-invalid`).
     Invalid(String),
+    /// Something that breaks the row's reading: a number in words (「五」) or two numbers in one
+    /// cell (「5  2」); the reason in Chinese and, when it can be read, the number meant
+    /// (`row-shape`).
+    Malformed {
+        why: String,
+        meant: Option<i64>,
+    },
 }
 
 impl Value {
@@ -259,7 +336,7 @@ impl Value {
         match self {
             Value::Blank => Some(0),
             Value::Count(n) => Some(*n),
-            Value::Money(_) | Value::Invalid(_) => None,
+            Value::Money(_) | Value::Invalid(_) | Value::Malformed { .. } => None,
         }
     }
 }

@@ -316,9 +316,9 @@ mod tests {
         assert!(!s.enabled(Code::CellBlank));
         assert_eq!(s.severity(Code::RowLabel), Some(Severity::Warning));
         expect![[r#"
-            disabled-codes 中的「total」不是诊断代码。可用的代码：total-mismatch、balance-mismatch、cell-blank、value-invalid、section-missing、section-order、section-title、table-missing、row-missing、row-label、format-outdated、basis-outdated、text-mismatch、prior-year-mismatch、fee-missing、period-mismatch、guizhang-level
+            disabled-codes 中的「total」不是诊断代码。可用的代码：total-mismatch、balance-mismatch、cell-blank、value-invalid、row-shape、section-missing、section-order、section-title、table-missing、row-missing、row-label、format-outdated、basis-outdated、text-mismatch、prior-year-mismatch、fee-missing、period-mismatch、guizhang-level、draft-todo
             未知的设置「foo」（可用：disabled-codes、severity）
-            severity 中的「nope」不是诊断代码。可用的代码：total-mismatch、balance-mismatch、cell-blank、value-invalid、section-missing、section-order、section-title、table-missing、row-missing、row-label、format-outdated、basis-outdated、text-mismatch、prior-year-mismatch、fee-missing、period-mismatch、guizhang-level
+            severity 中的「nope」不是诊断代码。可用的代码：total-mismatch、balance-mismatch、cell-blank、value-invalid、row-shape、section-missing、section-order、section-title、table-missing、row-missing、row-label、format-outdated、basis-outdated、text-mismatch、prior-year-mismatch、fee-missing、period-mismatch、guizhang-level、draft-todo
             severity 中「section-title」的级别「loud」无效，应为 error、warning（warn）、information（info）、hint 或 off"#]]
         .assert_eq(&errors.join("\n"));
     }

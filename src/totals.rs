@@ -44,14 +44,12 @@ pub struct TotalCell {
 }
 
 impl TotalCell {
-    /// The one definition of a wrong total: a filled total that differs from the sum of its
-    /// parts, or a blank total whose parts are (partly) filled. A blank total over blank parts is
-    /// not wrong: the row or column is simply not filled in (reported as blank cells).
+    /// The one definition of a wrong total: some part is filled in, and the total is blank or
+    /// differs from the sum of the parts. Where no part is filled in, the parts are what is
+    /// missing (reported as blank cells), not the total: a blank total over blank parts, or a
+    /// total written over parts left blank, is not called wrong.
     pub fn is_wrong(&self) -> bool {
-        match self.actual {
-            Some(a) => a != self.target,
-            None => self.parts_filled,
-        }
+        self.parts_filled && self.actual != Some(self.target)
     }
 
     /// The parts, empty when they were not asked for.
@@ -163,12 +161,18 @@ pub fn at(t: &Table, row: usize, col: usize) -> Option<TotalCell> {
         .find(|tc| tc.row == row && tc.col == col)
 }
 
-/// Where each row of a table's spec is in the table (its first row of that kind), by spec index.
+/// Where each row of a table's spec is in the table, by spec index: its row in the standard
+/// order ([`Table::rows_in_order`]), or failing that its first row of that kind.
 pub fn row_index(t: &Table) -> Vec<Option<usize>> {
     let mut at = vec![None; t.spec().rows.len()];
-    for (i, r) in t.rows.iter().enumerate() {
-        if let Some(slot @ None) = at.get_mut(r.spec) {
-            *slot = Some(i);
+    let order = t.rows_in_order();
+    for pass in [true, false] {
+        for (i, r) in t.rows.iter().enumerate() {
+            if order[i] == pass
+                && let Some(slot @ None) = at.get_mut(r.spec)
+            {
+                *slot = Some(i);
+            }
         }
     }
     at
@@ -188,7 +192,10 @@ impl Sums<'_> {
         let t = self.t;
         let spec = t.spec();
         for (ri, row) in t.rows.iter().enumerate() {
-            if spec.rows[row.spec].kind != RowKind::Data || row.cells.len() <= total {
+            if spec.rows[row.spec].kind != RowKind::Data
+                || row.cells.len() <= total
+                || !row.fit.is_certain()
+            {
                 continue;
             }
             if t.id == TableId::T3 && row.spec == spec::t3::TOTAL {
@@ -230,6 +237,19 @@ impl Sums<'_> {
         let spec = t.spec();
         let Some(ti) = self.at[total] else { return };
         let leaves = result_rows(t, &self.at, under, total);
+        // A row whose cells cannot be told apart, or a row out of its place (which row's numbers
+        // it holds is unknown), makes every column's sum unknown.
+        let order = t.rows_in_order();
+        if std::iter::once(ti)
+            .chain(leaves.iter().copied())
+            .any(|r| !t.rows[r].fit.is_certain())
+            || t.rows
+                .iter()
+                .zip(&order)
+                .any(|(r, ok)| !ok && spec.rows[r.spec].parent.is_some())
+        {
+            return;
+        }
         let ncols = spec.cols_of(total).len();
         let mut col_targets = Vec::with_capacity(ncols);
         for col in 0..ncols.saturating_sub(1) {
@@ -310,6 +330,17 @@ impl Sums<'_> {
                 .collect();
             if kids.is_empty() {
                 continue; // a 2019 single-row group: nothing to add up
+            }
+            let order = t.rows_in_order();
+            if std::iter::once(ri)
+                .chain(kids.iter().copied())
+                .any(|r| !t.rows[r].fit.is_certain())
+                || t.rows
+                    .iter()
+                    .zip(&order)
+                    .any(|(r, ok)| !ok && spec.data_descendants(row.spec).contains(&r.spec))
+            {
+                continue;
             }
             let ncols = row.cells.len();
             // Each column's subtotal as computed from the children, for the group's own 总计.
@@ -483,6 +514,14 @@ pub fn imbalances(t: &Table, explained_by_totals: bool) -> Vec<Imbalance> {
         let RelationKind::Balance { lhs, rhs } = &rel.kind else {
             continue;
         };
+        let uncertain = lhs
+            .iter()
+            .chain(rhs.iter())
+            .filter_map(|&r| at[r])
+            .any(|r| !t.rows[r].fit.is_certain());
+        if uncertain {
+            continue;
+        }
         for col in 0..spec.col_sets[0].len() {
             let term = |r: usize| -> Option<(&Cell, i64)> {
                 let c = t.rows[at[r]?].cells.get(col)?;

@@ -155,8 +155,9 @@ fn invalid_and_blank_cells() {
             60:28 value-invalid «1.5» 「二、上年结转政府信息公开申请数量」「自然人」列：件数应为整数，「1.5」带有小数
             60:34 value-invalid «-1» 「二、上年结转政府信息公开申请数量」「商业企业」列：「-1」是负数，此处应为非负数
             60:39 value-invalid «3件» 「二、上年结转政府信息公开申请数量」「科研机构」列：单元格中带有单位「件」，应只填数字
-            60:44 cell-blank «» 「二、上年结转政府信息公开申请数量」「社会公益组织」列为空，应填数字（没有数据时填 0）
-              fix: 填入 0
+            60:44 cell-blank «» 「二、上年结转政府信息公开申请数量」行「社会公益组织」为空，应填数字（没有数据时填 0）
+              fix: 本行空白单元格填 0（1 处）
+              fix: 本表空白单元格全部填 0（1 处）
             60:47 value-invalid «无» 「二、上年结转政府信息公开申请数量」「法律服务机构」列：「无」不是数字，没有数据时应填 0
         "#]],
     );
@@ -403,4 +404,98 @@ fn a_compilation_is_checked_report_by_report() {
           fix: 将「四、结转下年度继续办理」改为 2（如果错的是这一项）
     "#]]
     .assert_eq(&show(&text));
+}
+
+/// Rows that cannot be read as written get `row-shape`, not messages about totals the drafter did
+/// not get wrong; and no safe fix touches them.
+#[test]
+fn damaged_rows_are_explained_not_fixed() {
+    let cases: &[(&str, &str, &str)] = &[
+        // One cell too few in table 四.
+        (
+            "t4 short",
+            "| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        ),
+        // A number in words, and other words, in a number cell.
+        (
+            "words",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 五 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        ),
+        (
+            "about",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 约5 | 0 | 0 | 0 | 0 | 0 | 5 |",
+        ),
+        (
+            "unit",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 3（件） | 0 | 0 | 0 | 0 | 0 | 3 |",
+        ),
+        // A deleted pipe: two numbers in one cell; a number typed with a space.
+        (
+            "merged",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 5  2 | 0 | 0 | 0 | 0 | 7 |",
+        ),
+        (
+            "spaced",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 1 0 | 0 | 0 | 0 | 0 | 0 | 10 |",
+        ),
+        // One cell too many, with something in it.
+        (
+            "long",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 7 |",
+        ),
+        // An item of （六） among the rows of （五）, where （五）4 is missing.
+        (
+            "misplaced",
+            "|  |  | 4.无正当理由大量反复申请",
+            "|  |  | 3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        ),
+    ];
+    let mut out = String::new();
+    for (name, starts, new) in cases {
+        let text = replace_line(draft(), starts, new);
+        let doc = parse(&text);
+        let d = check(&doc, &text);
+        out.push_str(&format!("{name}:\n"));
+        for x in &d {
+            out.push_str(&format!(
+                "  {} «{}» {}{}\n",
+                x.code,
+                &text[x.range.clone()],
+                x.message,
+                x.fixes
+                    .iter()
+                    .map(|f| format!(" [{}: {}]", f.applicability.as_str(), f.title))
+                    .collect::<String>()
+            ));
+        }
+        // No safe fix: fix-all leaves the text as it is.
+        let edits = nianbao::fix::fix_all(&d);
+        assert!(edits.is_empty(), "{name}: {edits:?}");
+    }
+    expect![[r#"
+        t4 short:
+          row-shape «0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0» 表四有 14 个单元格，表头有 15 列：无法判断缺的是哪一列（没有数据的单元格请填 0）
+        words:
+          row-shape «五» 「五」不是数字，请填阿拉伯数字 5 [unsafe: 改为 5]
+        about:
+          value-invalid «约5» 「（一）予以公开」「自然人」列：「约5」不是有效的数字
+        unit:
+          value-invalid «3（件）» 「（一）予以公开」「自然人」列：单元格中带有单位「件」，应只填数字
+        merged:
+          row-shape «（一）予以公开 |  | 5  2 | 0 | 0 | 0 | 0 | 7» 「（一）予以公开」有 6 个单元格，表头有 7 列：无法判断缺的是哪一列（没有数据的单元格请填 0）
+          row-shape «5  2» 「5  2」像是两个数字：缺少分隔符？
+        spaced:
+          row-shape «1 0» 「1 0」中间有空格
+        long:
+          row-shape «（一）予以公开 |  | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 7» 「（一）予以公开」有 8 个单元格，表头有 7 列：多出的单元格中有内容
+        misplaced:
+          row-shape «3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0» 此行「3.其他」属于「（六）其他处理」，不应出现在「（五）不予处理」之下 [unsafe: 改为此处缺少的「4.无正当理由大量反复申请」]
+    "#]].assert_eq(&out);
 }

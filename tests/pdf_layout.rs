@@ -11,6 +11,7 @@ fn num(v: &Value) -> J {
         Value::Money(f) => J::from(format!("{f}")),
         Value::Blank => J::Null,
         Value::Invalid(s) => J::from(format!("invalid: {s}")),
+        Value::Malformed { why, .. } => J::from(format!("malformed: {why}")),
     }
 }
 

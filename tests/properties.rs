@@ -253,3 +253,145 @@ fn pathological_inputs_are_survived() {
         "三、收到和处理政府信息公开申请情况\n{garbage_rows}"
     ));
 }
+
+/// A table line damaged the way drafters damage them.
+#[derive(Debug, Clone)]
+enum Damage {
+    /// A cell delimiter deleted: two cells merged.
+    Merge,
+    /// An empty cell added.
+    Extra,
+    /// A cell removed with its delimiter.
+    Remove,
+    /// A number cell's text replaced by words or marks.
+    Words(&'static str),
+    /// A number cell's value changed.
+    Number(u8),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    prop_oneof![
+        Just(Damage::Merge),
+        Just(Damage::Extra),
+        Just(Damage::Remove),
+        prop::sample::select(vec![
+            "五",
+            "一",
+            "约5",
+            "x",
+            "3（件）",
+            "十二",
+            "1 0",
+            "5  2"
+        ])
+        .prop_map(Damage::Words),
+        (0u8..12).prop_map(Damage::Number),
+    ]
+}
+
+/// Applies a damage to the `which`-th delimited line of a table (delimiter `sep`).
+fn damaged(text: &str, sep: char, which: usize, at: usize, d: &Damage) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let rows: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            lines[i].matches(sep).count() >= 3 && lines[i].chars().any(|c| c.is_ascii_digit())
+        })
+        .collect();
+    if rows.is_empty() {
+        return text.to_string();
+    }
+    let li = rows[which % rows.len()];
+    let line = lines[li];
+    let seps: Vec<usize> = line.match_indices(sep).map(|(i, _)| i).collect();
+    let cut = seps[at % seps.len()];
+    let new_line = match d {
+        Damage::Merge => format!("{}{}", &line[..cut], &line[cut + sep.len_utf8()..]),
+        Damage::Extra => format!("{}{sep}{}", &line[..cut], &line[cut..]),
+        Damage::Remove => {
+            let next = seps
+                .iter()
+                .find(|&&s| s > cut)
+                .copied()
+                .unwrap_or(line.len());
+            format!("{}{}", &line[..cut], &line[next..])
+        }
+        Damage::Words(_) | Damage::Number(_) => {
+            // The number cell after the cut, if any.
+            let Some(m) = line[cut..]
+                .char_indices()
+                .find(|(_, c)| c.is_ascii_digit())
+                .map(|(i, _)| cut + i)
+            else {
+                return text.to_string();
+            };
+            let end = line[m..]
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or(line.len(), |e| m + e);
+            let new = match d {
+                Damage::Words(w) => w.to_string(),
+                Damage::Number(n) => n.to_string(),
+                _ => unreachable!(),
+            };
+            format!("{}{new}{}", &line[..m], &line[end..])
+        }
+    };
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    out[li] = new_line;
+    out.join("\n")
+}
+
+/// The number of cell delimiters on each line.
+fn delimiters(text: &str) -> Vec<usize> {
+    text.split('\n')
+        .map(|l| l.matches(['|', '\t']).count())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// Safe fixes never damage a file: on tables damaged in any way, applying every safe fix
+    /// changes no line's number of cells, touches only total cells, labels and titles, and a
+    /// second fix-all finds nothing more to do.
+    #[test]
+    fn safe_fixes_never_damage_a_row(
+        shape in 0usize..3,
+        damages in prop::collection::vec((any::<usize>(), any::<usize>(), damage()), 1..5),
+    ) {
+        let (mut text, sep) = match shape {
+            0 => (nianbao::draft::new_report("某某县某某局", 2025), '|'),
+            1 => (support::seed("000"), '\t'),
+            _ => (support::seed("002"), '\t'),
+        };
+        for (which, at, d) in &damages {
+            text = damaged(&text, sep, *which, *at, d);
+        }
+        let doc = parse(&text);
+        let d = check(&doc, &text);
+        let edits = fix_all(&d);
+        // Every edit replaces a total cell, a label or a title.
+        let mut allowed: Vec<std::ops::Range<usize>> = Vec::new();
+        for r in &doc.reports {
+            for s in &r.sections {
+                allowed.push(s.title_range.clone());
+            }
+            for t in &r.tables {
+                for tc in nianbao::totals::compute(t, nianbao::totals::Detail::Targets) {
+                    allowed.push(tc.cell(t).range.clone());
+                }
+                for row in &t.rows {
+                    allowed.extend(row.label.iter().cloned());
+                    allowed.extend(row.groups.iter().map(|g| g.range.clone()));
+                }
+                allowed.extend(t.headers.iter().map(|h| h.range.clone()));
+            }
+        }
+        for e in &edits {
+            prop_assert!(allowed.contains(&e.range), "an edit outside totals and labels: {:?} «{}» → {:?}", e.range, &text[e.range.clone()], e.new_text);
+        }
+        let fixed = apply_edits(&text, &edits);
+        prop_assert_eq!(delimiters(&fixed), delimiters(&text), "a line's cells changed");
+        let again = check(&parse(&fixed), &fixed);
+        prop_assert!(fix_all(&again).is_empty(), "a second fix-all changes {:?}", fix_all(&again));
+    }
+}

@@ -12,7 +12,12 @@ pub fn rows_missing(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let spec = t.spec();
     let fmt2019 = !t.layout_2019.is_empty();
     let at = crate::totals::row_index(t);
-    let has = |i: usize| at[i].is_some();
+    // A row out of place where exactly this row is missing stands for it (`row-shape` says so).
+    let stood_for: Vec<usize> = super::shape::misplaced_rows(t)
+        .iter()
+        .filter_map(|m| m.stands_for)
+        .collect();
+    let has = |i: usize| at[i].is_some() || stood_for.contains(&i);
     for (i, rs) in spec.rows.iter().enumerate() {
         let present = match rs.kind {
             RowKind::Data => has(i),

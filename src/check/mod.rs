@@ -13,6 +13,7 @@ mod cells;
 mod facts;
 mod labels;
 mod sections;
+mod shape;
 mod sums;
 
 use std::ops::Range;
@@ -87,6 +88,10 @@ pub static TABLE_CHECKS: &[TableCheck] = &[
     Check {
         codes: &[Code::RowLabel],
         run: labels::row_labels,
+    },
+    Check {
+        codes: &[Code::RowShape],
+        run: shape::rows,
     },
     Check {
         codes: &[Code::ValueInvalid, Code::CellBlank],

@@ -174,7 +174,7 @@ mod tests {
         assert_eq!(c.settings.severity(Code::RowLabel), Some(Severity::Error));
         expect![[r#"
             diagnosticsDelayMs 应为 0 到 60000 之间的整数（毫秒），收到的是 -5
-            disabledCodes 中的「total」、「typo」不是诊断代码。可用的代码：total-mismatch、balance-mismatch、cell-blank、value-invalid、section-missing、section-order、section-title、table-missing、row-missing、row-label、format-outdated、basis-outdated、text-mismatch、prior-year-mismatch、fee-missing、period-mismatch、guizhang-level
+            disabledCodes 中的「total」、「typo」不是诊断代码。可用的代码：total-mismatch、balance-mismatch、cell-blank、value-invalid、row-shape、section-missing、section-order、section-title、table-missing、row-missing、row-label、format-outdated、basis-outdated、text-mismatch、prior-year-mismatch、fee-missing、period-mismatch、guizhang-level、draft-todo
             inlayHints 应为 true 或 false，收到的是 yes
             severity 中「cell-blank」的级别「loud」无效，应为 error、warning（warn）、information（info）、hint 或 off"#]]
         .assert_eq(&errors.join("\n"));
