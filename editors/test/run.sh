@@ -287,8 +287,9 @@ if wants vscode; then
     T=$(now)
     VS=$OUT/vscode
     mkdir -p "$VS/xdg" "$VS/xdg-data" "$VS/ud/User" "$VS/ext" "$VS/ws"
-    cp "$FIX"/*.md "$VS/ws/"
+    cp "$FIX"/*.md "$FIX/gb18030.txt" "$VS/ws/"
     cp "$FIX/broken.md" "$VS/ws/again.md" # opened after nianbao.server.path is changed
+    printf '# 周会记录\n\n- 讨论了下周的安排。\n' >"$VS/ws/notes.md" # Markdown that is no report
     cp "$HERE/vscode/settings.json" "$VS/ud/User/settings.json"
     CS=(env PATH="$NODE24/bin:/usr/bin:/bin" HOME="$VS" XDG_CONFIG_HOME="$VS/xdg" XDG_DATA_HOME="$VS/xdg-data"
       "$CACHE/code-server/node_modules/.bin/code-server" --user-data-dir "$VS/ud" --extensions-dir "$VS/ext")
