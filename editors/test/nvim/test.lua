@@ -403,7 +403,7 @@ if has_011 then
     end
     local joined = table.concat(texts, '\n')
     assert(list.title == 'nianbao 大纲', 'location list title ' .. tostring(list.title))
-    assert(joined:find('三、收到和处理政府信息公开申请情况', 1, true) and joined:find('  表三', 1, true), joined)
+    assert(joined:find('三、收到和处理政府信息公开申请情况', 1, true) and joined:find('　表三', 1, true), joined)
     vim.cmd('lclose')
     assert(d.message ~= nil)
   end)

@@ -369,7 +369,8 @@ function M.outline(bufnr)
   local function walk(list, depth)
     for _, s in ipairs(list) do
       local r = s.selectionRange or s.range
-      local text = string.rep('  ', depth) .. s.name
+      -- Indented with ideographic spaces: the list drops leading ASCII blanks.
+      local text = string.rep('　', depth) .. s.name
       if s.detail and s.detail ~= '' then
         text = text .. '  · ' .. s.detail
       end
@@ -381,6 +382,9 @@ function M.outline(bufnr)
   local win = vim.api.nvim_get_current_win()
   vim.fn.setloclist(win, {}, ' ', { title = 'nianbao 大纲', items = items })
   vim.cmd('lopen')
+  -- As `gO` in help files: the file name and line numbers are hidden (ftplugin/qf, syntax/qf).
+  vim.w.qf_toc = vim.api.nvim_buf_get_name(bufnr)
+  vim.bo.filetype = 'qf'
 end
 
 -- ---------------------------------------------------------------- attaching
