@@ -62,7 +62,9 @@ fn vscode_settings_list_every_code_with_descriptions() {
         }
         let zh_text = zh[key].as_str().unwrap_or_default();
         assert!(
-            zh_text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            zh_text
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
             "the Chinese description of {code} is not Chinese: {zh_text}"
         );
     }
