@@ -320,7 +320,7 @@ async function main() {
       }, 5000);
       await input.fill('编辑器 测试局');
       await page.keyboard.press('Enter');
-      await sleep(300);
+      await until('the prompt 报告年度', async () => (await page.locator('.quick-input-widget').innerText()).includes('报告年度'), 5000);
       const year = await input.inputValue();
       if (year !== lastYear) throw new Error(`year prefilled as ${year}`);
       await page.keyboard.press('Enter');
@@ -335,9 +335,10 @@ async function main() {
       // Again: a free name is proposed; the existing one, typed, is refused.
       const before = disk(name);
       await runCommand('nianbao: 新建年度报告');
+      await until('the prompt 机关名称', async () => (await page.locator('.quick-input-widget').innerText()).includes('机关名称'), 5000);
       await input.fill('编辑器 测试局');
       await page.keyboard.press('Enter');
-      await sleep(300);
+      await until('the prompt 报告年度', async () => (await page.locator('.quick-input-widget').innerText()).includes('报告年度'), 5000);
       await page.keyboard.press('Enter');
       const second = name.replace(/\.md$/, '（2）.md');
       await until(`the name ${second} proposed`, async () => (await input.inputValue()) === second, 5000);
