@@ -11,9 +11,10 @@ use serde_json::Value;
 use crate::settings::{LEVELS, Settings, code_list, severity_entry};
 
 /// Default quiet window: long enough that the keystrokes of a number typed into a 总计 cell
-/// (typically 80–150 ms apart) produce one analysis rather than a flash of errors per digit, short
-/// enough to feel live.
-pub const DEFAULT_DELAY_MS: u64 = 150;
+/// (typically 80–150 ms apart, arriving up to about 15 ms later or sooner than typed) produce one
+/// analysis rather than a flash of errors per digit; short enough that the result is there within
+/// 200 ms of the last key (figures in the README).
+pub const DEFAULT_DELAY_MS: u64 = 175;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {

@@ -40,6 +40,12 @@ pub const FIX_ALL_TITLE: &str = "nianbao：修复全部可计算的总计和标�
 /// Title of the action that adds a suppression comment for one diagnostic.
 pub const IGNORE_TITLE: &str = "忽略此问题（添加 nianbao-disable-next-line 注释）";
 pub const FIX_ALL_KIND: &str = "source.fixAll.nianbao";
+/// The notification that tells an opting-in client what the last check found (status bar and
+/// status line): sent after each `publishDiagnostics` to clients whose capabilities hold
+/// `experimental.nianbaoStatus: true`.
+pub const STATUS_METHOD: &str = "nianbao/status";
+/// Shown where a client lists several outlines of one document (VS Code's Outline view).
+pub const OUTLINE_LABEL: &str = "年度报告结构";
 
 /// One open document.
 struct Doc {
@@ -88,6 +94,15 @@ impl Doc {
         }
     }
 
+    /// The reports of the current text (read again only after a change).
+    fn document(&mut self) -> Arc<Document> {
+        let buffer = &mut self.buffer;
+        Arc::clone(
+            self.document
+                .get_or_insert_with(|| Arc::new(buffer.document())),
+        )
+    }
+
     /// The diagnostics of the current text as shown with the editor's settings (checked again
     /// only where it changed).
     fn diagnostics(&mut self, editor: &Settings) -> Arc<Vec<diag::Diagnostic>> {
@@ -103,11 +118,7 @@ impl Doc {
     }
 
     fn snapshot(&mut self, editor: &Settings) -> Snapshot {
-        let buffer = &mut self.buffer;
-        let doc = Arc::clone(
-            self.document
-                .get_or_insert_with(|| Arc::new(buffer.document())),
-        );
+        let doc = self.document();
         Snapshot {
             version: self.version,
             rope: self.rope.clone(),
@@ -162,6 +173,8 @@ struct ClientCaps {
     document_changes: bool,
     configuration: bool,
     inlay_refresh: bool,
+    /// The client asked for `nianbao/status` notifications.
+    status: bool,
 }
 
 /// The project file for a document's path (`file:` URIs only).
@@ -190,6 +203,9 @@ struct Inner {
     caps: Mutex<ClientCaps>,
     out: UnboundedSender<Outgoing>,
     shutdown: Arc<AtomicBool>,
+    /// Woken whenever an analysis task ends (its diagnostics published, or its document gone):
+    /// requests that answer from the analysed text wait for it.
+    analysed: tokio::sync::Notify,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -215,6 +231,7 @@ impl Backend {
                 caps: Mutex::new(ClientCaps::default()),
                 out,
                 shutdown,
+                analysed: tokio::sync::Notify::new(),
             }),
         }
     }
@@ -283,6 +300,31 @@ impl Backend {
             .inner
             .out
             .send(Outgoing::Show(lsp::MessageType::ERROR, msg));
+    }
+
+    /// The snapshot of a document that is an annual report (hover and completion have nothing to
+    /// offer in other Markdown or text files).
+    fn report_snapshot(&self, uri: &lsp::Uri) -> Option<Snapshot> {
+        self.snapshot(uri).filter(|s| s.doc.is_report())
+    }
+
+    /// The snapshot of a document once its pending analysis has been published: what the user
+    /// sees as diagnostics and what such a request answers change together, after the same pause.
+    async fn analysed_snapshot(&self, uri: &lsp::Uri) -> Option<Snapshot> {
+        loop {
+            let notified = self.inner.analysed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let editor = self.config().settings;
+                let mut docs = lock(&self.inner.docs);
+                let d = docs.get_mut(uri)?;
+                if !d.analysing {
+                    return Some(d.snapshot(&editor));
+                }
+            }
+            notified.await;
+        }
     }
 
     /// Applies a settings layer from the workspace; what is wrong in it is reported and skipped.
@@ -358,6 +400,11 @@ async fn publisher(client: Client, mut rx: UnboundedReceiver<Outgoing>) {
 /// published always belongs to the version it is published with. Changes that arrive while it
 /// waits are covered by the same run (at most one run per document at a time).
 async fn analyse(b: Backend, uri: lsp::Uri) {
+    analyse_and_publish(&b, uri).await;
+    b.inner.analysed.notify_waiters();
+}
+
+async fn analyse_and_publish(b: &Backend, uri: lsp::Uri) {
     let delay = Duration::from_millis(b.config().delay_ms);
     if !delay.is_zero() {
         loop {
@@ -373,7 +420,8 @@ async fn analyse(b: Backend, uri: lsp::Uri) {
         }
     }
     let cfg = b.config();
-    let enc = b.caps().encoding;
+    let caps = b.caps();
+    let enc = caps.encoding;
     let mut docs = lock(&b.inner.docs);
     let Some(d) = docs.get_mut(&uri) else { return };
     d.analysing = false;
@@ -386,7 +434,16 @@ async fn analyse(b: Backend, uri: lsp::Uri) {
         enc,
         &proto::no_other_files,
     );
-    b.publish(uri, diags, Some(d.version));
+    if caps.status {
+        let doc = d.document();
+        let status = proto::status(&d.rope, &uri, d.version, &doc, &all, enc);
+        b.publish(uri, diags, Some(d.version));
+        b.inner
+            .sink
+            .send(framing::notification(STATUS_METHOD, &status));
+    } else {
+        b.publish(uri, diags, Some(d.version));
+    }
 }
 
 fn kind_wanted(only: Option<&[lsp::CodeActionKind]>, kind: &lsp::CodeActionKind) -> bool {
@@ -429,6 +486,12 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.inlay_hint.as_ref())
                 .and_then(|i| i.refresh_support)
                 .unwrap_or(false),
+            status: c
+                .experimental
+                .as_ref()
+                .and_then(|e| e.get("nianbaoStatus"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         };
         let enc = caps.encoding;
         *lock(&self.inner.caps) = caps;
@@ -455,9 +518,18 @@ impl LanguageServer for Backend {
                     },
                 )),
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
-                document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                document_symbol_provider: Some(lsp::OneOf::Right(lsp::DocumentSymbolOptions {
+                    label: Some(OUTLINE_LABEL.to_string()),
+                    work_done_progress_options: Default::default(),
+                })),
                 folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
-                completion_provider: Some(lsp::CompletionOptions::default()),
+                completion_provider: Some(lsp::CompletionOptions {
+                    // After `## ` and `五、` on a heading line, `（` and `|` in a table row.
+                    trigger_characters: Some(
+                        [" ", "#", "、", "（", "|"].map(String::from).to_vec(),
+                    ),
+                    ..Default::default()
+                }),
                 code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                     lsp::CodeActionOptions {
                         code_action_kinds: Some(code_action_kinds),
@@ -548,7 +620,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
         let p = params.text_document_position_params;
-        let Some(s) = self.snapshot(&p.text_document.uri) else {
+        let Some(s) = self.report_snapshot(&p.text_document.uri) else {
             return Ok(None);
         };
         let enc = self.caps().encoding;
@@ -591,7 +663,7 @@ impl LanguageServer for Backend {
         params: lsp::CompletionParams,
     ) -> RpcResult<Option<lsp::CompletionResponse>> {
         let p = params.text_document_position;
-        let Some(s) = self.snapshot(&p.text_document.uri) else {
+        let Some(s) = self.report_snapshot(&p.text_document.uri) else {
             return Ok(None);
         };
         let enc = self.caps().encoding;
@@ -610,7 +682,7 @@ impl LanguageServer for Backend {
         if !self.config().inlay_hints {
             return Ok(Some(Vec::new()));
         }
-        let Some(s) = self.snapshot(&params.text_document.uri) else {
+        let Some(s) = self.analysed_snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         let enc = self.caps().encoding;
@@ -635,6 +707,7 @@ impl LanguageServer for Backend {
         let enc = caps.encoding;
         let shown: &[diag::Diagnostic] = &s.checked;
         let (range, _) = proto::byte_range(&s.rope, params.range, enc);
+        let range = cell_around(&s, range);
         let at = proto::Positions::new(&s.rope, &s.text, enc, 0);
         let only = params.context.only.as_deref();
         let edit = |edits: &[diag::Edit]| {
@@ -680,9 +753,16 @@ impl LanguageServer for Backend {
         if kind_wanted(only, &fix_all_kind) {
             let edits = fix::fix_all(shown);
             if !edits.is_empty() {
+                // The diagnostics it resolves, so that a client can say what was fixed.
+                let fixed = shown
+                    .iter()
+                    .filter(|d| d.fixes.iter().any(|f| f.is_safe() && !f.edits.is_empty()))
+                    .map(|d| proto::diagnostic(&at, &uri, d, &proto::no_other_files))
+                    .collect();
                 out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                     title: FIX_ALL_TITLE.to_string(),
                     kind: Some(fix_all_kind),
+                    diagnostics: Some(fixed),
                     edit: Some(edit(&edits)),
                     ..Default::default()
                 }));
@@ -690,6 +770,33 @@ impl LanguageServer for Backend {
         }
         Ok(Some(out))
     }
+}
+
+/// The requested range widened to the table cell it lies in, delimiters excluded, so that the
+/// fixes of a cell are offered wherever in the cell the cursor stands, its padding included (a
+/// click usually lands beside the number, not on it). Ranges over several lines, outside tables
+/// or in tables without delimiters (columns aligned by spaces) are kept as they are.
+fn cell_around(s: &Snapshot, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let text = s.text.as_str();
+    let (start, end) = (range.start.min(text.len()), range.end.min(text.len()));
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_end = text[end..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| end + i);
+    let line = &text[line_start..line_end];
+    if text[start..end].contains(['\n', '\r'])
+        || !line.contains(['|', '\t'])
+        || ide::table_at(&s.doc, start).is_none()
+    {
+        return range;
+    }
+    let left = text[line_start..start]
+        .rfind(['|', '\t'])
+        .map_or(line_start, |i| line_start + i + 1);
+    let right = text[end..line_end]
+        .find(['|', '\t'])
+        .map_or(line_end, |i| end + i);
+    left.min(start)..right.max(end)
 }
 
 /// `<!-- nianbao-disable-next-line CODE -->` on its own line before the line holding `at`.

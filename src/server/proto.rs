@@ -313,10 +313,12 @@ pub fn symbol(rope: &Rope, s: &ide::Symbol, enc: Encoding) -> lsp::DocumentSymbo
             s.name.clone()
         },
         detail: s.detail.clone(),
+        // A section is a heading, as Markdown's own outline shows headings (VS Code: the `abc`
+        // icon); a table is a grid of values; a report of a compilation a document of its own.
         kind: match s.kind {
             ide::SymbolKind::Report => lsp::SymbolKind::FILE,
-            ide::SymbolKind::Section => lsp::SymbolKind::NAMESPACE,
-            ide::SymbolKind::Table => lsp::SymbolKind::STRUCT,
+            ide::SymbolKind::Section => lsp::SymbolKind::STRING,
+            ide::SymbolKind::Table => lsp::SymbolKind::ARRAY,
         },
         tags: None,
         deprecated: None,
@@ -360,6 +362,60 @@ pub fn completion(rope: &Rope, c: &ide::Completion, enc: Encoding) -> lsp::Compl
             new_text: c.label.clone(),
         })),
         ..Default::default()
+    }
+}
+
+/// The `nianbao/status` notification: whether the document is an annual report, how many reports
+/// it holds, what the last check found (with the severities in force), and where its tables are
+/// (a status line can then name the table under the cursor).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    pub uri: lsp::Uri,
+    pub version: i32,
+    pub is_report: bool,
+    pub reports: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub information: usize,
+    pub hints: usize,
+    pub tables: Vec<StatusTable>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StatusTable {
+    /// `表二`, `表三` or `表四`.
+    pub name: &'static str,
+    pub range: lsp::Range,
+}
+
+pub fn status(
+    rope: &Rope,
+    uri: &lsp::Uri,
+    version: i32,
+    doc: &crate::model::Document,
+    shown: &[diag::Diagnostic],
+    enc: Encoding,
+) -> Status {
+    let count = |s: Severity| shown.iter().filter(|d| d.severity == s).count();
+    let reports: Vec<_> = doc.annual_reports().collect();
+    Status {
+        uri: uri.clone(),
+        version,
+        is_report: !reports.is_empty(),
+        reports: reports.len(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        information: count(Severity::Information),
+        hints: count(Severity::Hint),
+        tables: reports
+            .iter()
+            .flat_map(|r| &r.tables)
+            .map(|t| StatusTable {
+                name: t.spec().short_name,
+                range: range(rope, &t.range, enc),
+            })
+            .collect(),
     }
 }
 
