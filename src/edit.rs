@@ -214,14 +214,31 @@ pub fn render_table(id: TableId, shape: Shape, eol: &str) -> String {
         TableId::T3 => {
             let cols = spec.col_sets[0];
             if md {
-                let mut h1 = vec![spec::T3_NOTE, "", ""];
-                h1.extend(cols.iter().map(|c| c.label));
+                // The official three header rows, a merged cell written once in its first cell:
+                // 申请人情况 over all columns; 自然人, 法人或其他组织 (over five) and 总计; the five
+                // kinds of 法人或其他组织.
+                let mut h1 = vec![spec::T3_NOTE, "", "", spec::T3_APPLICANT];
+                h1.extend(vec![""; cols.len() - 1]);
                 lines.push(format!("| {} |", h1.join(" | ")));
                 lines.push(format!(
                     "|{}{}",
                     "---|".repeat(3),
                     "---:|".repeat(cols.len())
                 ));
+                let (first, rest) = cols
+                    .split_first()
+                    .map_or((&cols[..0], cols), |(f, r)| (std::slice::from_ref(f), r));
+                let (legal, total) = rest.split_at(rest.len().saturating_sub(1));
+                let mut h2 = vec!["", "", ""];
+                h2.extend(first.iter().map(|c| c.label));
+                h2.push(spec::T3_LEGAL);
+                h2.extend(vec![""; legal.len().saturating_sub(1)]);
+                h2.extend(total.iter().map(|c| c.label));
+                lines.push(format!("| {} |", h2.join(" | ")));
+                let mut h3 = vec!["", "", "", ""];
+                h3.extend(legal.iter().map(|c| c.label));
+                h3.push("");
+                lines.push(format!("| {} |", h3.join(" | ")));
             } else {
                 lines.push(spec::T3_NOTE.to_string());
                 let mut h: Vec<&str> = vec![spec::T3_APPLICANT];

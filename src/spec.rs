@@ -578,6 +578,19 @@ pub fn is_township(org: &str) -> bool {
         && !NOT_TOWNSHIP.iter().any(|s| org.contains(s))
 }
 
+/// A parenthesised prompt of the standard draft, which the drafter replaces with the report's own
+/// text: one that starts with one of these words（填写主动公开工作情况。）…
+pub const DRAFT_PROMPT_STARTS: &[&str] = &["填写", "请填写", "此处填写", "在此填写", "请在此填写"];
+/// … or holds one of these words anywhere（如有收取，写明收取金额和依据。）.
+pub const DRAFT_PROMPT_WORDS: &[&str] = &["写明"];
+
+/// The mark before each paragraph that `nianbao new --from` keeps from last year's report, until
+/// the drafter has revised it and removes the mark.
+pub const REVISION_MARK: &str = "【待修改】";
+
+/// Stand-ins for a name or number not yet filled in, in a title or a signature.
+pub const PLACEHOLDERS: &[&str] = &["XX", "xx", "Xx", "ＸＸ", "××", "某某"];
+
 /// The first year of the 2021 format.
 pub const FORMAT_2021_FROM: i32 = 2021;
 

@@ -178,6 +178,35 @@ pub fn row_index(t: &Table) -> Vec<Option<usize>> {
     at
 }
 
+/// Does the table hold numbers whose row is not known for certain: a row out of the standard
+/// order, a row without a label (placed by its position alone), or numbers on a group label that
+/// has no subtotal of its own (三、本年度办理结果, whose sum is （七）总计)?
+pub fn unplaced_numbers(t: &Table) -> bool {
+    let spec = t.spec();
+    let order = t.rows_in_order();
+    t.rows.iter().zip(&order).any(|(r, in_order)| {
+        let numbers = r.cells.iter().any(|c| c.value != Value::Blank);
+        (!in_order && spec.rows[r.spec].parent.is_some())
+            || (numbers && r.label.is_empty() && !spec.rows[r.spec].label.is_empty())
+            || (numbers && !has_subtotal(spec, r.spec))
+    })
+}
+
+/// Can numbers printed on this row's label be a sum of its own: a data row, or a group whose
+/// rows hold no total (（三）不予公开 can print its subtotal; 三、本年度办理结果 cannot).
+pub fn has_subtotal(spec: &spec::TableSpec, row: usize) -> bool {
+    match spec.rows[row].kind {
+        RowKind::Data => true,
+        RowKind::Item => false,
+        RowKind::Group => !spec.data_descendants(row).iter().any(|d| {
+            spec::RELATIONS.iter().any(|rel| {
+                rel.table == spec.id
+                    && matches!(rel.kind, RelationKind::ColumnSum { total, .. } if total == *d)
+            })
+        }),
+    }
+}
+
 /// The computation of one table's totals.
 struct Sums<'a> {
     t: &'a Table,
@@ -237,16 +266,13 @@ impl Sums<'_> {
         let spec = t.spec();
         let Some(ti) = self.at[total] else { return };
         let leaves = result_rows(t, &self.at, under, total);
-        // A row whose cells cannot be told apart, or a row out of its place (which row's numbers
-        // it holds is unknown), makes every column's sum unknown.
-        let order = t.rows_in_order();
+        // A row whose cells cannot be told apart, a row out of its place or without a label
+        // (which row's numbers it holds is a guess), or numbers on a label that cannot hold any,
+        // make every column's sum unknown.
         if std::iter::once(ti)
             .chain(leaves.iter().copied())
             .any(|r| !t.rows[r].fit.is_certain())
-            || t.rows
-                .iter()
-                .zip(&order)
-                .any(|(r, ok)| !ok && spec.rows[r.spec].parent.is_some())
+            || unplaced_numbers(t)
         {
             return;
         }
@@ -320,7 +346,10 @@ impl Sums<'_> {
         let t = self.t;
         let spec = t.spec();
         for (ri, row) in t.rows.iter().enumerate() {
-            if spec.rows[row.spec].kind != RowKind::Group || row.cells.is_empty() {
+            if spec.rows[row.spec].kind != RowKind::Group
+                || row.cells.is_empty()
+                || !has_subtotal(spec, row.spec)
+            {
                 continue;
             }
             let kids: Vec<usize> = spec
@@ -493,23 +522,12 @@ impl Imbalance {
     }
 }
 
-/// The columns of a table whose balance relation (T3-ID) fails, with its parts named. A column
-/// where a term cannot be read says nothing. With `explained_by_totals`, nor does a column that
-/// balances once its wrong totals are corrected (the wrong （七）总计 is then the one mistake to
-/// report).
-pub fn imbalances(t: &Table, explained_by_totals: bool) -> Vec<Imbalance> {
+/// The columns of a table whose balance relation (T3-ID) fails as printed, with its parts named.
+/// A column where a term cannot be read says nothing.
+pub fn imbalances(t: &Table) -> Vec<Imbalance> {
     let mut out = Vec::new();
     let spec = t.spec();
     let at = row_index(t);
-    let corrected: Vec<((usize, usize), i64)> = if explained_by_totals {
-        compute(t, Detail::Targets)
-            .into_iter()
-            .filter(TotalCell::is_wrong)
-            .map(|tc| ((tc.row, tc.col), tc.target))
-            .collect()
-    } else {
-        Vec::new()
-    };
     for rel in spec::RELATIONS.iter().filter(|r| r.table == t.id) {
         let RelationKind::Balance { lhs, rhs } = &rel.kind else {
             continue;
@@ -534,21 +552,6 @@ pub fn imbalances(t: &Table, explained_by_totals: bool) -> Vec<Imbalance> {
                 continue;
             };
             if l == r {
-                continue;
-            }
-            // The same with the wrong totals at their computed values.
-            let fixed = |rows: &[usize]| -> Option<i64> {
-                rows.iter()
-                    .map(|&r| {
-                        let ri = at[r]?;
-                        match corrected.iter().find(|(k, _)| *k == (ri, col)) {
-                            Some((_, v)) => Some(*v),
-                            None => term(r).map(|(_, v)| v),
-                        }
-                    })
-                    .sum()
-            };
-            if !corrected.is_empty() && fixed(lhs) == fixed(rhs) {
                 continue;
             }
             let parts = |rows: &[usize]| -> Vec<Part> {

@@ -84,8 +84,8 @@ fn json_output_has_lsp_positions() {
     assert_eq!(diag["fixes"][0]["edits"][0]["new_text"], "4");
     assert_eq!(diag["fixes"][0]["applicability"], "safe");
     assert!(!diag["related"].as_array().unwrap().is_empty());
-    // The wrong total explains the column's balance: one error, not two.
-    assert_eq!(v["summary"]["errors"], 1);
+    // The wrong total, and the column's balance that it breaks.
+    assert_eq!(v["summary"]["errors"], 2);
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn a_compilation_counts_its_reports_and_fixes_each() {
     let o = run(&["check", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("检查 3 份报告（1 个文件）：1 个错误"), "{out}");
+    assert!(out.contains("检查 3 份报告（1 个文件）：2 个错误"), "{out}");
     let o = run(&["check", "--format", "json", p.to_str().unwrap()]);
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["files"][0]["reports"], 3);
@@ -244,6 +244,8 @@ fn settings_from_the_project_file_and_the_flags() {
         "never",
         "--severity",
         "total-mismatch=warn",
+        "--severity",
+        "balance-mismatch=warn",
         bad,
     ]);
     assert_eq!(o.status.code(), Some(0));

@@ -65,7 +65,8 @@ pub fn row_labels(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let spec = t.spec();
     for row in &t.rows {
         let standard = spec.rows[row.spec].label;
-        if !row.is_standard && !standard.is_empty() {
+        // A row without any label is explained by row-shape.
+        if !row.is_standard && !standard.is_empty() && !row.label.is_empty() {
             let range = match (row.label.first(), row.label.last()) {
                 (Some(a), Some(b)) => a.start..b.end,
                 _ => row.range.start..row.range.start,

@@ -15,6 +15,7 @@ mod labels;
 mod sections;
 mod shape;
 mod sums;
+mod todo;
 
 use std::ops::Range;
 
@@ -140,6 +141,10 @@ pub static REPORT_CHECKS: &[ReportCheck] = &[
     Check {
         codes: &[Code::GuizhangLevel],
         run: facts::guizhang,
+    },
+    Check {
+        codes: &[Code::DraftTodo],
+        run: todo::draft_todo,
     },
 ];
 

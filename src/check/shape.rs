@@ -37,6 +37,26 @@ pub fn rows(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
             }
             out.push(Diagnostic::new(Code::RowShape, range, why));
         }
+        let numbers = row.cells.iter().any(|c| c.value != Value::Blank);
+        if numbers && !crate::totals::has_subtotal(spec, row.spec) {
+            out.push(Diagnostic::new(
+                Code::RowShape,
+                row_range(row),
+                format!(
+                    "「{}」这一行不应有数字：数字应填在它下面的行中（是否缺少了某一行的标签？）",
+                    spec.rows[row.spec].label
+                ),
+            ));
+        } else if numbers && row.label.is_empty() && !spec.rows[row.spec].label.is_empty() {
+            out.push(Diagnostic::new(
+                Code::RowShape,
+                row_range(row),
+                format!(
+                    "此行没有行标签，无法确定它是哪一行（按位置应为「{}」）",
+                    spec.rows[row.spec].label
+                ),
+            ));
+        }
         for c in &row.cells {
             if let Value::Malformed { why, meant } = &c.value {
                 let mut d = Diagnostic::new(Code::RowShape, c.range.clone(), why.clone());

@@ -53,14 +53,13 @@ pub fn totals(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Every column of table 三 where 一 + 二 ≠ （七）总计 + 四 (unless a wrong total reported by
-/// `total-mismatch` explains it). Which term is wrong cannot be told, so the carry-over that would
+/// Every column of table 三 where 一 + 二 ≠ （七）总计 + 四 as printed (a wrong （七）总计 is
+/// also reported as such). Which term is wrong cannot be told, so the carry-over that would
 /// balance the column is only shown, never applied by fix-all.
 pub fn balance(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let t = ctx.table;
     let spec = t.spec();
-    let explained = ctx.settings.enabled(Code::TotalMismatch);
-    for imb in totals::imbalances(t, explained) {
+    for imb in totals::imbalances(t) {
         let words = |ps: &[totals::Part]| {
             ps.iter()
                 .map(|p| format!("{} {}", p.name, p.value))
