@@ -208,13 +208,21 @@ pub fn symbols(doc: &Document) -> Vec<Symbol> {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let (name, selection) = match &r.title {
-                    Some(t) => (t.text.clone(), t.range.clone()),
-                    None => (format!("第 {} 份报告", i + 1), r.range.start..r.range.start),
+                // Named by the body that reports (the title of a compilation's report often
+                // leaves it on the line above), with its year.
+                let selection = r
+                    .title
+                    .as_ref()
+                    .map_or(r.range.start..r.range.start, |t| t.range.clone());
+                let name = match (&r.org, r.year, &r.title) {
+                    (Some(org), Some(y), _) => format!("{org} {y} 年度报告"),
+                    (Some(org), None, _) => org.clone(),
+                    (None, _, Some(t)) => t.text.clone(),
+                    (None, _, None) => format!("第 {} 份报告", i + 1),
                 };
                 Symbol {
                     name,
-                    detail: r.year.map(|y| format!("{y} 年度")),
+                    detail: r.title.as_ref().map(|t| t.text.clone()),
                     kind: SymbolKind::Report,
                     range: r.range.clone(),
                     selection,
@@ -288,66 +296,192 @@ pub struct Completion {
     pub kind: CompletionKind,
     /// The text the item replaces (what was typed of the label so far).
     pub replace: Range<usize>,
-    /// Sort key: items of the table under the cursor first.
+    /// What the client filters on: the text typed, which the item already matches (by
+    /// substring, anywhere in the label), so that the client keeps what was chosen here.
+    pub filter: String,
+    /// Sort key: what is missing first, then in the standard order.
     pub sort: String,
 }
 
-/// Completion at byte `at`: the standard row labels of the table the cursor is in (or of the
-/// section's table), then the six section titles. The item replaces the current cell's text up to
-/// the cursor.
+/// The longest text typed at the start of a line outside a table that is still taken as the
+/// start of a title or a label rather than prose.
+const MAX_TYPED: usize = 12;
+
+/// Completion at byte `at`, by where the cursor is:
+/// - on a Markdown heading line (`## 五`): the six section titles containing what was typed
+///   after `## `, which stays; the sections the report lacks first;
+/// - in a label cell of a table: the labels of that table's rows for that column (in table 三,
+///   the first label column holds 一、…四、, the second （一）…（七）, the third 1. 2. …) containing
+///   what was typed in the cell; the rows the table lacks first. Nothing in a number cell;
+/// - at the start of a short line of a section whose table is not written yet: that table's
+///   labels; of any other short line: the section titles;
+/// - elsewhere (prose): nothing.
 pub fn completion(doc: &Document, text: &str, at: usize) -> Vec<Completion> {
     let at = crate::text::floor_char_boundary(text, at.min(text.len()));
     let report = doc.report_at(at);
     let line_start = crate::text::line_start(text, at);
-    let typed = &text[line_start..at];
-    let cell_start = typed
-        .rfind(['\t', '|'])
-        .map_or(line_start, |i| line_start + i + 1);
-    let lead = text[cell_start..at].len() - text[cell_start..at].trim_start().len();
-    let replace = cell_start + lead..at;
-
-    let table = report.table_at(at).map(|t| t.id).or_else(|| {
-        report
-            .sections
-            .iter()
-            .rev()
-            .find(|s| s.line.start <= at)
-            .and_then(|s| SECTIONS[s.index].table)
-    });
-    let mut out = Vec::new();
-    for (ti, id) in [TableId::T2, TableId::T3].into_iter().enumerate() {
-        let spec = id.spec();
-        let here = table == Some(id);
-        for (ri, r) in spec.rows.iter().enumerate() {
-            if r.label.is_empty() {
-                continue;
-            }
-            let path = spec.row_path(ri);
-            let detail = if path.len() > 1 {
-                format!(
-                    "{} · {}",
-                    spec.short_name,
-                    path[..path.len() - 1].join(" › ")
-                )
-            } else {
-                spec.short_name.to_string()
-            };
-            out.push(Completion {
-                label: r.label.to_string(),
-                detail,
-                kind: CompletionKind::RowLabel,
-                replace: replace.clone(),
-                sort: format!("{}{}{:03}", if here { 0 } else { 2 }, ti, ri),
-            });
-        }
+    let before = &text[line_start..at];
+    let lead = before.len() - before.trim_start().len();
+    // A Markdown heading: the titles, after the `#`s.
+    if before[lead..].starts_with('#') {
+        let hashes = before[lead..].len() - before[lead..].trim_start_matches('#').len();
+        let after = &before[lead + hashes..];
+        let gap = after.len() - after.trim_start().len();
+        let from = line_start + lead + hashes + gap;
+        return section_titles(report, text, from..at);
     }
-    for (i, s) in SECTIONS.iter().enumerate() {
+    let in_table = report.table_at(at);
+    let delimited = before.contains(['|', '\t']);
+    if in_table.is_some() || delimited {
+        // The cell under the cursor and the cells before it on the line.
+        let cell_start = before.rfind(['\t', '|']).map_or(0, |i| i + 1);
+        let cells_before: Vec<&str> = before[..cell_start.saturating_sub(1).max(0)]
+            .split(['\t', '|'])
+            .collect();
+        let markdown = before.trim_start().starts_with('|');
+        // The label column the cursor is in (0 for the first), unless a number comes before it.
+        let column = if before.rfind(['\t', '|']).is_none() {
+            0
+        } else {
+            let mut c = cells_before.len();
+            if markdown {
+                c = c.saturating_sub(1); // the text before the leading pipe
+            }
+            c
+        };
+        // The whole cell under the cursor, and the cells before it: a number there means the
+        // cursor stands among the values.
+        let line_end = crate::text::line_end(text, at);
+        let cell_end = text[at..line_end]
+            .find(['\t', '|'])
+            .map_or(line_end, |i| at + i);
+        let is_value =
+            |c: &str| crate::parse::cells::classify(c) == crate::parse::cells::Kind::Value;
+        if cells_before.iter().any(|c| is_value(c))
+            || is_value(&text[line_start + cell_start..cell_end])
+        {
+            return Vec::new();
+        }
+        let id = in_table.map(|t| t.id).or_else(|| section_table(report, at));
+        let Some(id) = id else { return Vec::new() };
+        let typed_start = line_start + cell_start;
+        let cell = &text[typed_start..at];
+        let cell_lead = cell.len() - cell.trim_start().len();
+        let present: Vec<usize> = report
+            .table(id)
+            .map(|t| t.rows.iter().map(|r| r.spec).collect())
+            .unwrap_or_default();
+        return row_labels(
+            id,
+            Some(column),
+            &present,
+            text,
+            typed_start + cell_lead..at,
+        );
+    }
+    // A short line outside any table.
+    let typed = &before[lead..];
+    if typed.chars().count() > MAX_TYPED || typed.contains(['。', '，', ',', '；']) {
+        return Vec::new();
+    }
+    let replace = line_start + lead..at;
+    let mut out = Vec::new();
+    if let Some(id) = section_table(report, at).filter(|id| report.table(*id).is_none())
+        && !typed.is_empty()
+    {
+        out.extend(row_labels(id, None, &[], text, replace.clone()));
+    }
+    out.extend(section_titles(report, text, replace));
+    out.sort_by(|a, b| a.sort.cmp(&b.sort));
+    out
+}
+
+/// The table of the section the cursor stands in.
+fn section_table(report: &Report, at: usize) -> Option<TableId> {
+    report
+        .section_at(at)
+        .and_then(|i| SECTIONS[report.sections[i].index].table)
+}
+
+/// Does a label contain what was typed (both normalised; nothing typed matches all)?
+fn matches(label: &'static str, typed: &str) -> bool {
+    let t = crate::text::norm(typed);
+    t.is_empty() || spec::normed(label).contains(t.as_str())
+}
+
+/// The six section titles containing the text in `replace`; the ones the report lacks first.
+fn section_titles(report: &Report, text: &str, replace: Range<usize>) -> Vec<Completion> {
+    let typed = &text[replace.clone()];
+    let mut out: Vec<Completion> = SECTIONS
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches(s.title, typed))
+        .map(|(i, s)| {
+            let missing = report.section(i).is_none();
+            Completion {
+                label: s.title.to_string(),
+                detail: if missing {
+                    "部分标题（本报告尚缺）".to_string()
+                } else {
+                    "部分标题".to_string()
+                },
+                kind: CompletionKind::SectionTitle,
+                replace: replace.clone(),
+                filter: typed.to_string(),
+                sort: format!("1{}{i}", if missing { 0 } else { 1 }),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.sort.cmp(&b.sort));
+    out
+}
+
+/// The row labels of table `id` for label column `column` (any column when `None`) containing
+/// the text in `replace`; the rows not `present` first.
+fn row_labels(
+    id: TableId,
+    column: Option<usize>,
+    present: &[usize],
+    text: &str,
+    replace: Range<usize>,
+) -> Vec<Completion> {
+    let spec = id.spec();
+    let typed = &text[replace.clone()];
+    let mut out = Vec::new();
+    for (ri, r) in spec.rows.iter().enumerate() {
+        if r.label.is_empty() {
+            continue;
+        }
+        let path = spec.row_path(ri);
+        // Table 三 writes each level of its labels in a column of its own; table 二 has one.
+        if id == TableId::T3
+            && let Some(c) = column
+            && path.len() != c + 1
+        {
+            continue;
+        }
+        if !matches(r.label, typed) {
+            continue;
+        }
+        let missing = !present.contains(&ri)
+            && !(r.kind != RowKind::Data
+                && spec
+                    .data_descendants(ri)
+                    .iter()
+                    .any(|d| present.contains(d)));
+        let detail = match (&path[..path.len() - 1], missing) {
+            ([], false) => spec.short_name.to_string(),
+            ([], true) => format!("{}（本表尚缺）", spec.short_name),
+            (up, false) => format!("{} · {}", spec.short_name, up.join(" › ")),
+            (up, true) => format!("{} · {}（本表尚缺）", spec.short_name, up.join(" › ")),
+        };
         out.push(Completion {
-            label: s.title.to_string(),
-            detail: "部分标题".to_string(),
-            kind: CompletionKind::SectionTitle,
+            label: r.label.to_string(),
+            detail,
+            kind: CompletionKind::RowLabel,
             replace: replace.clone(),
-            sort: format!("1{i}"),
+            filter: typed.to_string(),
+            sort: format!("0{}{:03}", if missing { 0 } else { 1 }, ri),
         });
     }
     out.sort_by(|a, b| a.sort.cmp(&b.sort));
@@ -526,24 +660,53 @@ mod tests {
         assert!(f.iter().all(|x| x.start <= x.end && x.end <= DOC.len()));
     }
 
-    #[test]
-    fn completion_prefers_the_table_under_the_cursor() {
-        let r = parse(DOC);
-        let offset = at("\t\t8.属于", 0) + 2;
-        let items = completion(&r, DOC, offset);
-        let first: Vec<String> = items
+    fn complete(text: &str, at: usize) -> String {
+        let doc = parse(text);
+        completion(&doc, text, at)
             .iter()
-            .take(4)
-            .map(|c| format!("{} | {}", c.label, c.detail))
-            .collect();
-        expect![[r#"
-            一、本年新收政府信息公开申请数量 | 表三
-            二、上年结转政府信息公开申请数量 | 表三
-            三、本年度办理结果 | 表三
-            （一）予以公开 | 表三 · 三、本年度办理结果"#]]
-        .assert_eq(&first.join("\n"));
-        assert!(items.iter().all(|c| c.replace == (offset..offset)));
-        assert!(items.iter().any(|c| c.label == "六、其他需要报告的事项"));
+            .map(|c| format!("{} | {} [{}]", c.label, c.detail, &text[c.replace.clone()]))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn completion_by_position() {
+        // In table 三's third label column, after 「8.属于」: the level's labels with that text.
+        let offset = at("\t\t8.属于", 0) + 2 + "8.属于".len();
+        expect!["8.属于行政查询事项 | 表三 · 三、本年度办理结果 › （三）不予公开 [8.属于]"]
+            .assert_eq(&complete(DOC, offset));
+        // In its second label column with nothing typed: the rows the table lacks first.
+        let offset = at("\t（七）总计", 0) + 1;
+        let got = complete(DOC, offset);
+        assert!(
+            got.starts_with("（四）无法提供 | 表三 · 三、本年度办理结果（本表尚缺） []"),
+            "{got}"
+        );
+        assert!(
+            got.contains("（七）总计 | 表三 · 三、本年度办理结果 []"),
+            "{got}"
+        );
+        // In a number cell: nothing.
+        let offset = at("\t（七）总计\t3", 0) + "\t（七）总计\t".len();
+        assert_eq!(complete(DOC, offset), "");
+        // In prose: nothing.
+        let offset = at("正文。", 0) + "正文。".len();
+        assert_eq!(complete(DOC, offset), "");
+    }
+
+    #[test]
+    fn completion_of_headings_keeps_the_hashes() {
+        let text = "# 某局2024年政府信息公开工作年度报告\n## 一、总体情况\n正文。\n## 五\n";
+        let offset = text.find("## 五").unwrap() + "## 五".len();
+        expect!["五、存在的主要问题及改进情况 | 部分标题（本报告尚缺） [五]"]
+            .assert_eq(&complete(text, offset));
+        let offset = text.find("## 五").unwrap() + "## ".len();
+        let got = complete(text, offset);
+        assert!(
+            got.starts_with("二、主动公开政府信息情况 | 部分标题（本报告尚缺） []"),
+            "{got}"
+        );
+        assert!(got.ends_with("一、总体情况 | 部分标题 []"), "{got}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod draft;
 pub mod edit;
 pub mod fix;
+pub mod format;
 pub mod ide;
 pub mod incremental;
 pub mod model;

@@ -555,3 +555,23 @@ fn draft_todo_lists_what_is_left_to_fill_in() {
     );
     assert!(after.is_empty(), "{after:#?}");
 }
+
+/// A lost heading of a section without a table goes back where its text begins: right after the
+/// table of the section before, not after the orphaned text.
+#[test]
+fn a_lost_heading_goes_back_before_its_text() {
+    let md = draft().replace("## 五、存在的主要问题及改进情况\n", "");
+    let d = check(&parse(&md), &md);
+    let missing = d
+        .iter()
+        .find(|x| x.code == Code::SectionMissing)
+        .expect("section-missing");
+    let fixed = apply_edits(&md, &missing.fixes[0].edits);
+    let heading = fixed.find("## 五、存在的主要问题及改进情况").unwrap();
+    let text = fixed.find("（一）存在的主要问题").unwrap();
+    let table_end = fixed
+        .find("| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |")
+        .unwrap();
+    assert!(table_end < heading && heading < text, "{fixed}");
+    assert!(check(&parse(&fixed), &fixed).is_empty());
+}

@@ -275,3 +275,70 @@ async fn outline_kinds_and_nothing_to_offer_outside_reports() {
     }
     assert!(c.shutdown().await);
 }
+
+/// Formatting aligns the pipe tables (every cell's text kept, the same diagnostics after), twice
+/// changes nothing; heading completion keeps the `## ` and offers the missing title.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formatting_aligns_tables_and_headings_complete() {
+    let mut c = Client::start();
+    let init = c
+        .initialize(caps(&["utf-16"]), json!({"diagnosticsDelayMs": 0}))
+        .await;
+    assert_eq!(init["capabilities"]["documentFormattingProvider"], true);
+    assert_eq!(
+        init["capabilities"]["documentRangeFormattingProvider"],
+        true
+    );
+    let text = draft();
+    c.open(URI, &text).await;
+    let before = c.publish(0, URI, Some(1)).await;
+    let td = json!({"uri": URI});
+    let edits = c
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": td, "options": {"tabSize": 4, "insertSpaces": true}}),
+        )
+        .await;
+    let edits = edits.as_array().unwrap().clone();
+    assert!(!edits.is_empty());
+    let aligned = lsp_common::apply(&text, &edits);
+    assert!(aligned.contains("| 一、本年新收政府信息公开申请数量"));
+    let from = c.count();
+    c.change(URI, 2, json!([{"text": aligned}])).await;
+    let after = c.publish(from, URI, Some(2)).await;
+    let messages = |p: &Value| -> Vec<String> {
+        p["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(messages(&before), messages(&after));
+    let again = c
+        .request(
+            "textDocument/formatting",
+            json!({"textDocument": td, "options": {"tabSize": 4, "insertSpaces": true}}),
+        )
+        .await;
+    assert_eq!(again, json!([]));
+
+    // A heading typed without its title: `## 五`.
+    let heading = aligned.replace("## 五、存在的主要问题及改进情况", "## 五");
+    let from = c.count();
+    c.change(URI, 3, json!([{"text": heading}])).await;
+    c.publish(from, URI, Some(3)).await;
+    let at = heading.find("## 五").unwrap() + "## 五".len();
+    let items = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": td, "position": pos16(&heading, at)}),
+        )
+        .await;
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["label"], "五、存在的主要问题及改进情况");
+    let edit = &items[0]["textEdit"];
+    assert_eq!(edit["range"]["start"], pos16(&heading, at - "五".len()));
+    assert!(c.shutdown().await);
+}

@@ -247,7 +247,11 @@ async fn hover_symbols_folding_completion_inlay() {
         .iter()
         .map(|i| i["label"].as_str().unwrap())
         .collect();
-    assert!(labels.contains(&"（七）总计") && labels.contains(&"六、其他需要报告的事项"));
+    // In a sub-item's label cell: the sub-item labels of table 三, no section title.
+    assert!(
+        labels.contains(&"5.属于三类内部事务信息") && !labels.contains(&"六、其他需要报告的事项"),
+        "{labels:?}"
+    );
 
     let end = pos16(&text, text.len());
     let hints = c
@@ -405,7 +409,12 @@ async fn a_compilation_is_served_report_by_report() {
     let syms = syms.as_array().unwrap();
     assert_eq!(syms.len(), 3);
     assert_eq!(syms[0]["kind"], 1, "a report is a FILE symbol");
-    assert_eq!(syms[2]["name"], "西塞山区 2024 年政府信息公开工作 年度报告");
+    // Named by the reporting body and year; the title as detail.
+    assert_eq!(syms[2]["name"], "西塞山区 2024 年度报告");
+    assert_eq!(
+        syms[2]["detail"],
+        "西塞山区 2024 年政府信息公开工作 年度报告"
+    );
     assert!(
         syms.iter()
             .all(|s| s["children"].as_array().unwrap().len() == 6)

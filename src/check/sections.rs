@@ -62,7 +62,32 @@ pub fn missing(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
         }
         let standard = section.title;
         let next = r.sections.iter().find(|s| s.index > i);
+        // A section without a table whose heading is lost leaves its text after the table of
+        // the section before: the heading goes back there, right after that table.
+        let after_table = section
+            .table
+            .is_none()
+            .then(|| r.sections.iter().rev().find(|s| s.index < i))
+            .flatten()
+            .and_then(|p| {
+                let t = r
+                    .tables
+                    .iter()
+                    .find(|t| p.body.start <= t.range.start && t.range.end <= p.body.end)?;
+                let rest = ctx.slice(t.range.end..p.body.end);
+                let end = edit::line_end(ctx.text(), t.range.end);
+                let eol = ctx.slice(end..p.body.end);
+                let next_line = end + if eol.starts_with("\r\n") { 2 } else { 1 };
+                (!rest.trim().is_empty() && next_line < p.body.end).then_some(next_line)
+            });
         let (range, at) = match next {
+            Some(n) if after_table.is_some() => (n.title_range.clone(), after_table.unwrap_or(0)),
+            None if after_table.is_some() => (
+                r.sections
+                    .last()
+                    .map_or(r.range.start..r.range.start, |l| l.title_range.clone()),
+                after_table.unwrap_or(0),
+            ),
             Some(n) => (
                 n.title_range.clone(),
                 edit::line_start(ctx.text(), n.line.start),

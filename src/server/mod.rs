@@ -327,6 +327,23 @@ impl Backend {
         }
     }
 
+    /// The edits that align the pipe tables of a document (those overlapping `range`).
+    fn aligned(
+        &self,
+        uri: &lsp::Uri,
+        range: Option<std::ops::Range<usize>>,
+    ) -> Option<Vec<lsp::TextEdit>> {
+        let enc = self.caps().encoding;
+        let s = self.snapshot(uri)?;
+        let edits = crate::format::align_tables(&s.text, range);
+        Some(
+            edits
+                .iter()
+                .map(|e| proto::text_edit(&s.rope, e, enc))
+                .collect(),
+        )
+    }
+
     /// Applies a settings layer from the workspace; what is wrong in it is reported and skipped.
     fn apply_workspace_settings(&self, ws: Value) {
         let mut s = lock(&self.inner.settings);
@@ -537,6 +554,8 @@ impl LanguageServer for Backend {
                     },
                 )),
                 inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+                document_formatting_provider: Some(lsp::OneOf::Left(true)),
+                document_range_formatting_provider: Some(lsp::OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(lsp::ServerInfo {
@@ -673,6 +692,28 @@ impl LanguageServer for Backend {
             .map(|c| proto::completion(&s.rope, c, enc))
             .collect();
         Ok(Some(lsp::CompletionResponse::Array(items)))
+    }
+
+    /// Aligns the pipe tables of the document (cell texts kept, only the spaces around them and
+    /// the separator rows' dashes change).
+    async fn formatting(
+        &self,
+        params: lsp::DocumentFormattingParams,
+    ) -> RpcResult<Option<Vec<lsp::TextEdit>>> {
+        Ok(self.aligned(&params.text_document.uri, None))
+    }
+
+    async fn range_formatting(
+        &self,
+        params: lsp::DocumentRangeFormattingParams,
+    ) -> RpcResult<Option<Vec<lsp::TextEdit>>> {
+        let uri = params.text_document.uri;
+        let enc = self.caps().encoding;
+        let Some(s) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let (range, _) = proto::byte_range(&s.rope, params.range, enc);
+        Ok(self.aligned(&uri, Some(range)))
     }
 
     async fn inlay_hint(

@@ -356,7 +356,11 @@ pub fn completion(rope: &Rope, c: &ide::Completion, enc: Encoding) -> lsp::Compl
         }),
         detail: Some(c.detail.clone()),
         sort_text: Some(c.sort.clone()),
-        filter_text: Some(c.label.clone()),
+        filter_text: Some(if c.filter.is_empty() {
+            c.label.clone()
+        } else {
+            c.filter.clone()
+        }),
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
             range: range(rope, &c.replace, enc),
             new_text: c.label.clone(),
