@@ -84,6 +84,9 @@ impl Config {
                     for it in items {
                         let s = it.as_str().unwrap_or_default();
                         match Code::parse(s) {
+                            // Each code once: the list stays as short as the set of codes, so
+                            // a look-up per diagnostic costs the same whatever was sent.
+                            Some(c) if codes.contains(&c) => {}
                             Some(c) => codes.push(c),
                             None => {
                                 return Err(format!(
