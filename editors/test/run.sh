@@ -164,8 +164,8 @@ done
 # Installs the plugin as a user would (a native package under XDG_DATA_HOME) with a
 # user init.lua, then runs test.lua in a fresh copy of the fixtures. The init.lua turns
 # off balance-mismatch, which test.lua checks to see that settings reach the server.
-nvim_suite() { # nvim_suite NAME NVIM INIT_LUA_TEXT
-  local name=$1 nvim=$2 init=$3
+nvim_suite() { # nvim_suite NAME NVIM INIT_LUA_TEXT [SCRIPT (default test.lua)]
+  local name=$1 nvim=$2 init=$3 script=${4:-test.lua}
   local home=$OUT/$name
   mkdir -p "$home/config/nvim" "$home/data/nvim/site/pack/nianbao/start" "$home/state" "$home/cache"
   ln -sfn "$EDITORS/nvim" "$home/data/nvim/site/pack/nianbao/start/nianbao"
@@ -176,14 +176,14 @@ nvim_suite() { # nvim_suite NAME NVIM INIT_LUA_TEXT
   before=$(grep -c . "$RESULTS")
   run_group 240 "$OUT/$name.log" env PATH="$BIN_DIR:$PATH" HOME="$home" XDG_CONFIG_HOME="$home/config" \
     XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" XDG_CACHE_HOME="$home/cache" \
-    NB_FIXTURES="$home/fixtures" NB_RESULTS="$RESULTS" NB_SUITE="$name" \
-    bash -c 'cd "$NB_FIXTURES" && exec "$0" --headless -c "luafile $1"' "$nvim" "$HERE/nvim/test.lua"
+    NB_FIXTURES="$home/fixtures" NB_RESULTS="$RESULTS" NB_SUITE="$name" NB_SEEDS="$ROOT/tests/fixtures/seeds" \
+    bash -c 'cd "$NB_FIXTURES" && exec "$0" --headless -c "luafile $1"' "$nvim" "$HERE/nvim/$script"
   rc=$?
   [ $rc = 124 ] && fail "$name: timed out after 240 s"
   after=$(grep -c . "$RESULTS")
   if [ "$after" -eq "$before" ]; then
     tail -30 "$OUT/$name.log"
-    fail "$name: test.lua reported nothing (nvim exit $rc)"
+    fail "$name: $script reported nothing (nvim exit $rc)"
   fi
   grep "^\(PASS\|FAIL\) $name" "$RESULTS"
   grep -q "^FAIL $name" "$RESULTS" && tail -30 "$OUT/$name.log"
@@ -204,6 +204,10 @@ if wants nvim011; then
       "vim.lsp.config('nianbao', { settings = { nianbao = { disabledCodes = { 'balance-mismatch' } } } })
 vim.lsp.enable('nianbao')"
     timed "Neovim $NVIM_011_VERSION tests" "$T"
+    # A bracketed paste of every seed gives nianbao check's diagnostics (default settings).
+    T=$(now)
+    nvim_suite "nvim-$NVIM_011_VERSION-paste" "$VENV/bin/nvim" "vim.lsp.enable('nianbao')" paste.lua
+    timed "Neovim $NVIM_011_VERSION paste tests" "$T"
   fi
 fi
 
