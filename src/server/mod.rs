@@ -784,8 +784,9 @@ impl Backend {
 }
 
 /// The first thing wrong with the parameters of a document-sync notification, in Chinese (the
-/// field and what it should be), or `None`.
+/// field and what it should be), or `None`. Field names are spelled out only for a fault.
 fn params_problem(method: &str, p: &Value) -> Option<String> {
+    type Name<'a> = &'a dyn Fn() -> String;
     fn short(v: &Value) -> String {
         let s = v.to_string();
         match s.char_indices().nth(40) {
@@ -793,49 +794,50 @@ fn params_problem(method: &str, p: &Value) -> Option<String> {
             None => s,
         }
     }
-    fn int(v: Option<&Value>, name: &str, min: i64, max: i64) -> Option<String> {
+    fn int(v: Option<&Value>, name: Name, min: i64, max: i64) -> Result<(), String> {
         let Some(v) = v else {
-            return Some(format!("缺少 {name}"));
+            return Err(format!("缺少 {}", name()));
         };
         match v.as_i64() {
-            Some(x) if (min..=max).contains(&x) => None,
-            Some(_) | None if v.is_i64() || v.is_u64() => {
-                Some(format!("{name} 应为 {min} 到 {max} 之间的整数，收到 {v}"))
-            }
-            _ => Some(format!("{name} 应为整数，收到 {}", short(v))),
+            Some(x) if (min..=max).contains(&x) => Ok(()),
+            _ if v.is_i64() || v.is_u64() => Err(format!(
+                "{} 应为 {min} 到 {max} 之间的整数，收到 {v}",
+                name()
+            )),
+            _ => Err(format!("{} 应为整数，收到 {}", name(), short(v))),
         }
     }
-    fn string(v: Option<&Value>, name: &str) -> Option<String> {
+    fn string(v: Option<&Value>, name: Name) -> Result<(), String> {
         match v {
-            None => Some(format!("缺少 {name}")),
-            Some(Value::String(_)) => None,
-            Some(v) => Some(format!("{name} 应为字符串，收到 {}", short(v))),
+            None => Err(format!("缺少 {}", name())),
+            Some(Value::String(_)) => Ok(()),
+            Some(v) => Err(format!("{} 应为字符串，收到 {}", name(), short(v))),
         }
     }
     fn object<'a>(
         v: Option<&'a Value>,
-        name: &str,
+        name: Name,
     ) -> Result<&'a serde_json::Map<String, Value>, String> {
         match v {
-            None => Err(format!("缺少 {name}")),
+            None => Err(format!("缺少 {}", name())),
             Some(Value::Object(o)) => Ok(o),
-            Some(v) => Err(format!("{name} 应为对象，收到 {}", short(v))),
+            Some(v) => Err(format!("{} 应为对象，收到 {}", name(), short(v))),
         }
     }
     const U32: i64 = u32::MAX as i64;
-    const I32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
+    let (i32_min, i32_max) = (i64::from(i32::MIN), i64::from(i32::MAX));
     let check = || -> Result<(), String> {
-        let p = object(Some(p), "params")?;
-        let td = object(p.get("textDocument"), "textDocument")?;
-        let fail = |o: Option<String>| o.map_or(Ok(()), Err);
-        fail(string(td.get("uri"), "textDocument.uri"))?;
+        let p = object(Some(p), &|| "params".into())?;
+        let td = object(p.get("textDocument"), &|| "textDocument".into())?;
+        string(td.get("uri"), &|| "textDocument.uri".into())?;
         if method == jsonrpc::DID_CLOSE {
             return Ok(());
         }
-        fail(int(td.get("version"), "textDocument.version", I32.0, I32.1))?;
+        let version = &|| "textDocument.version".to_string();
+        int(td.get("version"), version, i32_min, i32_max)?;
         if method == jsonrpc::DID_OPEN {
-            fail(string(td.get("languageId"), "textDocument.languageId"))?;
-            return fail(string(td.get("text"), "textDocument.text"));
+            string(td.get("languageId"), &|| "textDocument.languageId".into())?;
+            return string(td.get("text"), &|| "textDocument.text".into());
         }
         let list = match p.get("contentChanges") {
             None => return Err("缺少 contentChanges".to_string()),
@@ -843,21 +845,21 @@ fn params_problem(method: &str, p: &Value) -> Option<String> {
             Some(v) => return Err(format!("contentChanges 应为数组，收到 {}", short(v))),
         };
         for (i, c) in list.iter().enumerate() {
-            let name = format!("contentChanges[{i}]");
+            let name = || format!("contentChanges[{i}]");
             let c = object(Some(c), &name)?;
-            fail(string(c.get("text"), &format!("{name}.text")))?;
+            string(c.get("text"), &|| format!("{}.text", name()))?;
             if let Some(l) = c.get("rangeLength").filter(|v| !v.is_null()) {
-                fail(int(Some(l), &format!("{name}.rangeLength"), 0, U32))?;
+                int(Some(l), &|| format!("{}.rangeLength", name()), 0, U32)?;
             }
             let Some(r) = c.get("range").filter(|v| !v.is_null()) else {
                 continue;
             };
-            let r = object(Some(r), &format!("{name}.range"))?;
+            let r = object(Some(r), &|| format!("{}.range", name()))?;
             for end in ["start", "end"] {
-                let at = format!("{name}.range.{end}");
+                let at = || format!("{}.range.{end}", name());
                 let p = object(r.get(end), &at)?;
                 for f in ["line", "character"] {
-                    fail(int(p.get(f), &format!("{at}.{f}"), 0, U32))?;
+                    int(p.get(f), &|| format!("{}.{f}", at()), 0, U32)?;
                 }
             }
         }
