@@ -536,6 +536,10 @@ impl Handover {
         let n = out.remaining().min(self.bytes.len() - self.at);
         out.put_slice(&self.bytes[self.at..self.at + n]);
         self.at += n;
+        if self.at == self.bytes.len() && self.bytes.capacity() > 1 << 20 {
+            // A large message has been handed over: its room is not kept for the next.
+            *self = Handover::default();
+        }
         true
     }
 

@@ -446,7 +446,15 @@ async fn analyse(b: Backend, uri: lsp::Uri) {
     d.analysing = false;
     let at_start = lsp::Range::default();
     let diags = match (&d.lost, d.content.state(limits.max_document)) {
-        (Some(Lost::TooLarge(n)), _) => vec![notice(at_start, too_large(*n, &limits))],
+        (Some(Lost::TooLarge(n)), _) => vec![notice(
+            at_start,
+            format!(
+                "文档超过 nianbao 可检查的上限 {}（送来它的消息有 {}，未读入），不做检查。\
+                 请把它拆成较小的文件（例如每份报告一个文件）后重新打开。",
+                size(limits.max_document),
+                size(*n)
+            ),
+        )],
         (Some(Lost::Unreadable(_)), _) => vec![notice(
             at_start,
             "nianbao 与编辑器中的文本不同步，已暂停检查此文档，以免按过时的文本报告问题。\
