@@ -422,6 +422,10 @@ pub fn reject(body: &[u8]) -> Rejected {
             return out;
         }
     }
+    if found.response && found.complete {
+        // A response of the client's that cannot be read: nothing to answer.
+        return out;
+    }
     let id = found.id.clone().unwrap_or(Value::Null);
     out.reply = Some(if !found.complete {
         error_body(-32700, "Parse error: invalid JSON", id)
@@ -544,6 +548,8 @@ pub struct Sniffed {
     pub version: Option<i64>,
     /// The top-level object was read to its end.
     pub complete: bool,
+    /// It has a `result` or an `error`: a response, which is never answered.
+    pub response: bool,
 }
 
 impl Sniffed {
@@ -644,6 +650,9 @@ impl Sniffer {
                     (Place::TextDocument, b"version") => Some(Target::Version),
                     _ => None,
                 };
+                if place == Place::Top && matches!(key, b"result" | b"error") {
+                    self.found.response = true;
+                }
                 let child = match (place, key) {
                     (Place::Top, b"params") => Some(Place::Params),
                     (Place::Params, b"textDocument") => Some(Place::TextDocument),
@@ -1147,9 +1156,10 @@ mod tests {
             prop_assert_eq!(ours, decoder(&body), "{}", String::from_utf8_lossy(&body));
             if !ours {
                 let r = reject(&body);
-                prop_assert!(r.reply.is_some() || r.side.is_some());
                 if let Some(reply) = r.reply {
                     prop_assert!(serde_json::from_slice::<Response>(&reply).is_ok());
+                } else {
+                    prop_assert!(r.side.is_some() || body.windows(8).any(|w| w == b"\"result\"" || w == b"\"error\":"));
                 }
             }
         }
@@ -1235,6 +1245,9 @@ mod tests {
             .assert_eq(&reply(b"{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":\"\xff\"}"));
         expect![[r#"{"error":{"code":-32700,"message":"Parse error: invalid JSON"},"id":null,"jsonrpc":"2.0"}"#]]
             .assert_eq(&reply(b"[1,2"));
+        // A response that cannot be read is not answered.
+        let r = reject(br#"{"jsonrpc":"2.0","id":"nianbao-1","result":["\udc00"]}"#);
+        assert_eq!(r, Rejected::default());
     }
 
     #[test]
