@@ -5,25 +5,19 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 fn seeds() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
-    let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            (
-                p.file_stem().unwrap().to_string_lossy()[..3].to_string(),
-                std::fs::read_to_string(p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    support::seeds()
+        .into_iter()
+        .map(|(stem, text)| (stem[..3].to_string(), text))
+        .collect()
 }
 
 fn analyse(text: &str) -> usize {
     let r = nianbao::parse::parse(text);
-    nianbao::check::check(&r, text).len()
+    nianbao::check::check(&r, text, &Default::default()).len()
 }
 
 fn bench(c: &mut Criterion) {
@@ -69,14 +63,14 @@ fn keystroke(text: &str, at: usize, typed: &str) -> impl FnMut() -> usize {
         let mut n = 0;
         if digit {
             buf.edit(at..at + typed.len(), typed);
-            n += buf.diagnostics().len();
+            n += buf.diagnostics(&Default::default()).len();
             buf.edit(at..at + typed.len(), &undo);
         } else {
             buf.edit(at..at, typed);
-            n += buf.diagnostics().len();
+            n += buf.diagnostics(&Default::default()).len();
             buf.edit(at..at + typed.len(), "");
         }
-        n + buf.diagnostics().len()
+        n + buf.diagnostics(&Default::default()).len()
     }
 }
 

@@ -10,9 +10,10 @@ use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
-use crate::diag::{Code, Diagnostic, Severity};
+use crate::diag::{Applicability, Code, Diagnostic, Severity};
+use crate::settings::{self, Level, Settings};
 use crate::text::{Encoding, LineIndex};
-use crate::{check, fix, parse};
+use crate::{check, draft, fix, parse};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -70,6 +71,15 @@ pub struct CheckArgs {
     /// 不报告这些诊断代码（可重复，或用逗号分隔）
     #[arg(long, value_delimiter = ',')]
     pub disable: Vec<String>,
+    /// 改变诊断代码的级别，如 `--severity cell-blank=off`（级别：error、warning、information、hint、off；可重复）
+    #[arg(long, value_name = "代码=级别", value_delimiter = ',')]
+    pub severity: Vec<String>,
+    /// 与 --fix 同用：也应用需要确认的修复（插入缺少的部分、行和表格，空白单元格填 0）
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+    /// 不读取项目设置文件 nianbao.toml
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,7 +136,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 eprintln!("错误：--year 应为四位年份，例如 2025");
                 return ExitCode::from(2);
             }
-            print!("{}", fix::new_report(org.trim(), year));
+            print!("{}", draft::new_report(org.trim(), year));
             ExitCode::SUCCESS
         }
         Command::Lsp {
@@ -239,12 +249,88 @@ fn read_input(p: &Path) -> Result<Input, String> {
     })
 }
 
-/// The number of reports in a text and its diagnostics.
-fn analyse(text: &str, disabled: &[Code]) -> (usize, Vec<Diagnostic>) {
+/// The number of reports in a text and its diagnostics as shown with `settings`.
+fn analyse(text: &str, settings: &Settings) -> (usize, Vec<Diagnostic>) {
     let doc = parse::parse(text);
-    let mut diags = check::check(&doc, text);
-    diags.retain(|d| !disabled.contains(&d.code));
-    (doc.reports.iter().filter(|r| r.is_report).count(), diags)
+    let diags = check::check(&doc, text, settings);
+    (doc.annual_reports().count(), diags)
+}
+
+/// The settings of the command line (`--disable`, `--severity`), or a message about a wrong one.
+fn flag_settings(args: &CheckArgs) -> Result<Settings, String> {
+    let mut s = Settings::default();
+    for d in &args.disable {
+        match Code::parse(d.trim()) {
+            Some(c) => s.disable(c),
+            None => {
+                return Err(format!(
+                    "未知的诊断代码「{d}」（`nianbao codes` 列出全部代码）"
+                ));
+            }
+        }
+    }
+    for item in &args.severity {
+        let Some((code, level)) = item.split_once('=') else {
+            return Err(format!(
+                "--severity 应写作「代码=级别」，如 cell-blank=off，收到的是「{item}」"
+            ));
+        };
+        let Some(c) = Code::parse(code.trim()) else {
+            return Err(format!(
+                "未知的诊断代码「{code}」（`nianbao codes` 列出全部代码）"
+            ));
+        };
+        let Some(l) = Level::parse(level) else {
+            return Err(format!(
+                "--severity 中「{code}」的级别「{level}」无效，应为 {}",
+                settings::LEVELS
+            ));
+        };
+        s.set_level(c, l);
+    }
+    Ok(s)
+}
+
+/// The project files found so far, by folder, and the ones whose problems were reported.
+#[derive(Default)]
+struct ProjectFiles {
+    by_folder: std::sync::Mutex<
+        std::collections::HashMap<PathBuf, Option<std::sync::Arc<settings::ProjectFile>>>,
+    >,
+    reported: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+}
+
+impl ProjectFiles {
+    /// The settings for a file: the command line's over its project file's.
+    fn settings_for(&self, path: Option<&Path>, flags: &Settings) -> Settings {
+        let Some(folder) = path.and_then(Path::parent) else {
+            return *flags;
+        };
+        let found = {
+            let mut map = self.by_folder.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry(folder.to_path_buf())
+                .or_insert_with(|| {
+                    settings::load_for(path.unwrap_or(folder)).map(std::sync::Arc::new)
+                })
+                .clone()
+        };
+        let Some(p) = found else { return *flags };
+        if !p.errors.is_empty()
+            && self
+                .reported
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(p.path.clone())
+        {
+            eprintln!(
+                "警告：项目设置文件 {} 有 {} 处问题（其余设置照常生效）：\n  {}",
+                p.path.display(),
+                p.errors.len(),
+                p.errors.join("\n  ")
+            );
+        }
+        p.settings.overlay(flags)
+    }
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
@@ -278,17 +364,23 @@ fn encode(text: &str, gb: bool) -> Result<Vec<u8>, String> {
     Ok(bytes.into_owned())
 }
 
-fn fix_input(input: &mut Input, diags: &[Diagnostic]) -> Option<FixOutcome> {
-    let edits = fix::fix_all(diags);
+fn fix_input(
+    input: &mut Input,
+    diags: &[Diagnostic],
+    at_least: Applicability,
+) -> Option<FixOutcome> {
+    let edits = fix::fix_all_with(diags, at_least);
     if edits.is_empty() {
         return None;
     }
     let applied: Vec<Code> = diags
         .iter()
         .filter(|d| {
-            d.fixes
-                .iter()
-                .any(|f| f.is_safe() && f.edits.iter().all(|e| edits.contains(e)))
+            d.fixes.iter().any(|f| {
+                f.applicability <= at_least
+                    && f.applicability != Applicability::DisplayOnly
+                    && f.edits.iter().all(|e| edits.contains(e))
+            })
         })
         .map(|d| d.code)
         .collect();
@@ -315,16 +407,19 @@ fn fix_input(input: &mut Input, diags: &[Diagnostic]) -> Option<FixOutcome> {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
-    let mut disabled = Vec::new();
-    for d in &args.disable {
-        match Code::parse(d.trim()) {
-            Some(c) => disabled.push(c),
-            None => {
-                eprintln!("错误：未知的诊断代码「{d}」（`nianbao codes` 列出全部代码）");
-                return ExitCode::from(2);
-            }
+    let flags = match flag_settings(&args) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("错误：{msg}");
+            return ExitCode::from(2);
         }
-    }
+    };
+    let projects = ProjectFiles::default();
+    let fix_level = if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -344,12 +439,17 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 error,
             },
             Ok(mut input) => {
-                let (reports, mut diags) = analyse(&input.text, &disabled);
+                let settings = if args.no_config {
+                    flags
+                } else {
+                    projects.settings_for(input.path.as_deref(), &flags)
+                };
+                let (reports, mut diags) = analyse(&input.text, &settings);
                 let mut fixed = None;
                 if args.fix && reports > 0 {
-                    fixed = fix_input(&mut input, &diags);
+                    fixed = fix_input(&mut input, &diags, fix_level);
                     if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
-                        diags = analyse(&input.text, &disabled).1;
+                        diags = analyse(&input.text, &settings).1;
                     }
                 }
                 Outcome::Checked {
@@ -638,10 +738,13 @@ fn render(
         " ".repeat(lead),
         paint(sev, &"^".repeat(len))
     )?;
-    if let Some(f) = d.fixes.iter().find(|f| f.is_safe()) {
-        writeln!(out, "{pad} {} 可自动修复：{}", paint(blue, "="), f.title)?;
-    } else if let Some(f) = d.fixes.first() {
-        writeln!(out, "{pad} {} 建议：{}", paint(blue, "="), f.title)?;
+    if let Some(f) = d.fixes.iter().min_by_key(|f| f.applicability) {
+        let how = match f.applicability {
+            Applicability::Safe => "可自动修复",
+            Applicability::Unsafe => "建议（需确认，`--fix --unsafe-fixes` 可应用）",
+            Applicability::DisplayOnly => "可能的修改",
+        };
+        writeln!(out, "{pad} {} {how}：{}", paint(blue, "="), f.title)?;
     }
     writeln!(out)?;
     Ok(())
@@ -678,6 +781,7 @@ fn print_json(out: &mut impl Write, outcomes: &[Outcome], s: &Summary) -> std::i
                             "related": d.related.iter().map(|r| json!({"range": range(&r.range), "message": r.message})).collect::<Vec<_>>(),
                             "fixes": d.fixes.iter().map(|f| json!({
                                 "title": f.title,
+                                "applicability": f.applicability.as_str(),
                                 "safe": f.is_safe(),
                                 "edits": f.edits.iter().map(|e| json!({"range": range(&e.range), "new_text": e.new_text})).collect::<Vec<_>>(),
                             })).collect::<Vec<_>>(),

@@ -10,6 +10,7 @@ pub enum Code {
     BalanceMismatch,
     CellBlank,
     ValueInvalid,
+    RowShape,
     SectionMissing,
     SectionOrder,
     SectionTitle,
@@ -23,14 +24,16 @@ pub enum Code {
     FeeMissing,
     PeriodMismatch,
     GuizhangLevel,
+    DraftTodo,
 }
 
 impl Code {
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 19] = [
         Code::TotalMismatch,
         Code::BalanceMismatch,
         Code::CellBlank,
         Code::ValueInvalid,
+        Code::RowShape,
         Code::SectionMissing,
         Code::SectionOrder,
         Code::SectionTitle,
@@ -44,6 +47,7 @@ impl Code {
         Code::FeeMissing,
         Code::PeriodMismatch,
         Code::GuizhangLevel,
+        Code::DraftTodo,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl Code {
             Code::BalanceMismatch => "balance-mismatch",
             Code::CellBlank => "cell-blank",
             Code::ValueInvalid => "value-invalid",
+            Code::RowShape => "row-shape",
             Code::SectionMissing => "section-missing",
             Code::SectionOrder => "section-order",
             Code::SectionTitle => "section-title",
@@ -65,6 +70,7 @@ impl Code {
             Code::FeeMissing => "fee-missing",
             Code::PeriodMismatch => "period-mismatch",
             Code::GuizhangLevel => "guizhang-level",
+            Code::DraftTodo => "draft-todo",
         }
     }
 
@@ -76,17 +82,11 @@ impl Code {
     pub fn severity(self) -> Severity {
         use Code::*;
         match self {
-            TotalMismatch | BalanceMismatch | ValueInvalid | SectionMissing | SectionOrder
-            | TableMissing | RowMissing => Severity::Error,
-            PeriodMismatch => Severity::Information,
+            TotalMismatch | BalanceMismatch | ValueInvalid | RowShape | SectionMissing
+            | SectionOrder | TableMissing | RowMissing => Severity::Error,
+            PeriodMismatch | DraftTodo => Severity::Information,
             _ => Severity::Warning,
         }
-    }
-
-    /// Whether nianbao checks this code yet (`text-mismatch` and `prior-year-mismatch` are part of
-    /// the contract, reserved for checks that compare prose with tables and reports of two years).
-    pub fn implemented(self) -> bool {
-        !matches!(self, Code::TextMismatch | Code::PriorYearMismatch)
     }
 
     /// One line in Chinese: what the code checks (README, hover, `nianbao codes`).
@@ -97,6 +97,9 @@ impl Code {
             BalanceMismatch => "表三勾稽关系不成立：第一项加第二项之和不等于第三项加第四项之和",
             CellBlank => "表格单元格为空（按 0 计算）",
             ValueInvalid => "单元格不是正确的数字：文字、负数、件数带小数或单元格内带单位",
+            RowShape => {
+                "表格行的形状不对：单元格数与表头列数不符、数字写成汉字或两个数字挤在一格、行放在了别的分组下，无法确定各数字属于哪一列"
+            }
             SectionMissing => "缺少六个必备部分之一",
             SectionOrder => "部分顺序错误或重复出现",
             SectionTitle => "部分标题与标准标题不一致",
@@ -110,6 +113,9 @@ impl Code {
             FeeMissing => "2021 年及以后的报告第六部分未说明信息处理费收取情况",
             PeriodMismatch => "未写明统计期限，或统计期限不是报告年度",
             GuizhangLevel => "乡镇、街道不能制定规章，规章数应为 0",
+            DraftTodo => {
+                "草稿中尚未填写的地方：模板的填写提示、不完整的日期、标题或落款中的 XX、某某"
+            }
         }
     }
 }
@@ -163,34 +169,113 @@ pub struct Edit {
     pub new_text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FixKind {
-    /// A computed 总计 (safe: `check --fix` applies it).
-    Total,
-    /// A label or title replaced by the standard one (safe).
-    Label,
-    /// Inserted structure (a heading, a row, a table) — offered, never applied without asking.
-    Insert,
+impl Edit {
+    pub fn replace(range: Range<usize>, new_text: impl Into<String>) -> Edit {
+        Edit {
+            range,
+            new_text: new_text.into(),
+        }
+    }
+
+    pub fn insert(at: usize, new_text: impl Into<String>) -> Edit {
+        Edit::replace(at..at, new_text)
+    }
 }
 
+/// How far a fix can be trusted, which decides who may apply it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Applicability {
+    /// Computed from the document itself and certain (a total from its parts, a standard label):
+    /// applied by `check --fix`, fill-all and `source.fixAll`.
+    Safe,
+    /// Probably right but the user must decide (inserted structure, a 0 for a blank cell): offered
+    /// as a code action, applied only by an explicit choice (`check --fix --unsafe-fixes`).
+    Unsafe,
+    /// One of several possible corrections (which side of a contradiction is wrong is unknown):
+    /// shown, never applied by a command that applies many fixes at once.
+    DisplayOnly,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// A correction: edits applied together, whole or not at all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fix {
     pub title: String,
-    pub kind: FixKind,
+    pub applicability: Applicability,
+    /// The fix an editor should offer first for its diagnostic (a computed total).
+    pub preferred: bool,
     pub edits: Vec<Edit>,
 }
 
 impl Fix {
-    /// Applied by `check --fix` and `source.fixAll`.
+    fn new(title: impl Into<String>, applicability: Applicability, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability,
+            preferred: false,
+            edits,
+        }
+    }
+    pub fn safe(title: impl Into<String>, edit: Edit) -> Fix {
+        Fix::new(title, Applicability::Safe, vec![edit])
+    }
+    pub fn unsafe_edit(title: impl Into<String>, edit: Edit) -> Fix {
+        Fix::new(title, Applicability::Unsafe, vec![edit])
+    }
+    pub fn unsafe_edits(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix::new(title, Applicability::Unsafe, edits)
+    }
+    pub fn display_only(title: impl Into<String>, edit: Edit) -> Fix {
+        Fix::new(title, Applicability::DisplayOnly, vec![edit])
+    }
+    pub fn preferred(mut self) -> Fix {
+        self.preferred = true;
+        self
+    }
+    /// Applied by `check --fix`, fill-all and `source.fixAll`.
     pub fn is_safe(&self) -> bool {
-        matches!(self.kind, FixKind::Total | FixKind::Label)
+        self.applicability == Applicability::Safe
     }
 }
 
+/// A document other than the checked one (last year's report), known to the front end by this id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// Another place that explains a diagnostic: a part of a sum, a contradicting cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Related {
+    /// `None`: the checked document itself.
+    pub file: Option<FileId>,
+    /// Bytes of that document.
     pub range: Range<usize>,
     pub message: String,
+}
+
+impl Related {
+    pub fn here(range: Range<usize>, message: impl Into<String>) -> Related {
+        Related {
+            file: None,
+            range,
+            message: message.into(),
+        }
+    }
+    pub fn in_file(file: FileId, range: Range<usize>, message: impl Into<String>) -> Related {
+        Related {
+            file: Some(file),
+            range,
+            message: message.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -201,4 +286,26 @@ pub struct Diagnostic {
     pub range: Range<usize>,
     pub related: Vec<Related>,
     pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity, no related places and no fix.
+    pub fn new(code: Code, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            range,
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
+    }
+    pub fn with_related(mut self, related: Vec<Related>) -> Diagnostic {
+        self.related = related;
+        self
+    }
 }

@@ -4,10 +4,10 @@
 
 use std::ops::Range;
 
-use crate::check;
 use crate::diag::Code;
 use crate::model::{Document, Report, Table};
 use crate::spec::{self, RowKind, SECTIONS, TableId};
+use crate::totals;
 
 /// Hover content (Markdown) and the range it describes.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,36 +29,23 @@ pub fn table_at(doc: &Document, at: usize) -> Option<(&Report, &Table)> {
 fn row_words(t: &Table, spec_row: usize) -> String {
     let path = t.spec().row_path(spec_row);
     if path.is_empty() {
-        short_name(t.id).to_string()
+        t.spec().short_name.to_string()
     } else {
         path.join(" › ")
     }
 }
 
-fn short_name(id: TableId) -> &'static str {
-    match id {
-        TableId::T2 => "表二",
-        TableId::T3 => "表三",
-        TableId::T4 => "表四",
+/// A label's standing: standard (nothing more to say), or what it should be and why.
+fn label_rule(standard: &str, written: &str, is_standard: bool) -> String {
+    if is_standard {
+        return "标准标签。".to_string();
     }
-}
-
-fn label_rule(standard: &str, written: &str, exact: bool) -> String {
-    let mut s = format!("标准标签：`{standard}`\n\n");
-    if exact {
-        s.push_str("与标准标签一致。\n\n");
-    } else {
-        s.push_str(&format!(
-            "此处写作「{}」，与标准标签不一致。\n\n",
-            written.trim()
-        ));
-    }
-    s.push_str(&format!(
-        "规则 `{}`：{}（按全角半角、空格和编号标点规范化后比较）",
+    format!(
+        "此处写作「{}」，标准标签为 `{standard}`。\n\n规则 `{}`：{}（已忽略全角半角、空格和编号标点的差别）",
+        written.trim(),
         Code::RowLabel.as_str(),
         Code::RowLabel.summary()
-    ));
-    s
+    )
 }
 
 /// What to show when hovering byte `at`: a cell's row and column path (and, on a 总计 cell, the
@@ -71,24 +58,20 @@ pub fn hover(doc: &Document, text: &str, at: usize) -> Option<Hover> {
         return Some(h);
     }
     let s = report.sections.iter().find(|s| within(&s.line, at))?;
-    let std = SECTIONS[s.index].title;
-    let mut md = format!(
-        "第{}部分 · 标准标题：`{}`\n\n",
-        SECTIONS[s.index].numeral, std
-    );
-    if !s.standard {
-        md.push_str(&format!(
-            "此处写作「{}」，与标准标题不一致。\n\n",
-            s.title_text
-        ));
-    }
-    md.push_str(&format!(
-        "规则 `{}`：{}",
-        Code::SectionTitle.as_str(),
-        Code::SectionTitle.summary()
-    ));
+    let standard = SECTIONS[s.index].title;
+    let md = if s.is_standard {
+        format!("第{}部分 · 标准标题。", SECTIONS[s.index].numeral)
+    } else {
+        format!(
+            "第{}部分 · 此处写作「{}」，标准标题为 `{standard}`。\n\n规则 `{}`：{}",
+            SECTIONS[s.index].numeral,
+            s.title_text,
+            Code::SectionTitle.as_str(),
+            Code::SectionTitle.summary()
+        )
+    };
     Some(Hover {
-        range: s.title.clone(),
+        range: s.title_range.clone(),
         markdown: md,
     })
 }
@@ -112,27 +95,27 @@ fn hover_in_table(t: &Table, text: &str, at: usize) -> Option<Hover> {
                 row_words(t, row.spec),
                 spec::col_path(col)
             );
-            if let Some(tc) = check::totals(t)
-                .into_iter()
-                .find(|tc| tc.row == ri && tc.col == c.col)
-            {
-                let parts: Vec<String> = tc
-                    .parts
-                    .iter()
-                    .map(|p| format!("{}（{}）", p.value, p.name))
-                    .collect();
+            if let Some(tc) = totals::at(t, ri, c.col) {
+                let rule = spec::relation(tc.relation).map_or("", |r| r.words);
                 md.push_str(&format!(
-                    "\n\n计算值：**{}** = {}",
+                    "\n\n计算值：**{}**（{}）",
                     tc.target,
-                    parts.join(" + ")
+                    tc.parts_in_words()
                 ));
-                match tc.actual {
-                    Some(a) if a == tc.target => md.push_str("\n\n表中数值与计算值一致。"),
-                    Some(a) => md.push_str(&format!(
-                        "\n\n表中为 {a}，与计算值不符（{}）。",
-                        tc.relation
-                    )),
-                    None => md.push_str(&format!("\n\n此格为空（{}）。", tc.relation)),
+                if !tc.is_wrong() {
+                    match tc.actual {
+                        Some(_) => md.push_str("\n\n表中数值与计算值一致。"),
+                        None => md.push_str("\n\n此格与各分项都未填写。"),
+                    }
+                } else {
+                    match tc.actual {
+                        Some(a) => {
+                            md.push_str(&format!("\n\n表中为 {a}，与计算值不符（{rule}）。"))
+                        }
+                        None => {
+                            md.push_str(&format!("\n\n此格为空，应填 {}（{rule}）。", tc.target))
+                        }
+                    }
                 }
             }
             let range = if c.range.is_empty() {
@@ -148,7 +131,7 @@ fn hover_in_table(t: &Table, text: &str, at: usize) -> Option<Hover> {
         if let Some(l) = row.label.iter().find(|l| within(l, at)) {
             let std = spec.rows[row.spec].label;
             let mut md = format!("{}\n\n**{}**\n\n", spec.name, row_words(t, row.spec));
-            md.push_str(&label_rule(std, &row.label_text, row.exact));
+            md.push_str(&label_rule(std, &row.label_text, row.is_standard));
             let range = row.label.first().map_or(l.start, |f| f.start)
                 ..row.label.last().map_or(l.end, |f| f.end);
             return Some(Hover {
@@ -159,7 +142,7 @@ fn hover_in_table(t: &Table, text: &str, at: usize) -> Option<Hover> {
         if let Some(g) = row.groups.iter().find(|g| within(&g.range, at)) {
             let std = spec.rows[g.spec].label;
             let mut md = format!("{}\n\n**{}**\n\n", spec.name, row_words(t, g.spec));
-            md.push_str(&label_rule(std, &g.text, g.exact));
+            md.push_str(&label_rule(std, &g.text, g.is_standard));
             return Some(Hover {
                 range: g.range.clone(),
                 markdown: md,
@@ -168,7 +151,11 @@ fn hover_in_table(t: &Table, text: &str, at: usize) -> Option<Hover> {
     }
     let h = t.headers.iter().find(|h| within(&h.range, at))?;
     let mut md = format!("{}\n\n", spec.name);
-    md.push_str(&label_rule(h.standard, &text[h.range.clone()], h.exact));
+    md.push_str(&label_rule(
+        h.standard_text,
+        &text[h.range.clone()],
+        h.is_standard,
+    ));
     Some(Hover {
         range: h.range.clone(),
         markdown: md,
@@ -246,10 +233,10 @@ fn report_symbols(report: &Report) -> Vec<Symbol> {
         .iter()
         .map(|s| Symbol {
             name: s.title_text.clone(),
-            detail: (!s.standard).then(|| format!("标准标题：{}", SECTIONS[s.index].title)),
+            detail: (!s.is_standard).then(|| format!("标准标题：{}", SECTIONS[s.index].title)),
             kind: SymbolKind::Section,
             range: s.line.start..s.body.end.max(s.line.end),
-            selection: s.title.clone(),
+            selection: s.title_range.clone(),
             children: Vec::new(),
         })
         .collect();
@@ -311,7 +298,7 @@ pub struct Completion {
 pub fn completion(doc: &Document, text: &str, at: usize) -> Vec<Completion> {
     let at = crate::text::floor_char_boundary(text, at.min(text.len()));
     let report = doc.report_at(at);
-    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_start = crate::text::line_start(text, at);
     let typed = &text[line_start..at];
     let cell_start = typed
         .rfind(['\t', '|'])
@@ -339,11 +326,11 @@ pub fn completion(doc: &Document, text: &str, at: usize) -> Vec<Completion> {
             let detail = if path.len() > 1 {
                 format!(
                     "{} · {}",
-                    short_name(id),
+                    spec.short_name,
                     path[..path.len() - 1].join(" › ")
                 )
             } else {
-                short_name(id).to_string()
+                spec.short_name.to_string()
             };
             out.push(Completion {
                 label: r.label.to_string(),
@@ -376,8 +363,7 @@ pub struct InlayHint {
     pub tooltip: String,
 }
 
-/// One hint per 总计 cell whose value differs from the sum of its parts (a blank one counts when
-/// its parts are filled), within `range`.
+/// One hint per wrong 总计 cell ([`totals::TotalCell::is_wrong`]) within `range`: 「应为 172」.
 pub fn inlay_hints(doc: &Document, range: Range<usize>) -> Vec<InlayHint> {
     let mut out = Vec::new();
     for t in doc
@@ -387,20 +373,8 @@ pub fn inlay_hints(doc: &Document, range: Range<usize>) -> Vec<InlayHint> {
         .flat_map(|r| &r.tables)
         .filter(|t| t.range.start <= range.end && range.start <= t.range.end)
     {
-        let mut totals = check::targets(t);
-        if totals
-            .iter()
-            .any(|tc| tc.actual != Some(tc.target) && (tc.actual.is_some() || tc.parts_filled))
-        {
-            totals = check::totals(t);
-        }
-        for tc in totals {
-            if tc.actual == Some(tc.target) || (tc.actual.is_none() && !tc.parts_filled) {
-                continue;
-            }
-            let Some(cell) = t.rows.get(tc.row).and_then(|r| r.cells.get(tc.col)) else {
-                continue;
-            };
+        for tc in totals::wrong(t) {
+            let cell = tc.cell(t);
             let at = if cell.range.is_empty() {
                 cell.span.start.max(cell.range.start)
             } else {
@@ -409,16 +383,15 @@ pub fn inlay_hints(doc: &Document, range: Range<usize>) -> Vec<InlayHint> {
             if !(range.start <= at && at <= range.end) {
                 continue;
             }
-            let parts: Vec<String> = tc.parts.iter().map(|p| p.value.to_string()).collect();
+            let rule = spec::relation(tc.relation).map_or("", |r| r.words);
             out.push(InlayHint {
                 at,
-                label: format!("= {}", tc.target),
+                label: format!("应为 {}", tc.target),
                 tooltip: format!(
-                    "{}应为 {} = {}（{}）",
+                    "{}应为 {}（{}）。{rule}。",
                     tc.subject(t),
                     tc.target,
-                    parts.join(" + "),
-                    tc.relation
+                    tc.parts_in_words()
                 ),
             });
         }
@@ -495,9 +468,9 @@ mod tests {
 
                 **三、本年度办理结果 › （七）总计 × 申请人情况 › 总计**
 
-                计算值：**3** = 3（自然人） + 0（商业企业） + 0（科研机构） + 0（社会公益组织） + 0（法律服务机构） + 0（其他）
+                计算值：**3**（自然人 3 + 商业企业 0 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 0 + 其他 0）
 
-                表中为 5，与计算值不符（T3-SUM）。"#]],
+                表中为 5，与计算值不符（（七）总计等于各项办理结果之和）。"#]],
         );
     }
 
@@ -511,19 +484,13 @@ mod tests {
 
                 **三、本年度办理结果 › （三）不予公开**
 
-                标准标签：`（三）不予公开`
-
-                与标准标签一致。
-
-                规则 `row-label`：行或列的标签与标准标签不一致（按全角半角、空格和编号标点规范化后比较）"#]],
+                标准标签。"#]],
         );
         check_hover(
             at("二、政府信息主动", 0) + 3,
             expect![[r#"
                 [二、政府信息主动公开情况]
-                第二部分 · 标准标题：`二、主动公开政府信息情况`
-
-                此处写作「二、政府信息主动公开情况」，与标准标题不一致。
+                第二部分 · 此处写作「二、政府信息主动公开情况」，标准标题为 `二、主动公开政府信息情况`。
 
                 规则 `section-title`：部分标题与标准标题不一致"#]],
         );
@@ -586,7 +553,7 @@ mod tests {
             .iter()
             .map(|h| format!("{} {} | {}", &DOC[h.at - 1..h.at], h.label, h.tooltip))
             .collect();
-        expect!["5 = 3 | 「（七）总计」行的总计应为 3 = 3 + 0 + 0 + 0 + 0 + 0（T3-SUM）"]
+        expect!["5 应为 3 | 「（七）总计」行的总计应为 3（自然人 3 + 商业企业 0 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 0 + 其他 0）。（七）总计等于各项办理结果之和。"]
             .assert_eq(&hints.join("\n"));
     }
 }

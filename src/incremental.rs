@@ -18,10 +18,12 @@ use std::sync::Arc;
 use crate::check;
 use crate::diag::{Diagnostic, Fix, Related};
 use crate::model::{
-    Cell, Document, GroupLabel, HeaderCell, Row, Suppression, Table, Value, suppressed,
+    Cell, Document, GroupLabel, HeaderCell, ReportContext, Row, Suppression, Table, TableContext,
+    Value,
 };
 use crate::parse::cells::{self, Item, LineKind, RawCell, RawRow};
 use crate::parse::{self, Block, Heading};
+use crate::settings::Settings;
 use crate::spec::Unit;
 use crate::text::floor_char_boundary;
 
@@ -151,7 +153,7 @@ impl Shift for Table {
 impl Shift for Heading {
     fn shift_from(&mut self, at: usize, delta: isize) {
         self.line.shift_from(at, delta);
-        self.title.shift_from(at, delta);
+        self.title_range.shift_from(at, delta);
     }
 }
 
@@ -242,7 +244,9 @@ struct TableCache {
 
 #[derive(Debug, Clone)]
 struct CheckedTable {
-    eol: &'static str,
+    /// What the diagnostics were computed with, besides the table.
+    context: TableContext,
+    settings: Settings,
     /// Anchored at the table's start.
     diags: Anchored<Vec<Diagnostic>>,
 }
@@ -273,32 +277,42 @@ struct Checked {
     /// The ids of the report's blocks; emptied when an edit changes the report without renewing
     /// them (prose typed into a block), so that it is checked again.
     ids: Vec<u64>,
-    /// Facts from outside the report's blocks that its checks read: the line break of the text,
-    /// the line before the report (the body's name above a compilation's title), whether the
-    /// report ends the text (where a missing heading is inserted).
-    eol: &'static str,
-    before: Option<String>,
-    last: bool,
+    /// Everything from outside the report's blocks that reading and checking it took.
+    context: ReportContext,
+    settings: Settings,
     /// Anchored at the report's start.
     diags: Anchored<Vec<Diagnostic>>,
 }
 
 impl TableCache {
     /// The diagnostics of the table at `key`, which now begins at `start`: as kept (moved with
-    /// the table) when they were made with the same line break, else made by `check` and kept.
+    /// the table) when they were made with the same context and settings, else made by `check`
+    /// and kept.
     fn get(
         &mut self,
         key: (u64, usize),
         start: usize,
-        eol: &'static str,
+        context: TableContext,
+        settings: &Settings,
         check: impl FnOnce() -> Vec<Diagnostic>,
     ) -> Vec<Diagnostic> {
-        if let Some(c) = self.entries.get_mut(&key).filter(|c| c.eol == eol) {
+        if let Some(c) = self
+            .entries
+            .get_mut(&key)
+            .filter(|c| c.context == context && c.settings == *settings)
+        {
             return c.diags.at(start).clone();
         }
         let diags = check();
         let kept = Anchored::new(start, diags.clone());
-        self.entries.insert(key, CheckedTable { eol, diags: kept });
+        self.entries.insert(
+            key,
+            CheckedTable {
+                context,
+                settings: *settings,
+                diags: kept,
+            },
+        );
         diags
     }
 }
@@ -346,9 +360,10 @@ impl Buffer {
         parse::assemble(&self.text, &self.blocks)
     }
 
-    /// Every diagnostic of the current text, as [`check::check`] of [`Buffer::document`] gives
-    /// them: only the reports whose blocks changed since the last call are read and checked again.
-    pub fn diagnostics(&mut self) -> Vec<Diagnostic> {
+    /// Every diagnostic of the current text as shown with `settings`, as [`check::check`] of
+    /// [`Buffer::document`] gives them: only the reports whose blocks (or context) changed since
+    /// the last call are read and checked again.
+    pub fn diagnostics(&mut self, settings: &Settings) -> Vec<Diagnostic> {
         let text = Arc::clone(&self.text);
         let text: &str = &text;
         let eol = parse::dominant_eol(text);
@@ -364,11 +379,15 @@ impl Buffer {
         for g in groups {
             let ids = &self.ids[g.clone()];
             let start = self.blocks.get(g.start).map_or(0, |b| b.range.start);
-            let before = parse::last_line_before(text, start);
-            let last = g.end == self.blocks.len();
-            let reuse = ids.first().and_then(|id| old.remove(id)).filter(|c| {
-                c.ids == ids && c.eol == eol && c.before.as_deref() == before && c.last == last
-            });
+            let end = self
+                .blocks
+                .get(g.end - 1)
+                .map_or(text.len(), |b| b.range.end);
+            let context = ReportContext::of(text, start..end, eol);
+            let reuse = ids
+                .first()
+                .and_then(|id| old.remove(id))
+                .filter(|c| c.ids == ids && c.context == context && c.settings == *settings);
             let c = match reuse {
                 Some(mut c) => {
                     c.diags.at(start);
@@ -378,25 +397,30 @@ impl Buffer {
                     let ids = ids.to_vec();
                     self.settle(g.clone());
                     let blocks = &self.blocks[g.clone()];
-                    let r = parse::report(text, blocks, eol);
-                    let diags = check::report_with(&r, text, |t| {
+                    let r = parse::report(text, blocks, &context);
+                    let table_context = TableContext { eol };
+                    let diags = check::report_with(&r, text, &context, settings, |t| {
+                        let of_table = || check::table(&r, t, text, table_context, settings);
                         // The table's block and its place there.
                         let key = blocks.iter().zip(&ids).find_map(|(b, id)| {
                             let k = b.tables.iter().position(|x| std::ptr::eq(x.as_ref(), t))?;
                             Some((*id, k))
                         });
                         match key {
-                            Some(key) => self.tables.get(key, t.range.start, eol, || {
-                                check::table_diagnostics(&r, t, text)
-                            }),
-                            None => check::table_diagnostics(&r, t, text),
+                            Some(key) => self.tables.get(
+                                key,
+                                t.range.start,
+                                table_context,
+                                settings,
+                                of_table,
+                            ),
+                            None => of_table(),
                         }
                     });
                     Checked {
                         ids,
-                        eol,
-                        before: before.map(str::to_string),
-                        last,
+                        context,
+                        settings: *settings,
                         diags: Anchored::new(start, diags),
                     }
                 }
@@ -412,12 +436,14 @@ impl Buffer {
         let suppressions = self
             .suppressions
             .get_or_insert_with(|| parse::find_suppressions(text));
-        self.checked
+        let mut out: Vec<Diagnostic> = self
+            .checked
             .iter()
             .flat_map(|c| &c.diags.value)
-            .filter(|d| !suppressed(suppressions, d.code.as_str(), &d.range))
             .cloned()
-            .collect()
+            .collect();
+        settings.apply(&mut out, suppressions);
+        out
     }
 
     /// Replaces the whole text.
@@ -521,7 +547,7 @@ impl Buffer {
         if region_start > 0
             && fresh
                 .first()
-                .is_some_and(|b| b.heading.is_none() && !b.title)
+                .is_some_and(|b| b.heading.is_none() && !b.starts_report)
         {
             return self.full();
         }
@@ -629,7 +655,7 @@ impl Buffer {
         let (range, new_text) = (edited.range.clone(), edited.new_text);
         let block = &self.blocks[i];
         // The heading's or title's line is not prose (and is not a heading or title any more).
-        if line_start == block.range.start && (block.heading.is_some() || block.title) {
+        if line_start == block.range.start && (block.heading.is_some() || block.starts_report) {
             return false;
         }
         let prose = |text: &str, line: Range<usize>| {
@@ -751,14 +777,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn seeds() -> Vec<String> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
-        let mut out: Vec<String> = std::fs::read_dir(dir)
-            .expect("tests/fixtures/seeds")
-            .filter_map(|e| e.ok())
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        let mut out: Vec<String> = crate::test_support::seeds()
+            .into_iter()
+            .map(|(_, text)| text)
             .collect();
-        out.sort();
-        assert_eq!(out.len(), 5, "the five seed reports");
         // And a compilation of two of them.
         let two = format!("{}\n{}", out[3], out[1]);
         out.push(two);
@@ -773,7 +795,10 @@ mod tests {
         assert_eq!(doc.blocks(), &full[..], "blocks differ for text {text:?}");
         let whole = parse::parse(doc.text());
         assert_eq!(doc.document(), whole);
-        assert_eq!(doc.diagnostics(), check::check(&whole, doc.text()));
+        assert_eq!(
+            doc.diagnostics(&Settings::default()),
+            check::check(&whole, doc.text(), &Settings::default())
+        );
     }
 
     #[test]
@@ -865,7 +890,7 @@ mod tests {
         assert_eq!(parse::dominant_eol(doc.text()), "\r\n");
         assert_same(&mut doc);
         let inserts: Vec<String> = doc
-            .diagnostics()
+            .diagnostics(&Settings::default())
             .iter()
             .flat_map(|d| &d.fixes)
             .flat_map(|f| &f.edits)
@@ -887,7 +912,10 @@ mod tests {
         let paragraph = "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，持续推进决策、执行、管理、服务、结果公开。";
         let mut doc = Buffer::new(SMALL.replace("正文。", paragraph));
         let codes = |doc: &mut Buffer| -> Vec<&'static str> {
-            doc.diagnostics().iter().map(|d| d.code.as_str()).collect()
+            doc.diagnostics(&Settings::default())
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect()
         };
         assert!(codes(&mut doc).contains(&"period-mismatch"));
         // The statistics period written into section 一's prose, a character at a time.
@@ -1022,7 +1050,10 @@ mod tests {
                 prop_assert_eq!(doc.blocks(), &full[..]);
                 let whole = parse::parse(doc.text());
                 prop_assert_eq!(doc.document(), whole.clone());
-                prop_assert_eq!(doc.diagnostics(), check::check(&whole, doc.text()));
+                prop_assert_eq!(
+            doc.diagnostics(&Settings::default()),
+            check::check(&whole, doc.text(), &Settings::default())
+        );
             }
         }
     }

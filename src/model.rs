@@ -19,17 +19,18 @@ pub struct Document {
 impl Document {
     /// Some part of the text is an annual report.
     pub fn is_report(&self) -> bool {
-        self.reports.iter().any(|r| r.is_report)
+        self.reports.iter().any(Report::is_annual_report)
+    }
+
+    /// The annual reports of the text (a part that is not one apart).
+    pub fn annual_reports(&self) -> impl Iterator<Item = &Report> {
+        self.reports.iter().filter(|r| r.is_annual_report())
     }
 
     /// The report holding byte `at` (the last one for the end of the text).
     pub fn report_at(&self, at: usize) -> &Report {
         let i = self.reports.partition_point(|r| r.range.start <= at);
         &self.reports[i.saturating_sub(1).min(self.reports.len() - 1)]
-    }
-
-    pub fn is_suppressed(&self, code: &str, range: &Range<usize>) -> bool {
-        suppressed(&self.suppressions, code, range)
     }
 }
 
@@ -42,12 +43,44 @@ pub fn suppressed(list: &[Suppression], code: &str, range: &Range<usize>) -> boo
     })
 }
 
+/// What reading and checking a report may take from outside the report's own part of the text.
+/// The incremental checker keeps a report's diagnostics while this (and the report's blocks) stay
+/// the same, so nothing else from outside may be read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReportContext {
+    /// The dominant line break of the whole text (written by fixes).
+    pub eol: &'static str,
+    /// The report's part ends the text (a missing heading is then appended at the very end).
+    pub ends_text: bool,
+    /// The last line with content before the report (the body's name, written above the title of
+    /// a report in a compilation).
+    pub line_before: Option<String>,
+}
+
+impl ReportContext {
+    /// The context of the report covering `range` of `text`, whose dominant line break is `eol`.
+    pub fn of(text: &str, range: Range<usize>, eol: &'static str) -> ReportContext {
+        ReportContext {
+            eol,
+            ends_text: range.end >= text.len(),
+            line_before: crate::text::last_line_before(text, range.start).map(str::to_string),
+        }
+    }
+}
+
+/// What checking a table may take from outside the table's own lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableContext {
+    /// The dominant line break of the whole text (written by fixes that insert a cell or a row).
+    pub eol: &'static str,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     /// The part of the text this report covers (all of it, unless the text is a compilation).
     pub range: Range<usize>,
-    /// The text looks like an annual report (title, or three standard section titles).
-    pub is_report: bool,
+    /// Whether this part of the text is an annual report at all.
+    pub kind: ReportKind,
     pub title: Option<Title>,
     /// Report year from the title (or, failing that, from 统计期限).
     pub year: Option<i32>,
@@ -65,6 +98,16 @@ pub struct Report {
     pub shape: Shape,
 }
 
+/// What a part of a text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportKind {
+    /// An annual report: it has a report title, or three standard section titles, or four sections.
+    AnnualReport,
+    /// Some other text (a note, a README, the part before a compilation's first title).
+    #[default]
+    Other,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Title {
     pub range: Range<usize>,
@@ -78,10 +121,10 @@ pub struct Section {
     /// The whole heading line's content.
     pub line: Range<usize>,
     /// The title text inside the line (without Markdown `#`, emphasis or surrounding spaces).
-    pub title: Range<usize>,
+    pub title_range: Range<usize>,
     pub title_text: String,
     /// The title equals the standard one after normalising width and spaces.
-    pub standard: bool,
+    pub is_standard: bool,
     /// From the end of the heading line to the next heading (or the end of the text).
     pub body: Range<usize>,
 }
@@ -137,6 +180,23 @@ impl Table {
     pub fn row(&self, spec_row: usize) -> Option<&Row> {
         self.rows.iter().find(|r| r.spec == spec_row)
     }
+    /// For each row, whether it stands in the standard order of the table's rows: the data rows
+    /// of one longest run in order are (a row of （六） among the rows of （五） is not, nor is the
+    /// second of two rows of one kind); other rows always are.
+    pub fn rows_in_order(&self) -> Vec<bool> {
+        let spec = self.spec();
+        let data: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| spec.rows[self.rows[i].spec].kind == spec::RowKind::Data)
+            .collect();
+        let keys: Vec<usize> = data.iter().map(|&i| self.rows[i].spec).collect();
+        let keep = longest_increasing(&keys);
+        let mut out = vec![true; self.rows.len()];
+        for (&i, k) in data.iter().zip(keep) {
+            out[i] = k;
+        }
+        out
+    }
+
     pub fn has_numbers(&self) -> bool {
         self.rows
             .iter()
@@ -144,12 +204,37 @@ impl Table {
     }
 }
 
+/// Which items belong to one longest strictly increasing subsequence (the last such to complete,
+/// by position): patience sorting with back links, O(n log n).
+pub fn longest_increasing(keys: &[usize]) -> Vec<bool> {
+    let mut tails: Vec<usize> = Vec::new(); // index into keys of the tail of each length
+    let mut back: Vec<Option<usize>> = vec![None; keys.len()];
+    for (i, &k) in keys.iter().enumerate() {
+        let pos = tails.partition_point(|&j| keys[j] < k);
+        back[i] = pos.checked_sub(1).map(|p| tails[p]);
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut keep = vec![false; keys.len()];
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        keep[i] = true;
+        cur = back[i];
+    }
+    keep
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeaderCell {
     pub range: Range<usize>,
     pub text: String,
-    pub standard: &'static str,
-    pub exact: bool,
+    /// The standard header the cell stands for.
+    pub standard_text: &'static str,
+    /// The cell's text is that header (after normalising).
+    pub is_standard: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,13 +246,42 @@ pub struct Row {
     /// The label's text as written, pieces joined.
     pub label_text: String,
     /// The label equals the standard one after normalising.
-    pub exact: bool,
+    pub is_standard: bool,
     /// Labels of the merged group cells written on this row (（三）不予公开 beside its first child),
     /// with the group row they stand for.
     pub groups: Vec<GroupLabel>,
     pub cells: Vec<Cell>,
+    /// How the cells found in the row fit its columns.
+    pub fit: RowFit,
     /// The whole row, from its first label piece to its last cell.
     pub range: Range<usize>,
+}
+
+/// How the cells written in a row fit the columns of its table. Only a row that fits exactly can
+/// be read with certainty: its sums are computed and its totals fixed; the others are reported
+/// (`row-shape`) and left alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowFit {
+    /// One cell per column (after merge debris at one end, which can only be read one way).
+    Exact,
+    /// Every cell blank, or none written at all: a row left empty (which columns the blanks
+    /// stand in does not matter).
+    Empty,
+    /// Fewer cells than columns: which ones are missing cannot be told (the missing ones are
+    /// kept as blanks at the end).
+    Short { found: usize },
+    /// More cells than columns, not merge debris (the extra ones are dropped at the end).
+    Long { found: usize },
+    /// Blank cells at both ends beyond the columns: which of them are merge debris cannot be
+    /// told.
+    Ambiguous { found: usize },
+}
+
+impl RowFit {
+    /// The row's cells stand in their columns for certain.
+    pub fn is_certain(self) -> bool {
+        matches!(self, RowFit::Exact | RowFit::Empty)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -175,7 +289,8 @@ pub struct GroupLabel {
     pub spec: usize,
     pub range: Range<usize>,
     pub text: String,
-    pub exact: bool,
+    /// The label equals the standard one after normalising.
+    pub is_standard: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,17 +313,30 @@ pub enum Value {
     Count(i64),
     /// 万元, kept as written for display, with its numeric value.
     Money(f64),
-    /// Not a number of the right kind; the reason in Chinese.
+    /// Not a number of the right kind (a unit in the cell, a negative count, a fraction, a
+    /// placeholder, words); the reason in Chinese (`value-invalid`).
     Invalid(String),
+    /// Something that breaks the row's reading: a number in words (「五」) or two numbers in one
+    /// cell (「5  2」); the reason in Chinese and, when it can be read, the number meant
+    /// (`row-shape`).
+    Malformed {
+        why: String,
+        meant: Option<i64>,
+    },
 }
 
 impl Value {
+    /// A count, or blank (counted as 0): a cell a sum can read.
+    pub fn is_count_or_blank(&self) -> bool {
+        matches!(self, Value::Blank | Value::Count(_))
+    }
+
     /// The value for arithmetic: a blank counts as 0, an invalid cell makes the sum unknown.
     pub fn count(&self) -> Option<i64> {
         match self {
             Value::Blank => Some(0),
             Value::Count(n) => Some(*n),
-            Value::Money(_) | Value::Invalid(_) => None,
+            Value::Money(_) | Value::Invalid(_) | Value::Malformed { .. } => None,
         }
     }
 }
@@ -232,6 +360,9 @@ pub struct Suppression {
 }
 
 impl Report {
+    pub fn is_annual_report(&self) -> bool {
+        self.kind == ReportKind::AnnualReport
+    }
     pub fn section(&self, index: usize) -> Option<&Section> {
         self.sections.iter().find(|s| s.index == index)
     }

@@ -160,8 +160,10 @@ pub struct RowSpec {
 #[derive(Debug)]
 pub struct TableSpec {
     pub id: TableId,
-    /// Name in messages: 表二 …
+    /// Name in messages: 表二（主动公开政府信息情况）…
     pub name: &'static str,
+    /// Short name: 表二 …
+    pub short_name: &'static str,
     pub col_sets: &'static [&'static [ColSpec]],
     pub rows: &'static [RowSpec],
     /// Header words that are not column labels but belong to the table (merged header cells).
@@ -205,6 +207,9 @@ const fn count(label: &'static str) -> ColSpec {
 
 // ---------------------------------------------------------------- table 二
 
+/// The label of table 二's first header column (over the row labels).
+pub const T2_ITEM_HEADER: &str = "信息内容";
+
 const T2_ITEM1: &[ColSpec] = &[
     count("本年制发件数"),
     count("本年废止件数"),
@@ -220,6 +225,7 @@ const T2_FEES: &[ColSpec] = &[ColSpec {
 pub static T2: TableSpec = TableSpec {
     id: TableId::T2,
     name: "表二（主动公开政府信息情况）",
+    short_name: "表二",
     col_sets: &[T2_ITEM1, T2_DECISIONS, T2_DECISIONS, T2_FEES],
     rows: &[
         item("第二十条第（一）项", 0),
@@ -239,8 +245,14 @@ pub static T2: TableSpec = TableSpec {
         item("第二十条第（八）项", 3),
         data("行政事业性收费", Some(8), 3),
     ],
-    header_words: &["信息内容"],
+    header_words: &[T2_ITEM_HEADER],
 };
+
+/// Row indices of table 二 that checks name.
+pub mod t2 {
+    pub const GUIZHANG: usize = 1;
+    pub const NORMATIVE: usize = 2;
+}
 
 /// Column and row labels that only the 2019 table 二 has: finding one means the 2019 layout.
 pub static T2_2019_MARKERS: &[&str] = &[
@@ -259,8 +271,14 @@ pub static T2_2019_MARKERS: &[&str] = &[
 
 // ---------------------------------------------------------------- table 三
 
-const APPLICANT: &[&str] = &["申请人情况"];
-const LEGAL: &[&str] = &["申请人情况", "法人或其他组织"];
+/// Table 三's note on its balance, in the merged cell over its row labels.
+pub const T3_NOTE: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+/// Table 三's merged header over all its columns, and over the five legal-person columns.
+pub const T3_APPLICANT: &str = "申请人情况";
+pub const T3_LEGAL: &str = "法人或其他组织";
+
+const APPLICANT: &[&str] = &[T3_APPLICANT];
+const LEGAL: &[&str] = &[T3_APPLICANT, T3_LEGAL];
 const T3_COLS: &[ColSpec] = &[
     ColSpec {
         label: "自然人",
@@ -318,6 +336,7 @@ pub mod t3 {
 pub static T3: TableSpec = TableSpec {
     id: TableId::T3,
     name: "表三（收到和处理政府信息公开申请情况）",
+    short_name: "表三",
     col_sets: &[T3_COLS],
     rows: &[
         data("一、本年新收政府信息公开申请数量", None, 0), // 0
@@ -369,14 +388,35 @@ pub static T3: TableSpec = TableSpec {
         data("（七）总计", Some(2), 0),          // 28
         data("四、结转下年度继续办理", None, 0), // 29
     ],
-    header_words: &["申请人情况", "法人或其他组织", "本列数据的勾稽关系为"],
+    header_words: &[T3_APPLICANT, T3_LEGAL, "本列数据的勾稽关系为"],
 };
 
 // ---------------------------------------------------------------- table 四
 
-const REVIEW: &[&str] = &["行政复议"];
-const DIRECT: &[&str] = &["行政诉讼", "未经复议直接起诉"];
-const AFTER: &[&str] = &["行政诉讼", "复议后起诉"];
+/// Table 四's merged headers: the two kinds of case, and the two kinds of 行政诉讼.
+pub const T4_REVIEW: &str = "行政复议";
+pub const T4_LITIGATION: &str = "行政诉讼";
+pub const T4_DIRECT: &str = "未经复议直接起诉";
+pub const T4_AFTER: &str = "复议后起诉";
+
+const REVIEW: &[&str] = &[T4_REVIEW];
+const DIRECT: &[&str] = &[T4_LITIGATION, T4_DIRECT];
+const AFTER: &[&str] = &[T4_LITIGATION, T4_AFTER];
+
+/// Column indices of table 四: each group of five starts at `REVIEW`, `DIRECT` or `AFTER`, and
+/// within a group the columns are 结果维持, 结果纠正, 其他结果, 尚未审结, 总计.
+pub mod t4 {
+    pub const REVIEW: usize = 0;
+    pub const DIRECT: usize = 5;
+    pub const AFTER: usize = 10;
+    pub const UPHELD: usize = 0;
+    pub const CORRECTED: usize = 1;
+    pub const OTHER: usize = 2;
+    pub const PENDING: usize = 3;
+    pub const TOTAL: usize = 4;
+    /// The parts of a group's 总计, relative to the group's first column.
+    pub const PARTS: [usize; 4] = [UPHELD, CORRECTED, OTHER, PENDING];
+}
 const fn t4(label: &'static str, parents: &'static [&'static str]) -> ColSpec {
     ColSpec {
         label,
@@ -405,22 +445,19 @@ const T4_COLS: &[ColSpec] = &[
 pub static T4: TableSpec = TableSpec {
     id: TableId::T4,
     name: "表四（政府信息公开行政复议、行政诉讼情况）",
+    short_name: "表四",
     col_sets: &[T4_COLS],
     rows: &[data("", None, 0)],
-    header_words: &["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"],
+    header_words: &[T4_REVIEW, T4_LITIGATION, T4_DIRECT, T4_AFTER],
 };
 
 // ---------------------------------------------------------------- relations
 
-/// A cell selector inside a table: row index and column index of the table spec.
-pub type CellRef = (usize, usize);
-
 /// How a relation is laid over the table.
 #[derive(Debug)]
 pub enum RelationKind {
-    /// In every listed row, column `total` equals the sum of columns `parts` (T3-ROW, T4-R/D/A).
+    /// In every data row, column `total` equals the sum of columns `parts` (T3-ROW, T4-R/D/A).
     RowSum {
-        rows: RowSel,
         total: usize,
         parts: &'static [usize],
     },
@@ -436,16 +473,12 @@ pub enum RelationKind {
     },
 }
 
-#[derive(Debug, Clone, Copy)]
-pub enum RowSel {
-    /// Every data row of the table.
-    AllData,
-}
-
 #[derive(Debug)]
 pub struct Relation {
     /// Name used in the format document (T3-ROW …).
     pub id: &'static str,
+    /// The rule in words, for people: 本行总计等于各类申请人之和.
+    pub words: &'static str,
     pub table: TableId,
     pub kind: RelationKind,
 }
@@ -453,15 +486,16 @@ pub struct Relation {
 pub const RELATIONS: &[Relation] = &[
     Relation {
         id: "T3-ROW",
+        words: "本行总计等于各类申请人之和",
         table: TableId::T3,
         kind: RelationKind::RowSum {
-            rows: RowSel::AllData,
             total: t3::TOTAL_COL,
             parts: &[0, 1, 2, 3, 4, 5],
         },
     },
     Relation {
         id: "T3-SUM",
+        words: "（七）总计等于各项办理结果之和",
         table: TableId::T3,
         kind: RelationKind::ColumnSum {
             total: t3::TOTAL,
@@ -470,11 +504,13 @@ pub const RELATIONS: &[Relation] = &[
     },
     Relation {
         id: "T3-GRP",
+        words: "分组小计等于其各子项之和",
         table: TableId::T3,
         kind: RelationKind::GroupSum,
     },
     Relation {
         id: "T3-ID",
+        words: "勾稽关系：第一项加第二项之和等于第三项加第四项之和",
         table: TableId::T3,
         kind: RelationKind::Balance {
             lhs: &[t3::NEW, t3::CARRIED],
@@ -483,29 +519,29 @@ pub const RELATIONS: &[Relation] = &[
     },
     Relation {
         id: "T4-R",
+        words: "行政复议总计等于结果维持、结果纠正、其他结果与尚未审结之和",
         table: TableId::T4,
         kind: RelationKind::RowSum {
-            rows: RowSel::AllData,
-            total: 4,
-            parts: &[0, 1, 2, 3],
+            total: t4::REVIEW + t4::TOTAL,
+            parts: &[t4::REVIEW, t4::REVIEW + 1, t4::REVIEW + 2, t4::REVIEW + 3],
         },
     },
     Relation {
         id: "T4-D",
+        words: "未经复议直接起诉的总计等于结果维持、结果纠正、其他结果与尚未审结之和",
         table: TableId::T4,
         kind: RelationKind::RowSum {
-            rows: RowSel::AllData,
-            total: 9,
-            parts: &[5, 6, 7, 8],
+            total: t4::DIRECT + t4::TOTAL,
+            parts: &[t4::DIRECT, t4::DIRECT + 1, t4::DIRECT + 2, t4::DIRECT + 3],
         },
     },
     Relation {
         id: "T4-A",
+        words: "复议后起诉的总计等于结果维持、结果纠正、其他结果与尚未审结之和",
         table: TableId::T4,
         kind: RelationKind::RowSum {
-            rows: RowSel::AllData,
-            total: 14,
-            parts: &[10, 11, 12, 13],
+            total: t4::AFTER + t4::TOTAL,
+            parts: &[t4::AFTER, t4::AFTER + 1, t4::AFTER + 2, t4::AFTER + 3],
         },
     },
 ];
@@ -532,8 +568,23 @@ pub const TOWNSHIP_SUFFIXES: &[&str] = &[
     "镇",
 ];
 
+/// Endings of names that end like a township's but are not one (a 区 whose name ends in 镇, a
+/// county government).
+const NOT_TOWNSHIP: &[&str] = &["县人民政府", "市人民政府", "区人民政府"];
+
+/// Whether a body's name is that of a 乡镇 or 街道, which cannot make 规章.
+pub fn is_township(org: &str) -> bool {
+    TOWNSHIP_SUFFIXES.iter().any(|s| org.ends_with(s))
+        && !NOT_TOWNSHIP.iter().any(|s| org.contains(s))
+}
+
 /// The first year of the 2021 format.
 pub const FORMAT_2021_FROM: i32 = 2021;
+
+/// The relation named `id`.
+pub fn relation(id: &str) -> Option<&'static Relation> {
+    RELATIONS.iter().find(|r| r.id == id)
+}
 
 impl TableSpec {
     /// The full path of a row, outermost first: 三、本年度办理结果 › （三）不予公开 › 1.属于国家秘密.
@@ -547,6 +598,29 @@ impl TableSpec {
         path.reverse();
         path.retain(|s| !s.is_empty());
         path
+    }
+
+    /// A row in words for messages: 「（一）予以公开」, or the table's short name for the one row
+    /// of table 四.
+    pub fn row_name(&self, row: usize) -> String {
+        match self.rows[row].label {
+            "" => self.short_name.to_string(),
+            label => format!("「{label}」"),
+        }
+    }
+
+    /// A column in words: 自然人, or 行政复议·结果维持 where the label alone is ambiguous.
+    pub fn col_name(&self, row: usize, col: usize) -> String {
+        let c = &self.cols_of(row)[col];
+        match self.id {
+            TableId::T4 => format!("{}·{}", c.parents.last().copied().unwrap_or(""), c.label),
+            _ => c.label.to_string(),
+        }
+    }
+
+    /// A row's label without its trailing parenthetical: （二）部分公开（区分处理的…） → （二）部分公开.
+    pub fn short_label(&self, row: usize) -> &'static str {
+        short_label(self.rows[row].label)
     }
 
     pub fn cols_of(&self, row: usize) -> &'static [ColSpec] {
@@ -573,6 +647,19 @@ impl TableSpec {
                 _ => self.find_data_descendants(c, out),
             }
         }
+    }
+}
+
+/// A label without its trailing parenthetical: （二）部分公开（区分处理的…） → （二）部分公开.
+pub fn short_label(label: &'static str) -> &'static str {
+    let skip = if label.starts_with('（') {
+        label.find('）').map_or(0, |i| i + '）'.len_utf8())
+    } else {
+        0
+    };
+    match label[skip..].find('（') {
+        Some(i) => &label[..skip + i],
+        None => label,
     }
 }
 
@@ -604,6 +691,20 @@ mod tests {
         let leaves = T3.data_descendants(t3::RESULTS);
         // 21 result rows plus （七）总计 itself.
         assert_eq!(leaves.len(), 22);
+    }
+
+    #[test]
+    fn short_labels() {
+        assert_eq!(short_label("（七）总计"), "（七）总计");
+        assert_eq!(
+            short_label("（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+            "（二）部分公开"
+        );
+        assert_eq!(
+            short_label("一、本年新收政府信息公开申请数量"),
+            "一、本年新收政府信息公开申请数量"
+        );
+        assert_eq!(short_label("3.危及“三安全一稳定”"), "3.危及“三安全一稳定”");
     }
 
     #[test]

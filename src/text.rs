@@ -151,6 +151,35 @@ impl LineIndex {
     }
 }
 
+/// The start of the line holding byte `at`.
+pub fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+}
+
+/// The end of the line holding byte `at` (before its line break).
+pub fn line_end(text: &str, at: usize) -> usize {
+    text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i)
+}
+
+/// The last line with content before byte `at` (a line start), within a few blank lines.
+pub fn last_line_before(text: &str, at: usize) -> Option<&str> {
+    let mut end = at.min(text.len());
+    for _ in 0..4 {
+        if end == 0 {
+            return None;
+        }
+        let before = text[..end].trim_end_matches(['\n', '\r']);
+        let start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = &before[start..];
+        if !line.trim().is_empty() {
+            return Some(line);
+        }
+        end = start;
+    }
+    None
+}
+
+/// The largest character boundary at or before byte `i`.
 pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;

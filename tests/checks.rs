@@ -1,10 +1,49 @@
 //! Each check on a small change to the standard draft, with the diagnostics written out inline.
 
 use expect_test::{Expect, expect};
-use nianbao::check::check;
-use nianbao::fix::{apply_edits, new_report};
+mod support;
+
+use nianbao::diag::Code;
+use nianbao::draft::new_report;
+use nianbao::fix::apply_edits;
 use nianbao::parse::parse;
 use nianbao::text::{Encoding, LineIndex};
+
+/// A whole column left blank, its （七）总计 included: nothing is filled there, so nothing is a
+/// wrong total; the blank cells are reported as blank (with an unsafe 0), no safe fix touches them,
+/// and fill-all and the inlay hints agree.
+#[test]
+fn a_blank_column_is_not_a_wrong_total() {
+    let md = draft();
+    let doc = parse(&md);
+    let t = doc.reports[0].table(nianbao::spec::TableId::T3).unwrap();
+    let mut edits: Vec<nianbao::diag::Edit> = t
+        .rows
+        .iter()
+        .filter_map(|r| r.cells.first())
+        .map(|c| nianbao::diag::Edit {
+            range: c.range.clone(),
+            new_text: String::new(),
+        })
+        .collect();
+    edits.sort_by_key(|e| e.range.start);
+    let text = apply_edits(&md, &edits);
+    let doc = parse(&text);
+    let d = check(&doc, &text);
+    assert!(d.iter().all(|x| x.code != Code::TotalMismatch), "{d:#?}");
+    let blanks: Vec<_> = d.iter().filter(|x| x.code == Code::CellBlank).collect();
+    assert!(!blanks.is_empty());
+    assert!(blanks.iter().all(|x| x.fixes.iter().all(|f| !f.is_safe())));
+    assert!(nianbao::fix::fix_all(&d).is_empty());
+    assert!(
+        nianbao::fix::fill_table_totals(&doc.reports[0], nianbao::spec::TableId::T3).is_empty()
+    );
+    assert!(nianbao::ide::inlay_hints(&doc, 0..text.len()).is_empty());
+}
+
+fn check(doc: &nianbao::model::Document, text: &str) -> Vec<nianbao::diag::Diagnostic> {
+    nianbao::check::check(doc, text, &nianbao::settings::Settings::default())
+}
 
 fn draft() -> String {
     new_report("某某市某某局", 2025)
@@ -81,12 +120,6 @@ fn row_total_and_column_total_and_balance() {
               fix: 将总计改为 1
             87:41 total-mismatch «0» 「（七）总计」行的总计应为 4（自然人 3 + 商业企业 1 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 0 + 其他 0），实为 0
               fix: 将总计改为 4
-            88:23 balance-mismatch «0» 「自然人」列勾稽关系不成立：一、本年新收政府信息公开申请数量 3 + 二、上年结转政府信息公开申请数量 0 = 3，而 （七）总计 0 + 四、结转下年度继续办理 0 = 0（第一项加第二项之和应等于第三项加第四项之和）
-              fix: 将「结转下年度继续办理」改为 3
-            88:27 balance-mismatch «0» 「商业企业」列勾稽关系不成立：一、本年新收政府信息公开申请数量 1 + 二、上年结转政府信息公开申请数量 0 = 1，而 （七）总计 0 + 四、结转下年度继续办理 0 = 0（第一项加第二项之和应等于第三项加第四项之和）
-              fix: 将「结转下年度继续办理」改为 1
-            88:47 balance-mismatch «0» 「总计」列勾稽关系不成立：一、本年新收政府信息公开申请数量 3 + 二、上年结转政府信息公开申请数量 0 = 3，而 （七）总计 0 + 四、结转下年度继续办理 0 = 0（第一项加第二项之和应等于第三项加第四项之和）
-              fix: 将「结转下年度继续办理」改为 3
         "#]],
     );
 }
@@ -122,8 +155,9 @@ fn invalid_and_blank_cells() {
             60:28 value-invalid «1.5» 「二、上年结转政府信息公开申请数量」「自然人」列：件数应为整数，「1.5」带有小数
             60:34 value-invalid «-1» 「二、上年结转政府信息公开申请数量」「商业企业」列：「-1」是负数，此处应为非负数
             60:39 value-invalid «3件» 「二、上年结转政府信息公开申请数量」「科研机构」列：单元格中带有单位「件」，应只填数字
-            60:44 cell-blank «» 「二、上年结转政府信息公开申请数量」「社会公益组织」列为空，应填数字（没有数据时填 0）
-              fix: 填入 0
+            60:44 cell-blank «» 「二、上年结转政府信息公开申请数量」行「社会公益组织」为空，应填数字（没有数据时填 0）
+              fix: 本行空白单元格填 0（1 处）
+              fix: 本表空白单元格全部填 0（1 处）
             60:47 value-invalid «无» 「二、上年结转政府信息公开申请数量」「法律服务机构」列：「无」不是数字，没有数据时应填 0
         "#]],
     );
@@ -293,8 +327,7 @@ fn fill_all_totals_of_a_table() {
 /// stand for, in the document's own shape.
 #[test]
 fn inserting_fixes_make_the_structure_whole() {
-    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
-    let tsv = std::fs::read_to_string(seeds.join("000_745ac7de65919f15.txt")).unwrap();
+    let tsv = support::seed("000");
     let md = draft();
     let cases: Vec<(&str, String)> = vec![
         (
@@ -368,7 +401,101 @@ fn a_compilation_is_checked_report_by_report() {
         174:52 total-mismatch «0» 「一、本年新收政府信息公开申请数量」行的总计应为 2（自然人 2 + 商业企业 0 + 科研机构 0 + 社会公益组织 0 + 法律服务机构 0 + 其他 0），实为 0
           fix: 将总计改为 2
         203:23 balance-mismatch «0» 「自然人」列勾稽关系不成立：一、本年新收政府信息公开申请数量 2 + 二、上年结转政府信息公开申请数量 0 = 2，而 （七）总计 0 + 四、结转下年度继续办理 0 = 0（第一项加第二项之和应等于第三项加第四项之和）
-          fix: 将「结转下年度继续办理」改为 2
+          fix: 将「四、结转下年度继续办理」改为 2（如果错的是这一项）
     "#]]
     .assert_eq(&show(&text));
+}
+
+/// Rows that cannot be read as written get `row-shape`, not messages about totals the drafter did
+/// not get wrong; and no safe fix touches them.
+#[test]
+fn damaged_rows_are_explained_not_fixed() {
+    let cases: &[(&str, &str, &str)] = &[
+        // One cell too few in table 四.
+        (
+            "t4 short",
+            "| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        ),
+        // A number in words, and other words, in a number cell.
+        (
+            "words",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 五 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        ),
+        (
+            "about",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 约5 | 0 | 0 | 0 | 0 | 0 | 5 |",
+        ),
+        (
+            "unit",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 3（件） | 0 | 0 | 0 | 0 | 0 | 3 |",
+        ),
+        // A deleted pipe: two numbers in one cell; a number typed with a space.
+        (
+            "merged",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 5  2 | 0 | 0 | 0 | 0 | 7 |",
+        ),
+        (
+            "spaced",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 1 0 | 0 | 0 | 0 | 0 | 0 | 10 |",
+        ),
+        // One cell too many, with something in it.
+        (
+            "long",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 |  | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 7 |",
+        ),
+        // An item of （六） among the rows of （五）, where （五）4 is missing.
+        (
+            "misplaced",
+            "|  |  | 4.无正当理由大量反复申请",
+            "|  |  | 3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        ),
+    ];
+    let mut out = String::new();
+    for (name, starts, new) in cases {
+        let text = replace_line(draft(), starts, new);
+        let doc = parse(&text);
+        let d = check(&doc, &text);
+        out.push_str(&format!("{name}:\n"));
+        for x in &d {
+            out.push_str(&format!(
+                "  {} «{}» {}{}\n",
+                x.code,
+                &text[x.range.clone()],
+                x.message,
+                x.fixes
+                    .iter()
+                    .map(|f| format!(" [{}: {}]", f.applicability.as_str(), f.title))
+                    .collect::<String>()
+            ));
+        }
+        // No safe fix: fix-all leaves the text as it is.
+        let edits = nianbao::fix::fix_all(&d);
+        assert!(edits.is_empty(), "{name}: {edits:?}");
+    }
+    expect![[r#"
+        t4 short:
+          row-shape «0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0» 表四有 14 个单元格，表头有 15 列：无法判断缺的是哪一列（没有数据的单元格请填 0）
+        words:
+          row-shape «五» 「五」不是数字，请填阿拉伯数字 5 [unsafe: 改为 5]
+        about:
+          value-invalid «约5» 「（一）予以公开」「自然人」列：「约5」不是有效的数字
+        unit:
+          value-invalid «3（件）» 「（一）予以公开」「自然人」列：单元格中带有单位「件」，应只填数字
+        merged:
+          row-shape «（一）予以公开 |  | 5  2 | 0 | 0 | 0 | 0 | 7» 「（一）予以公开」有 6 个单元格，表头有 7 列：无法判断缺的是哪一列（没有数据的单元格请填 0）
+          row-shape «5  2» 「5  2」像是两个数字：缺少分隔符？
+        spaced:
+          row-shape «1 0» 「1 0」中间有空格
+        long:
+          row-shape «（一）予以公开 |  | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 7» 「（一）予以公开」有 8 个单元格，表头有 7 列：多出的单元格中有内容
+        misplaced:
+          row-shape «3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0» 此行「3.其他」属于「（六）其他处理」，不应出现在「（五）不予处理」之下 [unsafe: 改为此处缺少的「4.无正当理由大量反复申请」]
+    "#]].assert_eq(&out);
 }

@@ -82,8 +82,10 @@ fn json_output_has_lsp_positions() {
     assert_eq!(diag["range"]["start"]["line"], 57);
     assert_eq!(diag["range"]["start"]["character"], 16 + 2 + 12);
     assert_eq!(diag["fixes"][0]["edits"][0]["new_text"], "4");
+    assert_eq!(diag["fixes"][0]["applicability"], "safe");
     assert!(!diag["related"].as_array().unwrap().is_empty());
-    assert_eq!(v["summary"]["errors"], 2);
+    // The wrong total explains the column's balance: one error, not two.
+    assert_eq!(v["summary"]["errors"], 1);
 }
 
 #[test]
@@ -199,7 +201,7 @@ fn a_compilation_counts_its_reports_and_fixes_each() {
     let o = run(&["check", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("检查 3 份报告（1 个文件）：2 个错误"), "{out}");
+    assert!(out.contains("检查 3 份报告（1 个文件）：1 个错误"), "{out}");
     let o = run(&["check", "--format", "json", p.to_str().unwrap()]);
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["files"][0]["reports"], 3);
@@ -209,4 +211,48 @@ fn a_compilation_counts_its_reports_and_fixes_each() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let fixed = std::fs::read_to_string(&p).unwrap();
     assert_eq!(fixed, [seed("000"), seed("000"), seed("002")].join("\n"));
+}
+
+/// The project file `nianbao.toml` applies to the files below it; flags go over it; `--no-config`
+/// ignores it; a wrong entry is reported on stderr and the rest applies.
+#[test]
+fn settings_from_the_project_file_and_the_flags() {
+    let d = tmp();
+    let sub = d.path().join("2024");
+    std::fs::create_dir(&sub).unwrap();
+    let bad = write(&sub, "bad.txt", broken().as_bytes());
+    let bad = bad.to_str().unwrap();
+    write(
+        d.path(),
+        "nianbao.toml",
+        b"disabled-codes = [\"total-mismatch\", \"balance-mismatch\", \"nope\"]\n",
+    );
+    let o = run(&["check", "--color", "never", bad]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("total-mismatch"));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("nianbao.toml") && err.contains("「nope」"),
+        "{err}"
+    );
+    let o = run(&["check", "--no-config", bad]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&[
+        "check",
+        "--no-config",
+        "--color",
+        "never",
+        "--severity",
+        "total-mismatch=warn",
+        bad,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("警告[total-mismatch]"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["check", "--severity", "total-mismatch=loud", bad]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("级别「loud」无效"));
 }

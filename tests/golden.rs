@@ -1,10 +1,10 @@
 //! Whole-report tests on the real published reports in tests/fixtures/seeds: golden diagnostics,
 //! the same report in two shapes, and generated one-number mutations of tables 三 and 四.
 
-use std::path::{Path, PathBuf};
+mod support;
 
 use expect_test::expect_file;
-use nianbao::check::check;
+use nianbao::check;
 use nianbao::diag::{Code, Diagnostic, Severity};
 use nianbao::model::{Document, Report, Value};
 use nianbao::parse::parse;
@@ -17,23 +17,10 @@ fn one(doc: &Document) -> &Report {
     &doc.reports[0]
 }
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+use support::{fixtures, seeds};
 
-fn seeds() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = std::fs::read_dir(fixtures().join("seeds"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            (
-                p.file_stem().unwrap().to_string_lossy().to_string(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
+fn check(doc: &Document, text: &str) -> Vec<Diagnostic> {
+    check::check(doc, text, &nianbao::settings::Settings::default())
 }
 
 fn render(text: &str, diags: &[Diagnostic]) -> String {
@@ -141,7 +128,7 @@ fn shape_free(r: &Report) -> String {
     for sec in &r.sections {
         s.push_str(&format!(
             "section {} standard={}\n",
-            sec.index, sec.standard
+            sec.index, sec.is_standard
         ));
     }
     for t in &r.tables {
@@ -154,7 +141,7 @@ fn shape_free(r: &Report) -> String {
                 "{:?} row {} exact={} {}\n",
                 t.id,
                 row.spec,
-                row.exact,
+                row.is_standard,
                 vals.join(",")
             ));
         }

@@ -11,6 +11,7 @@ fn num(v: &Value) -> J {
         Value::Money(f) => J::from(format!("{f}")),
         Value::Blank => J::Null,
         Value::Invalid(s) => J::from(format!("invalid: {s}")),
+        Value::Malformed { why, .. } => J::from(format!("malformed: {why}")),
     }
 }
 
@@ -81,7 +82,7 @@ fn layout_text_gives_the_seed_numbers() {
         assert_eq!(got["t4"], want["t4"], "{name}: table 四");
         assert_eq!(got["t2"], want["t2"], "{name}: table 二");
         assert_eq!(got["year"], want["year"], "{name}: year");
-        let diags = nianbao::check::check(&r, &text);
+        let diags = nianbao::check::check(&r, &text, &Default::default());
         let errors: Vec<_> = diags
             .iter()
             .filter(|d| d.severity == nianbao::diag::Severity::Error)
@@ -91,16 +92,17 @@ fn layout_text_gives_the_seed_numbers() {
         // Labels and titles: the same findings as in the report the PDF was made from.
         let seed = std::fs::read_to_string(dir.join(format!("../seeds/{stem}.txt"))).unwrap();
         let words = |text: &str| -> Vec<String> {
-            let mut v: Vec<String> = nianbao::check::check(&nianbao::parse::parse(text), text)
-                .iter()
-                .filter(|d| {
-                    matches!(
-                        d.code,
-                        nianbao::diag::Code::RowLabel | nianbao::diag::Code::SectionTitle
-                    )
-                })
-                .map(|d| d.message.clone())
-                .collect();
+            let mut v: Vec<String> =
+                nianbao::check::check(&nianbao::parse::parse(text), text, &Default::default())
+                    .iter()
+                    .filter(|d| {
+                        matches!(
+                            d.code,
+                            nianbao::diag::Code::RowLabel | nianbao::diag::Code::SectionTitle
+                        )
+                    })
+                    .map(|d| d.message.clone())
+                    .collect();
             v.sort();
             v
         };

@@ -1,7 +1,9 @@
 //! Properties over generated input: no panic on any text, fixes clear what they fix and are
 //! idempotent, and position conversions round-trip with CJK, surrogate pairs and every line break.
 
-use nianbao::check::check;
+mod support;
+
+use nianbao::check;
 use nianbao::diag::Code;
 use nianbao::fix::{apply_edits, fix_all};
 use nianbao::model::Value;
@@ -11,22 +13,14 @@ use nianbao::text::{Encoding, LineIndex, Position};
 use proptest::prelude::*;
 
 fn seeds() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut v = Vec::new();
-    for sub in ["seeds", "markdown", "pdf"] {
-        let mut paths: Vec<_> = std::fs::read_dir(dir.join(sub))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        paths.sort();
-        for p in paths {
-            let name = p.to_string_lossy();
-            if name.ends_with(".txt") || name.ends_with(".md") && !name.ends_with("README.md") {
-                v.push(std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    v
+    support::seeds_in_every_shape()
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
+}
+
+fn check(doc: &nianbao::model::Document, text: &str) -> Vec<nianbao::diag::Diagnostic> {
+    check::check(doc, text, &nianbao::settings::Settings::default())
 }
 
 /// Characters that matter to the parser, and some that should not.
@@ -165,6 +159,82 @@ proptest! {
     }
 }
 
+/// The standard draft with its tables 三 and 四 filled from `cells` (one entry per count cell, in
+/// order: `None` leaves the cell blank, `Some(n)` writes n; cells beyond the list stay 0).
+fn filled_draft(cells: &[Option<u8>]) -> String {
+    let draft = nianbao::draft::new_report("某某县某某局", 2025);
+    let doc = parse(&draft);
+    let mut edits = Vec::new();
+    let mut k = 0;
+    for id in [TableId::T3, TableId::T4] {
+        let t = doc.reports[0].table(id).unwrap();
+        for row in &t.rows {
+            for c in &row.cells {
+                if let Some(v) = cells.get(k) {
+                    edits.push(nianbao::diag::Edit {
+                        range: c.range.clone(),
+                        new_text: v.map_or(String::new(), |n| n.to_string()),
+                    });
+                }
+                k += 1;
+            }
+        }
+    }
+    apply_edits(&draft, &edits)
+}
+
+/// A cell value for [`filled_draft`]: blank often, small numbers otherwise.
+fn cell_value() -> impl Strategy<Value = Option<u8>> {
+    prop_oneof![3 => Just(None), 2 => Just(Some(0)), 4 => (1u8..6).prop_map(Some)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// One definition of a wrong total: for tables with blanks anywhere, the totals that
+    /// `total-mismatch` reports are exactly the cells 填入本表全部总计 changes and the cells that
+    /// get an inlay hint; and after filling them no total is wrong.
+    #[test]
+    fn check_fill_all_and_hints_agree(cells in prop::collection::vec(cell_value(), 0..240)) {
+        let text = filled_draft(&cells);
+        let doc = parse(&text);
+        let report = &doc.reports[0];
+        let mut reported: Vec<usize> = check(&doc, &text)
+            .iter()
+            .filter(|d| d.code == Code::TotalMismatch)
+            .map(|d| d.range.start)
+            .collect();
+        let mut filled: Vec<usize> = [TableId::T3, TableId::T4]
+            .into_iter()
+            .flat_map(|id| nianbao::fix::fill_table_totals(report, id))
+            .map(|e| e.range.start)
+            .collect();
+        // A hint stands at the end of its cell's text (or at the blank cell's insertion point).
+        let mut hinted: Vec<usize> = Vec::new();
+        for h in nianbao::ide::inlay_hints(&doc, 0..text.len()) {
+            let cell = report
+                .tables
+                .iter()
+                .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter()))
+                .find(|c| if c.range.is_empty() { c.span.start.max(c.range.start) == h.at } else { c.range.end == h.at })
+                .expect("a hint stands at a cell");
+            hinted.push(cell.range.start);
+        }
+        reported.sort();
+        filled.sort();
+        hinted.sort();
+        prop_assert_eq!(&reported, &filled);
+        prop_assert_eq!(&reported, &hinted);
+        let edits: Vec<_> = [TableId::T3, TableId::T4]
+            .into_iter()
+            .flat_map(|id| nianbao::fix::fill_table_totals(report, id))
+            .collect();
+        let after = apply_edits(&text, &edits);
+        let again = check(&parse(&after), &after);
+        prop_assert!(again.iter().all(|d| d.code != Code::TotalMismatch), "{:#?}", again.iter().filter(|d| d.code == Code::TotalMismatch).map(|d| &d.message).collect::<Vec<_>>());
+    }
+}
+
 /// Large and hostile inputs parse and check (their cost is measured by `cargo bench`).
 #[test]
 fn pathological_inputs_are_survived() {
@@ -182,4 +252,146 @@ fn pathological_inputs_are_survived() {
     analyse(&format!(
         "三、收到和处理政府信息公开申请情况\n{garbage_rows}"
     ));
+}
+
+/// A table line damaged the way drafters damage them.
+#[derive(Debug, Clone)]
+enum Damage {
+    /// A cell delimiter deleted: two cells merged.
+    Merge,
+    /// An empty cell added.
+    Extra,
+    /// A cell removed with its delimiter.
+    Remove,
+    /// A number cell's text replaced by words or marks.
+    Words(&'static str),
+    /// A number cell's value changed.
+    Number(u8),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    prop_oneof![
+        Just(Damage::Merge),
+        Just(Damage::Extra),
+        Just(Damage::Remove),
+        prop::sample::select(vec![
+            "五",
+            "一",
+            "约5",
+            "x",
+            "3（件）",
+            "十二",
+            "1 0",
+            "5  2"
+        ])
+        .prop_map(Damage::Words),
+        (0u8..12).prop_map(Damage::Number),
+    ]
+}
+
+/// Applies a damage to the `which`-th delimited line of a table (delimiter `sep`).
+fn damaged(text: &str, sep: char, which: usize, at: usize, d: &Damage) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let rows: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            lines[i].matches(sep).count() >= 3 && lines[i].chars().any(|c| c.is_ascii_digit())
+        })
+        .collect();
+    if rows.is_empty() {
+        return text.to_string();
+    }
+    let li = rows[which % rows.len()];
+    let line = lines[li];
+    let seps: Vec<usize> = line.match_indices(sep).map(|(i, _)| i).collect();
+    let cut = seps[at % seps.len()];
+    let new_line = match d {
+        Damage::Merge => format!("{}{}", &line[..cut], &line[cut + sep.len_utf8()..]),
+        Damage::Extra => format!("{}{sep}{}", &line[..cut], &line[cut..]),
+        Damage::Remove => {
+            let next = seps
+                .iter()
+                .find(|&&s| s > cut)
+                .copied()
+                .unwrap_or(line.len());
+            format!("{}{}", &line[..cut], &line[next..])
+        }
+        Damage::Words(_) | Damage::Number(_) => {
+            // The number cell after the cut, if any.
+            let Some(m) = line[cut..]
+                .char_indices()
+                .find(|(_, c)| c.is_ascii_digit())
+                .map(|(i, _)| cut + i)
+            else {
+                return text.to_string();
+            };
+            let end = line[m..]
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or(line.len(), |e| m + e);
+            let new = match d {
+                Damage::Words(w) => w.to_string(),
+                Damage::Number(n) => n.to_string(),
+                _ => unreachable!(),
+            };
+            format!("{}{new}{}", &line[..m], &line[end..])
+        }
+    };
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    out[li] = new_line;
+    out.join("\n")
+}
+
+/// The number of cell delimiters on each line.
+fn delimiters(text: &str) -> Vec<usize> {
+    text.split('\n')
+        .map(|l| l.matches(['|', '\t']).count())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// Safe fixes never damage a file: on tables damaged in any way, applying every safe fix
+    /// changes no line's number of cells, touches only total cells, labels and titles, and a
+    /// second fix-all finds nothing more to do.
+    #[test]
+    fn safe_fixes_never_damage_a_row(
+        shape in 0usize..3,
+        damages in prop::collection::vec((any::<usize>(), any::<usize>(), damage()), 1..5),
+    ) {
+        let (mut text, sep) = match shape {
+            0 => (nianbao::draft::new_report("某某县某某局", 2025), '|'),
+            1 => (support::seed("000"), '\t'),
+            _ => (support::seed("002"), '\t'),
+        };
+        for (which, at, d) in &damages {
+            text = damaged(&text, sep, *which, *at, d);
+        }
+        let doc = parse(&text);
+        let d = check(&doc, &text);
+        let edits = fix_all(&d);
+        // Every edit replaces a total cell, a label or a title.
+        let mut allowed: Vec<std::ops::Range<usize>> = Vec::new();
+        for r in &doc.reports {
+            for s in &r.sections {
+                allowed.push(s.title_range.clone());
+            }
+            for t in &r.tables {
+                for tc in nianbao::totals::compute(t, nianbao::totals::Detail::Targets) {
+                    allowed.push(tc.cell(t).range.clone());
+                }
+                for row in &t.rows {
+                    allowed.extend(row.label.iter().cloned());
+                    allowed.extend(row.groups.iter().map(|g| g.range.clone()));
+                }
+                allowed.extend(t.headers.iter().map(|h| h.range.clone()));
+            }
+        }
+        for e in &edits {
+            prop_assert!(allowed.contains(&e.range), "an edit outside totals and labels: {:?} «{}» → {:?}", e.range, &text[e.range.clone()], e.new_text);
+        }
+        let fixed = apply_edits(&text, &edits);
+        prop_assert_eq!(delimiters(&fixed), delimiters(&text), "a line's cells changed");
+        let again = check(&parse(&fixed), &fixed);
+        prop_assert!(fix_all(&again).is_empty(), "a second fix-all changes {:?}", fix_all(&again));
+    }
 }

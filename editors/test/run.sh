@@ -113,6 +113,7 @@ npm_ci_cached() { # npm_ci_cached NAME [env assignments...]
 T=$(now)
 APT_PKGS=()
 wants nvim07 && APT_PKGS+=(neovim)
+wants nvim011 && APT_PKGS+=(tmux) # the typing test drives Neovim's terminal UI
 wants vscode && APT_PKGS+=(chromium fonts-wqy-microhei libkrb5-dev pkg-config build-essential)
 python3 -m venv --help >/dev/null 2>&1 || APT_PKGS+=(python3-venv)
 MISSING=()
@@ -154,6 +155,9 @@ if ! node "$HERE/fixtures.mjs" "$BIN" "$FIX" >"$OUT/fixtures.log" 2>&1; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# The broken report in GB18030, as reports saved by Chinese Windows programs often are.
+python3 -c 'import sys; open(sys.argv[2], "wb").write(open(sys.argv[1], encoding="utf-8").read().encode("gb18030"))' \
+  "$FIX/broken.md" "$FIX/gb18030.txt"
 for code in total-mismatch balance-mismatch; do
   if "$BIN" check --format json "$FIX/base.md" | grep -q "\"$code\""; then
     fail "setup: base.md made by fixtures.mjs already has $code (fixture or engine changed)"
@@ -164,8 +168,10 @@ done
 # Installs the plugin as a user would (a native package under XDG_DATA_HOME) with a
 # user init.lua, then runs test.lua in a fresh copy of the fixtures. The init.lua turns
 # off balance-mismatch, which test.lua checks to see that settings reach the server.
-nvim_suite() { # nvim_suite NAME NVIM INIT_LUA_TEXT [SCRIPT (default test.lua)]
-  local name=$1 nvim=$2 init=$3 script=${4:-test.lua}
+# Env for the test: NB_TEST (default nvim/test.lua), NB_PATH (default: nianbao on PATH).
+nvim_suite() { # nvim_suite NAME NVIM INIT_LUA_TEXT
+  local name=$1 nvim=$2 init=$3
+  local test_lua=${NB_TEST:-$HERE/nvim/test.lua} path=${NB_PATH:-$BIN_DIR:$PATH}
   local home=$OUT/$name
   mkdir -p "$home/config/nvim" "$home/data/nvim/site/pack/nianbao/start" "$home/state" "$home/cache"
   ln -sfn "$EDITORS/nvim" "$home/data/nvim/site/pack/nianbao/start/nianbao"
@@ -174,16 +180,16 @@ nvim_suite() { # nvim_suite NAME NVIM INIT_LUA_TEXT [SCRIPT (default test.lua)]
   (cd "$home/fixtures" && git init -q .) # a project root, as reports usually have
   local before after rc
   before=$(grep -c . "$RESULTS")
-  run_group 240 "$OUT/$name.log" env PATH="$BIN_DIR:$PATH" HOME="$home" XDG_CONFIG_HOME="$home/config" \
+  run_group 240 "$OUT/$name.log" env PATH="$path" HOME="$home" XDG_CONFIG_HOME="$home/config" \
     XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" XDG_CACHE_HOME="$home/cache" \
     NB_FIXTURES="$home/fixtures" NB_RESULTS="$RESULTS" NB_SUITE="$name" NB_SEEDS="$ROOT/tests/fixtures/seeds" \
-    bash -c 'cd "$NB_FIXTURES" && exec "$0" --headless -c "luafile $1"' "$nvim" "$HERE/nvim/$script"
+    bash -c 'cd "$NB_FIXTURES" && exec "$0" --headless -c "luafile $1"' "$nvim" "$test_lua"
   rc=$?
   [ $rc = 124 ] && fail "$name: timed out after 240 s"
   after=$(grep -c . "$RESULTS")
   if [ "$after" -eq "$before" ]; then
     tail -30 "$OUT/$name.log"
-    fail "$name: $script reported nothing (nvim exit $rc)"
+    fail "$name: $(basename "$test_lua") reported nothing (nvim exit $rc)"
   fi
   grep "^\(PASS\|FAIL\) $name" "$RESULTS"
   grep -q "^FAIL $name" "$RESULTS" && tail -30 "$OUT/$name.log"
@@ -200,13 +206,35 @@ if wants nvim011; then
   timed "Neovim $NVIM_011_VERSION install" "$T"
   if [ -x "$VENV/bin/nvim" ]; then
     T=$(now)
-    nvim_suite "nvim-$NVIM_011_VERSION" "$VENV/bin/nvim" \
-      "vim.lsp.config('nianbao', { settings = { nianbao = { disabledCodes = { 'balance-mismatch' } } } })
+    INIT011="vim.lsp.config('nianbao', { settings = { nianbao = { disabledCodes = { 'balance-mismatch' } } } })
 vim.lsp.enable('nianbao')"
+    nvim_suite "nvim-$NVIM_011_VERSION" "$VENV/bin/nvim" "$INIT011"
+    # Without nianbao on PATH: a clear message instead of silence.
+    NB_TEST=$HERE/nvim/missing.lua NB_PATH=/usr/bin:/bin nvim_suite "nvim-$NVIM_011_VERSION-missing" "$VENV/bin/nvim" "$INIT011"
+    # The help tags shipped in doc/tags are those :helptags makes.
+    TAGS=$OUT/helptags
+    rm -rf "$TAGS" && mkdir -p "$TAGS" && cp "$EDITORS/nvim/doc/nianbao.txt" "$TAGS/"
+    "$VENV/bin/nvim" --headless -u NONE -i NONE -c "helptags $TAGS" -c q >/dev/null 2>&1
+    if cmp -s "$TAGS/tags" "$EDITORS/nvim/doc/tags"; then
+      pass "nvim-$NVIM_011_VERSION: doc/tags is what :helptags makes of doc/nianbao.txt"
+    else
+      fail "nvim-$NVIM_011_VERSION: doc/tags is stale: run nvim --headless -c 'helptags editors/nvim/doc' -c q"
+    fi
+    # Typing "12" into a total at 150 ms per key in Neovim's terminal UI (tmux).
+    mkdir -p "$OUT/typing/config/nvim" "$OUT/typing/data/nvim/site/pack/nianbao/start" "$OUT/typing/fixtures"
+    ln -sfn "$EDITORS/nvim" "$OUT/typing/data/nvim/site/pack/nianbao/start/nianbao"
+    printf '%s\n' "vim.o.swapfile = false" "vim.lsp.enable('nianbao')" >"$OUT/typing/config/nvim/init.lua"
+    cp "$FIX/broken.md" "$FIX/fixtures.json" "$OUT/typing/fixtures/"
+    run_group 120 "$OUT/typing.log" env PATH="$BIN_DIR:$PATH" HOME="$OUT/typing" XDG_CONFIG_HOME="$OUT/typing/config" \
+      XDG_DATA_HOME="$OUT/typing/data" XDG_STATE_HOME="$OUT/typing/state" XDG_CACHE_HOME="$OUT/typing/cache" \
+      NB_NVIM="$VENV/bin/nvim" NB_FIXTURES="$OUT/typing/fixtures" NB_RESULTS="$RESULTS" \
+      NB_SUITE="nvim-$NVIM_011_VERSION" NB_PROBE="$HERE/nvim/probe.lua" NB_TMUX_SOCKET="nianbao-test-$$" \
+      python3 "$HERE/nvim/typing.py"
+    cat "$OUT/typing.log"
     timed "Neovim $NVIM_011_VERSION tests" "$T"
     # A bracketed paste of every seed gives nianbao check's diagnostics (default settings).
     T=$(now)
-    nvim_suite "nvim-$NVIM_011_VERSION-paste" "$VENV/bin/nvim" "vim.lsp.enable('nianbao')" paste.lua
+    NB_TEST=$HERE/nvim/paste.lua nvim_suite "nvim-$NVIM_011_VERSION-paste" "$VENV/bin/nvim" "vim.lsp.enable('nianbao')"
     timed "Neovim $NVIM_011_VERSION paste tests" "$T"
   fi
 fi
@@ -214,8 +242,10 @@ fi
 if wants nvim07; then
   if command -v nvim >/dev/null && nvim --version | head -1 | grep -q 'v0\.7\.'; then
     T=$(now)
-    nvim_suite "nvim-$(nvim --version | head -1 | sed 's/^NVIM v//')" "$(command -v nvim)" \
-      "require('nianbao').setup{ settings = { nianbao = { disabledCodes = { 'balance-mismatch' } } } }"
+    INIT07="require('nianbao').setup{ settings = { nianbao = { disabledCodes = { 'balance-mismatch' } } } }"
+    NVIM07="nvim-$(nvim --version | head -1 | sed 's/^NVIM v//')"
+    nvim_suite "$NVIM07" "$(command -v nvim)" "$INIT07"
+    NB_TEST=$HERE/nvim/missing.lua NB_PATH=/usr/bin:/bin nvim_suite "$NVIM07-missing" "$(command -v nvim)" "$INIT07"
     timed "Neovim 0.7 tests" "$T"
   else
     fail "nvim07: Debian's neovim 0.7 is not installed (found: $(nvim --version 2>/dev/null | head -1))"
@@ -261,8 +291,9 @@ if wants vscode; then
     T=$(now)
     VS=$OUT/vscode
     mkdir -p "$VS/xdg" "$VS/xdg-data" "$VS/ud/User" "$VS/ext" "$VS/ws"
-    cp "$FIX"/*.md "$VS/ws/"
+    cp "$FIX"/*.md "$FIX/gb18030.txt" "$VS/ws/"
     cp "$FIX/broken.md" "$VS/ws/again.md" # opened after nianbao.server.path is changed
+    printf '# 周会记录\n\n- 讨论了下周的安排。\n' >"$VS/ws/notes.md" # Markdown that is no report
     cp "$HERE/vscode/settings.json" "$VS/ud/User/settings.json"
     CS=(env PATH="$NODE24/bin:/usr/bin:/bin" HOME="$VS" XDG_CONFIG_HOME="$VS/xdg" XDG_DATA_HOME="$VS/xdg-data"
       "$CACHE/code-server/node_modules/.bin/code-server" --user-data-dir "$VS/ud" --extensions-dir "$VS/ext")

@@ -432,7 +432,14 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
     if PLACEHOLDERS.contains(&t) {
         return Value::Invalid(format!("「{t}」不是数字，没有数据时应填 0"));
     }
-    let folded: String = t.chars().map(fold_digit).filter(|c| *c != ' ').collect();
+    if let Some(v) = malformed(t) {
+        return v;
+    }
+    let folded: String = t
+        .chars()
+        .map(fold_digit)
+        .filter(|c| !matches!(c, ' ' | '(' | ')' | '（' | '）'))
+        .collect();
     for u in UNITS {
         if folded.ends_with(u) {
             return Value::Invalid(format!("单元格中带有单位「{u}」，应只填数字"));
@@ -488,6 +495,92 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
             _ => Value::Invalid(format!("「{t}」不是有效的金额")),
         },
     }
+}
+
+/// The value of a number written in Chinese numerals (一, 十二, 两百零五), if the text is one.
+pub fn chinese_number(s: &str) -> Option<i64> {
+    let digit = |c: char| {
+        Some(match c {
+            '零' | '〇' => 0,
+            '一' => 1,
+            '二' | '两' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        })
+    };
+    if s.is_empty() || s.chars().count() > 12 {
+        return None;
+    }
+    let mut total = 0i64;
+    let mut section = 0i64;
+    let mut pending: Option<i64> = None;
+    for c in s.chars() {
+        if let Some(d) = digit(c) {
+            pending = Some(d);
+            continue;
+        }
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            '万' => 10_000,
+            _ => return None,
+        };
+        if unit == 10_000 {
+            total = (total + section + pending.take().unwrap_or(0)) * unit;
+            section = 0;
+        } else {
+            section += pending.take().unwrap_or(1) * unit;
+        }
+    }
+    Some(total + section + pending.unwrap_or(0))
+}
+
+/// A cell that breaks its row's reading: a number in Chinese numerals, or digits separated by
+/// spaces (two numbers whose separator is missing, or a number typed with a space).
+fn malformed(t: &str) -> Option<Value> {
+    if let Some(n) = chinese_number(t) {
+        return Some(Value::Malformed {
+            why: format!("「{t}」不是数字，请填阿拉伯数字 {n}"),
+            meant: Some(n),
+        });
+    }
+    let folded: Vec<char> = t.chars().map(fold_digit).collect();
+    // Digits, a gap of spaces, digits.
+    let mut gaps = Vec::new();
+    let mut i = 0;
+    while i < folded.len() {
+        if is_ws(folded[i]) {
+            let from = i;
+            while i < folded.len() && is_ws(folded[i]) {
+                i += 1;
+            }
+            let before = from > 0 && folded[from - 1].is_ascii_digit();
+            let after = folded.get(i).is_some_and(|c| c.is_ascii_digit());
+            if before && after {
+                let width: usize = folded[from..i]
+                    .iter()
+                    .map(|&c| if c == '\u{3000}' || c == '\t' { 2 } else { 1 })
+                    .sum();
+                gaps.push(width);
+            }
+            continue;
+        }
+        i += 1;
+    }
+    let widest = gaps.iter().copied().max()?;
+    let why = if widest >= 2 {
+        format!("「{t}」像是两个数字：缺少分隔符？")
+    } else {
+        format!("「{t}」中间有空格")
+    };
+    Some(Value::Malformed { why, meant: None })
 }
 
 #[cfg(test)]
@@ -579,5 +672,35 @@ mod tests {
             .assert_eq(&format!("{:?}", parse_value("-1", Unit::Count)));
         expect!["Invalid(\"件数应为整数，「2.5」带有小数\")"]
             .assert_eq(&format!("{:?}", parse_value("2.5", Unit::Count)));
+        expect![[r#"Malformed { why: "「五」不是数字，请填阿拉伯数字 5", meant: Some(5) }"#]]
+            .assert_eq(&format!("{:?}", parse_value("五", Unit::Count)));
+        expect![[r#"Malformed { why: "「5  2」像是两个数字：缺少分隔符？", meant: None }"#]]
+            .assert_eq(&format!("{:?}", parse_value("5  2", Unit::Count)));
+        expect![[r#"Malformed { why: "「1 0」中间有空格", meant: None }"#]]
+            .assert_eq(&format!("{:?}", parse_value("1 0", Unit::Count)));
+        let n = |s: &str| chinese_number(s);
+        assert_eq!(
+            [
+                n("一"),
+                n("十"),
+                n("十二"),
+                n("二十"),
+                n("两"),
+                n("一百零五"),
+                n("三千四百"),
+                n("零")
+            ],
+            [
+                Some(1),
+                Some(10),
+                Some(12),
+                Some(20),
+                Some(2),
+                Some(105),
+                Some(3400),
+                Some(0)
+            ]
+        );
+        assert_eq!(n("总计"), None);
     }
 }

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use memchr::memmem;
 
-use crate::model::{Document, Period, Report, Section, Shape, Suppression, Table, Title};
+use crate::model::{
+    Document, Period, Report, ReportContext, Section, Shape, Suppression, Table, Title,
+};
 use crate::spec::{self, SECTIONS, normed};
 use crate::text::{self, Line, norm, split_numbering};
 use cells::Item;
@@ -26,7 +28,7 @@ pub struct Block {
     pub heading: Option<Heading>,
     /// The block begins at a report title line (see [`is_title_line`]): in a compilation, where
     /// the next report begins.
-    pub title: bool,
+    pub starts_report: bool,
     pub tables: Vec<Arc<Table>>,
 }
 
@@ -34,8 +36,8 @@ pub struct Block {
 pub struct Heading {
     pub index: usize,
     pub line: Range<usize>,
-    pub title: Range<usize>,
-    pub standard: bool,
+    pub title_range: Range<usize>,
+    pub is_standard: bool,
 }
 
 pub fn parse(text: &str) -> Document {
@@ -96,7 +98,7 @@ fn parse_block(
     text: &str,
     range: Range<usize>,
     heading: Option<Heading>,
-    title: bool,
+    starts_report: bool,
     lines: &[Line],
 ) -> (Block, Vec<Item>) {
     let rows = cells::raw_rows(text, lines);
@@ -104,7 +106,7 @@ fn parse_block(
         Block {
             range,
             heading,
-            title,
+            starts_report,
             tables: tables_of(text, &rows),
         },
         rows,
@@ -183,8 +185,8 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
             return Some(Heading {
                 index: i,
                 line: line.clone(),
-                title,
-                standard: num == snum,
+                title_range: title,
+                is_standard: num == snum,
             });
         }
     }
@@ -195,8 +197,8 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
             return Some(Heading {
                 index: i,
                 line: line.clone(),
-                title,
-                standard: false,
+                title_range: title,
+                is_standard: false,
             });
         }
     }
@@ -211,8 +213,8 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
         return Some(Heading {
             index: i,
             line: line.clone(),
-            title,
-            standard: false,
+            title_range: title,
+            is_standard: false,
         });
     }
     None
@@ -248,7 +250,11 @@ pub fn assemble(text: &str, blocks: &[Block]) -> Document {
     Document {
         reports: report_groups(blocks)
             .into_iter()
-            .map(|g| report(text, &blocks[g], eol))
+            .map(|g| {
+                let blocks = &blocks[g];
+                let range = blocks_range(text, blocks);
+                report(text, blocks, &ReportContext::of(text, range, eol))
+            })
             .collect(),
         suppressions: find_suppressions(text),
     }
@@ -276,7 +282,7 @@ pub fn report_groups(blocks: &[Block]) -> Vec<Range<usize>> {
     for (i, b) in blocks.iter().enumerate() {
         if let Some(h) = &b.heading {
             current = Some(h.index);
-        } else if b.title
+        } else if b.starts_report
             && let (Some(c), Some(n)) = (current, next_heading[i])
             && n <= c
         {
@@ -289,15 +295,21 @@ pub fn report_groups(blocks: &[Block]) -> Vec<Range<usize>> {
     out
 }
 
-/// Reads one report from its blocks.
-pub fn report(text: &str, blocks: &[Block], eol: &'static str) -> Report {
-    let range = match (blocks.first(), blocks.last()) {
+/// The part of the text that blocks cover.
+pub fn blocks_range(text: &str, blocks: &[Block]) -> Range<usize> {
+    match (blocks.first(), blocks.last()) {
         (Some(a), Some(b)) => a.range.start..b.range.end,
         _ => 0..text.len(),
-    };
+    }
+}
+
+/// Reads one report from its blocks. Of the text outside them it reads only what `context`
+/// holds.
+pub fn report(text: &str, blocks: &[Block], context: &ReportContext) -> Report {
+    let range = blocks_range(text, blocks);
     let mut r = Report {
         range: range.clone(),
-        eol,
+        eol: context.eol,
         ..Default::default()
     };
     // For each table, the best candidate: the one in its own section, then the one with the most
@@ -309,9 +321,9 @@ pub fn report(text: &str, blocks: &[Block], eol: &'static str) -> Report {
             r.sections.push(Section {
                 index: h.index,
                 line: h.line.clone(),
-                title: h.title.clone(),
-                title_text: text[h.title.clone()].to_string(),
-                standard: h.standard,
+                title_range: h.title_range.clone(),
+                title_text: text[h.title_range.clone()].to_string(),
+                is_standard: h.is_standard,
                 body: body_start.min(b.range.end)..b.range.end,
             });
         }
@@ -342,14 +354,20 @@ pub fn report(text: &str, blocks: &[Block], eol: &'static str) -> Report {
         .iter()
         .find_map(|b| b.heading.as_ref().map(|h| h.line.start))
         .unwrap_or(range.end);
-    let (title, org, year) = find_title(text, range.start..first_heading);
+    let (title, org, year) = find_title(
+        text,
+        range.start..first_heading,
+        context.line_before.as_deref(),
+    );
     r.title = title;
     r.org = org;
     r.period = find_period(text, range.clone());
     r.year = year.or(r.period.as_ref().and_then(|p| p.end_year));
     r.basis_2019 = find_basis_2019(text, range);
-    let standard_titles = r.sections.iter().filter(|s| s.standard).count();
-    r.is_report = r.title.is_some() || standard_titles >= 3 || r.sections.len() >= 4;
+    let standard_titles = r.sections.iter().filter(|s| s.is_standard).count();
+    if r.title.is_some() || standard_titles >= 3 || r.sections.len() >= 4 {
+        r.kind = crate::model::ReportKind::AnnualReport;
+    }
     r
 }
 
@@ -402,13 +420,17 @@ fn year_in(n: &str) -> Option<(i32, usize)> {
 
 /// The title line: the first line of `region` (a report's text before its first heading) that
 /// names 政府信息公开 and 年度报告, with the reporting body and the year.
-fn find_title(text: &str, region: Range<usize>) -> (Option<Title>, Option<String>, Option<i32>) {
+fn find_title<'a>(
+    text: &'a str,
+    region: Range<usize>,
+    line_before: Option<&'a str>,
+) -> (Option<Title>, Option<String>, Option<i32>) {
     let base = region.start;
     let region = &text[..region.end.min(text.len())];
     let ls = lines_in(region, base..region.len());
     // The body's name may stand on the line before the title, even before the report's range
     // (in a compilation it is the last line of the previous block).
-    let mut prev_nonempty: Option<&str> = last_line_before(text, base);
+    let mut prev_nonempty: Option<&str> = line_before;
     for (li, l) in ls.iter().enumerate().take(80) {
         let s = &region[l.content.clone()];
         if s.len() > 400 {
@@ -464,23 +486,7 @@ fn find_title(text: &str, region: Range<usize>) -> (Option<Title>, Option<String
     (None, None, None)
 }
 
-/// The last line with content before byte `at` (a line start), within a few blank lines.
-pub fn last_line_before(text: &str, at: usize) -> Option<&str> {
-    let mut end = at.min(text.len());
-    for _ in 0..4 {
-        if end == 0 {
-            return None;
-        }
-        let before = text[..end].trim_end_matches(['\n', '\r']);
-        let start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let line = &before[start..];
-        if !line.trim().is_empty() {
-            return Some(line);
-        }
-        end = start;
-    }
-    None
-}
+pub use crate::text::last_line_before;
 
 fn find_period(text: &str, range: Range<usize>) -> Option<Period> {
     let hay = &text.as_bytes()[range.clone()];
@@ -547,8 +553,8 @@ pub fn mentions_suppression(text: &str, range: Range<usize>) -> bool {
 pub fn find_suppressions(text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
     for at in DISABLE_FINDER.find_iter(text.as_bytes()) {
-        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        let line_start = text::line_start(text, at);
+        let line_end = text::line_end(text, at);
         let line = &text[line_start..line_end];
         let lead = line.trim_start();
         if !(lead.starts_with("<!--")
@@ -603,7 +609,7 @@ mod tests {
     use super::*;
 
     fn h(s: &str) -> Option<(usize, bool)> {
-        heading(s, &(0..s.len())).map(|h| (h.index, h.standard))
+        heading(s, &(0..s.len())).map(|h| (h.index, h.is_standard))
     }
 
     #[test]
@@ -624,21 +630,7 @@ mod tests {
     }
 
     fn seed(n: &str) -> String {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
-        let mut names: Vec<_> = std::fs::read_dir(dir)
-            .expect("seeds")
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .collect();
-        names.sort();
-        let p = names
-            .iter()
-            .find(|p| {
-                p.file_name()
-                    .is_some_and(|f| f.to_string_lossy().starts_with(n))
-            })
-            .expect("seed");
-        std::fs::read_to_string(p).expect("seed text")
+        crate::test_support::seed(n)
     }
 
     fn outline(text: &str) -> String {

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::cells::{Item, Kind, RawCell, RawRow, parse_value};
-use crate::model::{Cell, GroupLabel, HeaderCell, Row, Shape, Table};
+use crate::model::{Cell, GroupLabel, HeaderCell, Row, RowFit, Shape, Table};
 use crate::spec::{self, RowKind, TableId, TableSpec, normed};
 use crate::text::{norm, similarity, split_numbering};
 
@@ -47,7 +47,7 @@ struct Announcers {
 
 static ANNOUNCERS: std::sync::LazyLock<Announcers> = std::sync::LazyLock::new(|| {
     let mut exact = rustc_hash::FxHashMap::default();
-    exact.insert("信息内容", TableId::T2);
+    exact.insert(normed(spec::T2_ITEM_HEADER), TableId::T2);
     for row in spec::T2.rows.iter().filter(|r| r.kind == RowKind::Data) {
         exact.insert(normed(row.label), TableId::T2);
         for a in row.aliases {
@@ -62,27 +62,23 @@ static ANNOUNCERS: std::sync::LazyLock<Announcers> = std::sync::LazyLock::new(||
     for m in spec::T2_2019_MARKERS {
         exact.insert(normed(m), TableId::T2);
     }
-    for w in [
-        "申请人情况",
-        "法人或其他组织",
-        "自然人",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
-        "法律服务机构",
-    ] {
-        exact.insert(w, TableId::T3);
+    // Table 三's header words and column labels (all but the ambiguous 其他 and 总计).
+    for w in spec::T3.header_words.iter().chain(
+        spec::T3.col_sets[0]
+            .iter()
+            .map(|c| &c.label)
+            .filter(|l| l.chars().count() >= 3),
+    ) {
+        exact.insert(normed(w), TableId::T3);
     }
-    for w in [
-        "行政复议",
-        "行政诉讼",
-        "复议后起诉",
-        "未经复议直接起诉",
-        "结果维持",
-        "结果纠正",
-        "尚未审结",
-    ] {
-        exact.insert(w, TableId::T4);
+    // Table 四's header words and column labels (其他结果 and 总计 say too little).
+    for w in spec::T4.header_words.iter().chain(
+        spec::T4.col_sets[0]
+            .iter()
+            .map(|c| &c.label)
+            .filter(|l| l.starts_with("结果") || l.starts_with("尚未")),
+    ) {
+        exact.entry(normed(w)).or_insert(TableId::T4);
     }
     let t3_endings: Vec<&'static str> = spec::T3
         .rows
@@ -167,8 +163,8 @@ fn header_cell(text: &str, c: &RawCell, standard: &'static str, exact: bool) -> 
     HeaderCell {
         range: c.range.clone(),
         text: text[c.range.clone()].to_string(),
-        standard,
-        exact,
+        standard_text: standard,
+        is_standard: exact,
     }
 }
 
@@ -286,18 +282,173 @@ fn cell_frag(c: &RawCell) -> Frag<'_> {
     }
 }
 
-/// Keeps exactly `k` value cells: merge debris (empty cells) goes first from the front, then from
-/// the back; missing cells are added at the end. Returns the cells kept and how many are missing.
-fn fit<'a, 'b>(vals: &'b [&'a RawCell], k: usize) -> (&'b [&'a RawCell], usize) {
-    let mut v = vals;
-    while v.len() > k && v.first().is_some_and(|c| c.kind == Kind::Blank) {
-        v = &v[1..];
+/// Fits the value cells of a row to its `k` columns: merge debris (blank cells beyond the
+/// columns) is dropped where it can only be read one way; missing cells are added at the end.
+/// Beyond that, excess cells that are blank or 0 are dropped at whichever end exactly one way of
+/// dropping them makes the row's own sums hold (`sums_hold`), and else at the end (a stray 0
+/// after 表四's 15 numbers). Returns the cells kept, how many are missing, and how certain that
+/// reading is.
+fn fit<'a, 'b>(
+    text: &str,
+    vals: &'b [&'a RawCell],
+    k: usize,
+    columns: &Columns,
+    sums_hold: impl Fn(&[&RawCell]) -> bool,
+) -> (&'b [&'a RawCell], usize, RowFit) {
+    let n = vals.len();
+    if n == k {
+        return (vals, 0, RowFit::Exact);
     }
-    while v.len() > k && v.last().is_some_and(|c| c.kind == Kind::Blank) {
-        v = &v[..v.len() - 1];
+    // A Markdown row as wide as its table: the values are its last cells.
+    if n > k && columns.row_width.is_some() && columns.row_width == columns.width {
+        return (&vals[n - k..], 0, RowFit::Exact);
     }
-    let missing = k.saturating_sub(v.len());
-    (&v[..v.len().min(k)], missing)
+    if n <= k && vals.iter().all(|c| c.kind == Kind::Blank) {
+        return (vals, k - n, RowFit::Empty);
+    }
+    if n < k {
+        return (vals, k - n, RowFit::Short { found: n });
+    }
+    let excess = n - k;
+    let blank = |c: &RawCell| c.kind == Kind::Blank;
+    let zero = |c: &RawCell| c.kind == Kind::Blank || text[c.range.clone()].trim() == "0";
+    // The ways of dropping `excess` cells that pass `droppable`: `front` from the front, the rest
+    // from the back.
+    let ways = |droppable: &dyn Fn(&RawCell) -> bool| -> Vec<usize> {
+        let lead = vals.iter().take_while(|c| droppable(c)).count();
+        let trail = vals.iter().rev().take_while(|c| droppable(c)).count();
+        (0..=excess)
+            .filter(|&front| front <= lead && excess - front <= trail)
+            .collect()
+    };
+    let shows = |front: usize| -> Vec<bool> {
+        vals[front..front + k]
+            .iter()
+            .map(|c| c.kind == Kind::Blank)
+            .collect()
+    };
+    // Blank debris: certain when every way puts the same blanks in the same columns.
+    let blank_ways = ways(&blank);
+    if let Some(&first) = blank_ways.first() {
+        let same = blank_ways.iter().all(|&f| shows(f) == shows(first));
+        if same {
+            return (&vals[first..first + k], 0, RowFit::Exact);
+        }
+        // The other rows of the table carry their debris in front (empty label columns, merged
+        // cells): so does this one.
+        if columns.debris_in_front {
+            let front = blank_ways.last().copied().unwrap_or(first);
+            return (&vals[front..front + k], 0, RowFit::Exact);
+        }
+        return (&vals[first..first + k], 0, RowFit::Ambiguous { found: n });
+    }
+    // Stray zeros: certain when they can be dropped one way only, or when exactly one way makes
+    // the row's sums hold.
+    let zero_ways = ways(&zero);
+    if let [only] = zero_ways.as_slice() {
+        return (&vals[*only..*only + k], 0, RowFit::Exact);
+    }
+    let holding: Vec<usize> = zero_ways
+        .iter()
+        .copied()
+        .filter(|&f| sums_hold(&vals[f..f + k]))
+        .collect();
+    match holding.as_slice() {
+        [only] => (&vals[*only..*only + k], 0, RowFit::Exact),
+        // The sums tell nothing (or hold both ways): the stray zeros are read as trailing, the way
+        // a table pasted with an extra last column reads.
+        _ if zero_ways.first() == Some(&0) => (&vals[..k], 0, RowFit::Exact),
+        _ => (&vals[..k], 0, RowFit::Long { found: n }),
+    }
+}
+
+/// What a table's rows say about where its values stand, for rows that could be read several
+/// ways.
+#[derive(Debug, Clone, Copy, Default)]
+struct Columns {
+    /// The number of cells of most Markdown rows of the table (label columns and values).
+    width: Option<usize>,
+    /// The number of cells of the row being read, when it is a Markdown row.
+    row_width: Option<usize>,
+    /// Rows of this table with blank cells beyond their values have them in front, not behind.
+    debris_in_front: bool,
+}
+
+impl Columns {
+    /// Looks at the rows of a table.
+    fn of(items: &[&Item]) -> Columns {
+        let mut widths: Vec<usize> = Vec::new();
+        let (mut front, mut back) = (0usize, 0usize);
+        for it in items {
+            let Item::Row(raw) = it else { continue };
+            if raw.shape == Shape::Markdown {
+                widths.push(raw.cells.len());
+            }
+            let Some(v) = raw.cells.iter().position(|c| c.kind == Kind::Value) else {
+                continue;
+            };
+            let from = raw.cells[..v]
+                .iter()
+                .rposition(|c| c.kind == Kind::Text)
+                .map_or(0, |i| i + 1);
+            let vals = &raw.cells[from..];
+            let lead = vals.iter().take_while(|c| c.kind == Kind::Blank).count();
+            let trail = vals
+                .iter()
+                .rev()
+                .take_while(|c| c.kind == Kind::Blank)
+                .count();
+            match (lead > 0, trail > 0) {
+                (true, false) => front += 1,
+                (false, true) => back += 1,
+                _ => {}
+            }
+        }
+        widths.sort_unstable();
+        let mut width = None;
+        let mut best = 1;
+        for w in widths.chunk_by(|a, b| a == b) {
+            if w.len() > best {
+                best = w.len();
+                width = Some(w[0]);
+            }
+        }
+        Columns {
+            width,
+            row_width: None,
+            debris_in_front: front > back,
+        }
+    }
+
+    /// The same, for a row of `cells` cells in `shape`.
+    fn for_row(&self, raw: &RawRow) -> Columns {
+        Columns {
+            row_width: (raw.shape == Shape::Markdown).then_some(raw.cells.len()),
+            ..*self
+        }
+    }
+}
+
+/// Do the row-sum relations of `spec` hold over these cells (read as counts, blank as 0)?
+fn row_sums_hold(text: &str, spec: &TableSpec, row: usize, cells: &[&RawCell]) -> bool {
+    let cols = spec.cols_of(row);
+    let value = |i: usize| -> Option<i64> {
+        let c = cells.get(i)?;
+        parse_value(&text[c.range.clone()], cols.get(i)?.unit).count()
+    };
+    let mut any = false;
+    for rel in spec::RELATIONS.iter().filter(|r| r.table == spec.id) {
+        if let spec::RelationKind::RowSum { total, parts } = &rel.kind
+            && spec.rows[row].kind == RowKind::Data
+        {
+            let sum: Option<i64> = parts.iter().map(|&p| value(p)).sum();
+            match (sum, value(*total)) {
+                (Some(s), Some(t)) if s == t => any = true,
+                _ => return false,
+            }
+        }
+    }
+    any
 }
 
 fn make_cells(
@@ -306,9 +457,28 @@ fn make_cells(
     row: usize,
     vals: &[&RawCell],
     end: usize,
-) -> Vec<Cell> {
+    columns: &Columns,
+) -> (Vec<Cell>, RowFit) {
     let cols = spec.cols_of(row);
-    let (v, missing) = fit(vals, cols.len());
+    let k = cols.len();
+    let (v, missing, mut how) = fit(text, vals, k, columns, |cells| {
+        row_sums_hold(text, spec, row, cells)
+    });
+    // A Markdown row narrower or wider than its table, in a table whose rows all have the same
+    // columns: its cells stand in other columns than the header's (as a renderer shows them).
+    if spec.col_sets.len() == 1
+        && let (Some(w), Some(rw)) = (columns.width, columns.row_width)
+        && rw != w
+        && w >= k
+        && !vals.is_empty()
+    {
+        let found = rw.saturating_sub(w - k);
+        how = if found < k {
+            RowFit::Short { found }
+        } else {
+            RowFit::Long { found }
+        };
+    }
     let mut out: Vec<Cell> = Vec::with_capacity(cols.len());
     out.extend(v.iter().enumerate().map(|(i, c)| Cell {
         col: i,
@@ -328,7 +498,7 @@ fn make_cells(
             missing: true,
         });
     }
-    out
+    (out, how)
 }
 
 fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec<GroupLabel> {
@@ -355,7 +525,7 @@ fn group_labels(spec: &TableSpec, text: &str, frags: &[Frag], row: usize) -> Vec
                 spec: a,
                 range: f.range.clone(),
                 text: text[f.range.clone()].to_string(),
-                exact: f.norm == nm.rows[a],
+                is_standard: f.norm == nm.rows[a],
             });
         }
     }
@@ -371,6 +541,7 @@ fn label_text(text: &str, frags: &[Frag]) -> String {
 
 fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     let nm = spec.norms();
+    let columns = Columns::of(items);
     let mut t = Table::empty(spec.id);
     t.rows.reserve(spec.rows.len());
     let mut pending: Vec<Frag> = Vec::new();
@@ -383,6 +554,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     let mut last = 0usize;
     // Reused from row to row.
     let mut frags: Vec<Frag> = Vec::new();
+    let mut frag_cells: Vec<&RawCell> = Vec::new();
     let mut vals: Vec<&RawCell> = Vec::new();
     for it in items {
         let raw = match it {
@@ -393,10 +565,17 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             }
         };
         frags.clear();
+        frag_cells.clear();
         let mut last_text: Option<usize> = None;
         let numeric = raw.cells.iter().any(|c| c.kind == Kind::Value);
+        // Outside PDF layout text a row's label comes first and its numbers after it: from the
+        // first number on, every cell is a cell of a column, words included (「五」).
+        let value_region = match raw.shape {
+            Shape::Layout => None,
+            _ => raw.cells.iter().position(|c| c.kind == Kind::Value),
+        };
         for (i, c) in raw.cells.iter().enumerate() {
-            if c.kind != Kind::Text {
+            if c.kind != Kind::Text || value_region.is_some_and(|v| i >= v) {
                 continue;
             }
             let n = c.norm.as_str();
@@ -410,10 +589,20 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 continue;
             }
             frags.push(cell_frag(c));
+            frag_cells.push(c);
             last_text = Some(i);
         }
         vals.clear();
-        vals.extend(value_cells(raw, last_text));
+        match value_region {
+            Some(v) => vals.extend(
+                raw.cells[last_text.map_or(0, |l| l + 1).min(v)..]
+                    .iter()
+                    .filter(|c| {
+                        !(c.kind == Kind::Text && header_match(spec, &c.norm, false).is_some())
+                    }),
+            ),
+            None => vals.extend(value_cells(raw, last_text)),
+        }
         let has_values = vals.iter().any(|c| c.kind == Kind::Value);
         if !has_values {
             if frags.is_empty() {
@@ -428,8 +617,21 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 &mut first,
                 &mut last,
                 raw,
+                &columns,
             );
             continue;
+        }
+        // Words written where the row's first numbers belong (「五」 right after the label): when
+        // the label without them is a standard one and they fill the columns exactly, they are
+        // cells, not part of the label.
+        let peeled = peel_words(spec, &pending, &frags, &frag_cells, vals.len());
+        if peeled > 0 {
+            let keep = frags.len() - peeled;
+            let words: Vec<&RawCell> = frag_cells[keep..].to_vec();
+            frags.truncate(keep);
+            for (i, w) in words.into_iter().enumerate() {
+                vals.insert(i, w);
+            }
         }
         let own = own_pieces.len()..own_pieces.len() + frags.len();
         own_pieces.extend_from_slice(&frags);
@@ -439,20 +641,38 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         let matched = m.as_ref().map(|_| t.rows.len());
         if let Some(m) = m {
             // A label that matched only with the help of pending pieces keeps them; otherwise
-            // pieces before the row's own label are group labels (or debris).
+            // pieces before the row's own label are rows left empty (one cell per line: their
+            // blanks are invisible, the next label follows at once), group labels, or debris.
             let own = &all[m.own..];
-            let groups = group_labels(spec, text, &all[..m.own], m.row);
+            let before = &all[..m.own];
+            let empties = if raw.shape == Shape::Layout {
+                Vec::new()
+            } else {
+                empty_rows(text, spec, &t, before, m.row)
+            };
+            let taken: Vec<&Range<usize>> = empties.iter().flat_map(|r| &r.label).collect();
+            let rest: Vec<Frag> = before
+                .iter()
+                .filter(|f| !taken.contains(&&f.range))
+                .cloned()
+                .collect();
+            for r in empties {
+                first.get_or_insert(r.range.start);
+                t.rows.push(r);
+            }
+            let groups = group_labels(spec, text, &rest, m.row);
             let start = all
                 .first()
                 .map_or(raw.range.start, |f| f.range.start)
                 .min(raw.range.start);
             let end = raw.range.end;
-            let cells = make_cells(
+            let (cells, fit) = make_cells(
                 text,
                 spec,
                 m.row,
                 &vals,
                 own.last().map_or(raw.range.start, |f| f.range.end),
+                &columns.for_row(raw),
             );
             shapes[shape_index(raw.shape)] += 1;
             first.get_or_insert(start);
@@ -464,9 +684,10 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 spec: m.row,
                 label: own.iter().map(|f| f.range.clone()).collect(),
                 label_text: label_text(text, own),
-                exact: m.exact && joins_to(own, nm.rows[m.row]),
+                is_standard: m.exact && joins_to(own, nm.rows[m.row]),
                 groups,
                 cells,
+                fit,
                 range: start..end,
             });
         }
@@ -503,6 +724,73 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         }
     }
     t
+}
+
+/// Label pieces, pending before the label of row `next`, that name standard data rows before it
+/// exactly: rows written without any number (one cell per line, where blank cells leave no
+/// trace), each made a row of blank cells.
+fn empty_rows(text: &str, spec: &TableSpec, t: &Table, pieces: &[Frag], next: usize) -> Vec<Row> {
+    let nm = spec.norms();
+    let mut out: Vec<Row> = Vec::new();
+    for f in pieces {
+        let Some(&(row, _)) = nm
+            .candidates
+            .iter()
+            .find(|(i, l)| *l == f.norm && spec.rows[*i].kind == RowKind::Data)
+        else {
+            continue;
+        };
+        if row >= next || t.rows.iter().chain(&out).any(|r| r.spec == row) {
+            continue;
+        }
+        let (cells, fit) = make_cells(text, spec, row, &[], f.range.end, &Columns::default());
+        out.push(Row {
+            spec: row,
+            label: vec![f.range.clone()],
+            label_text: text[f.range.clone()].trim().to_string(),
+            is_standard: true,
+            groups: Vec::new(),
+            cells,
+            fit,
+            range: f.range.clone(),
+        });
+    }
+    out
+}
+
+/// How many of the current row's last label pieces are in fact cells: the pieces before them,
+/// with those pending from earlier lines, name a standard row exactly, and the pieces and the
+/// row's value cells together fill that row's columns. 0 when the label reads as it is.
+fn peel_words(
+    spec: &TableSpec,
+    pending: &[Frag],
+    frags: &[Frag],
+    frag_cells: &[&RawCell],
+    values: usize,
+) -> usize {
+    for k in 1..=frags.len().saturating_sub(1).min(3) {
+        let keep = frags.len() - k;
+        // Cells are short; a longer piece is part of a label.
+        if frag_cells[keep..]
+            .iter()
+            .any(|c| c.norm.chars().count() > 8)
+        {
+            break;
+        }
+        let mut all: Vec<Frag> = pending.to_vec();
+        all.extend_from_slice(&frags[..keep]);
+        let Some(m) = match_label(spec, &all, None) else {
+            continue;
+        };
+        let nm = spec.norms();
+        if !(m.exact && joins_to(&all[m.own..], nm.rows[m.row])) {
+            continue;
+        }
+        if spec.rows[m.row].kind == RowKind::Data && spec.cols_of(m.row).len() == k + values {
+            return k;
+        }
+    }
+    0
 }
 
 /// A raw row that carries numbers, as the label pass saw it.
@@ -559,12 +847,12 @@ fn positional(
             let mut r = r.clone();
             let std = spec.norms().rows[want];
             let own: String = r.label.iter().map(|x| norm(&text[x.clone()])).collect();
-            r.exact = r.exact
+            r.is_standard = r.is_standard
                 || own.is_empty()
                 || std.contains(&own)
                 || own.contains(std)
                 || similarity(&own, std) >= 0.3;
-            r.groups.retain(|g| g.exact);
+            r.groups.retain(|g| g.is_standard);
             rows.push(r);
             continue;
         }
@@ -583,19 +871,22 @@ fn positional(
             || similarity(&own, std) >= 0.3;
         let start = pieces.first().map_or(v.raw.range.start, |f| f.range.start);
         let vals: Vec<&RawCell> = value_cells(v.raw, v.last_text).collect();
+        let (cells, fit) = make_cells(
+            text,
+            spec,
+            want,
+            &vals,
+            pieces.last().map_or(v.raw.range.start, |f| f.range.end),
+            &Columns::default(),
+        );
         rows.push(Row {
             spec: want,
             label: pieces.iter().map(|f| f.range.clone()).collect(),
             label_text: label_text(text, pieces),
-            exact,
+            is_standard: exact,
             groups: Vec::new(),
-            cells: make_cells(
-                text,
-                spec,
-                want,
-                &vals,
-                pieces.last().map_or(v.raw.range.start, |f| f.range.end),
-            ),
+            cells,
+            fit,
             range: start.min(v.raw.range.start)..v.raw.range.end,
         });
     }
@@ -612,6 +903,7 @@ fn label_only<'a>(
     first: &mut Option<usize>,
     last: &mut usize,
     raw: &RawRow,
+    columns: &Columns,
 ) {
     let nm = spec.norms();
     let joined = joined(frags);
@@ -641,9 +933,10 @@ fn label_only<'a>(
             spec: i,
             label: frags.iter().map(|f| f.range.clone()).collect(),
             label_text: label_text(text, frags),
-            exact: nm.rows[i] == joined,
+            is_standard: nm.rows[i] == joined,
             groups: Vec::new(),
             cells: Vec::new(),
+            fit: RowFit::Exact,
             range: raw.range.clone(),
         });
         pending.clear();
@@ -653,10 +946,52 @@ fn label_only<'a>(
         t.layout_2019.push(raw.range.clone());
         return;
     }
+    // A data row with blank cells and no number at all (a row left empty in a table whose blank
+    // cells show: tabs, pipes).
+    let blanks: Vec<&RawCell> = match raw.cells.iter().rposition(|c| c.kind == Kind::Text) {
+        Some(l) if raw.shape != Shape::Layout => raw.cells[l + 1..].iter().collect(),
+        _ => Vec::new(),
+    };
+    if !blanks.is_empty() {
+        let mut all: Vec<Frag> = pending.clone();
+        all.extend_from_slice(frags);
+        if let Some(m) = match_label(spec, &all, None)
+            && m.exact
+            && joins_to(&all[m.own..], nm.rows[m.row])
+            && spec.rows[m.row].kind == RowKind::Data
+            && t.row(m.row).is_none()
+        {
+            let own = &all[m.own..];
+            let groups = group_labels(spec, text, &all[..m.own], m.row);
+            let (cells, fit) = make_cells(
+                text,
+                spec,
+                m.row,
+                &blanks,
+                raw.range.end,
+                &columns.for_row(raw),
+            );
+            let start = all.first().map_or(raw.range.start, |f| f.range.start);
+            first.get_or_insert(start);
+            *last = (*last).max(raw.range.end);
+            t.rows.push(Row {
+                spec: m.row,
+                label: own.iter().map(|f| f.range.clone()).collect(),
+                label_text: label_text(text, own),
+                is_standard: true,
+                groups,
+                cells,
+                fit,
+                range: start.min(raw.range.start)..raw.range.end,
+            });
+            pending.clear();
+            return;
+        }
+    }
     // A piece that completes the previous row's wrapped label (`3.补正后申请内容仍不` … `明确`).
     if pending.is_empty()
         && let Some(prev) = t.rows.last_mut()
-        && !prev.exact
+        && !prev.is_standard
         && !prev.cells.is_empty()
     {
         let std = nm.rows[prev.spec];
@@ -667,7 +1002,7 @@ fn label_only<'a>(
         {
             prev.label.extend(frags.iter().map(|f| f.range.clone()));
             prev.label_text.push_str(&label_text(text, frags));
-            prev.exact = after == std;
+            prev.is_standard = after == std;
             let e = frags.last().map_or(prev.range.end, |f| f.range.end);
             prev.range.end = prev.range.end.max(e);
             *last = (*last).max(e);
@@ -735,7 +1070,14 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
         }
     }
     if let Some((raw, vals, _)) = best {
-        let cells = make_cells(text, spec, 0, &vals, raw.range.start);
+        let (cells, fit) = make_cells(
+            text,
+            spec,
+            0,
+            &vals,
+            raw.range.start,
+            &Columns::of(items).for_row(raw),
+        );
         first.get_or_insert(raw.range.start);
         last = last.max(raw.range.end);
         t.shape = raw.shape;
@@ -743,9 +1085,10 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
             spec: 0,
             label: Vec::new(),
             label_text: String::new(),
-            exact: true,
+            is_standard: true,
             groups: Vec::new(),
             cells,
+            fit,
             range: raw.range.clone(),
         });
     }

@@ -1,24 +1,25 @@
 //! The server's settings (`initializationOptions`, `workspace/configuration` section `nianbao`,
 //! `workspace/didChangeConfiguration`): read from JSON, validated, with a Chinese message for
-//! whatever is wrong. Layers: defaults, then the initialization options, then the workspace
-//! settings; a key a layer does not name keeps the value of the layer below.
-
-use std::collections::HashMap;
+//! everything that is wrong. Layers: defaults, then the initialization options, then the workspace
+//! settings; a key a layer does not name keeps the value of the layer below, and a wrong key or
+//! value is reported and skipped while the valid ones are kept. Which diagnostics are shown is the
+//! engine's [`Settings`], shared with the command line (and with `nianbao.toml`, which the server
+//! reads under the editor's settings).
 
 use serde_json::Value;
 
-use crate::diag::{Code, Severity};
+use crate::settings::{LEVELS, Settings, code_list, severity_entry};
 
 /// Default quiet window: long enough that the keystrokes of a number typed into a 总计 cell
-/// (typically 80–150 ms apart) produce one analysis rather than a flash of errors per digit, short
-/// enough to feel live (texlab uses 300 ms, Deno 200 ms).
-pub const DEFAULT_DELAY_MS: u64 = 150;
+/// (typically 80–150 ms apart, arriving up to about 15 ms later or sooner than typed) produce one
+/// analysis rather than a flash of errors per digit; short enough that the result is there within
+/// 200 ms of the last key (figures in the README).
+pub const DEFAULT_DELAY_MS: u64 = 175;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    pub disabled: Vec<Code>,
-    /// Per-code severity; `None` means "off".
-    pub severity: HashMap<Code, Option<Severity>>,
+    /// Disabled codes and severities from the editor (over the project file's).
+    pub settings: Settings,
     pub delay_ms: u64,
     pub inlay_hints: bool,
 }
@@ -26,8 +27,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            disabled: Vec::new(),
-            severity: HashMap::new(),
+            settings: Settings::default(),
             delay_ms: DEFAULT_DELAY_MS,
             inlay_hints: true,
         }
@@ -35,39 +35,35 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The severity a diagnostic of `code` is shown with, `None` when it is not shown.
-    pub fn effective(&self, code: Code, default: Severity) -> Option<Severity> {
-        if self.disabled.contains(&code) {
-            return None;
-        }
-        match self.severity.get(&code) {
-            Some(s) => *s,
-            None => Some(default),
-        }
-    }
-
     /// Applies the layers in order. Each layer may be `null` (no settings) or an object, either
-    /// the settings themselves or `{ "nianbao": { … } }`.
-    pub fn from_layers(layers: &[&Value]) -> Result<Config, String> {
+    /// the settings themselves or `{ "nianbao": { … } }`. Returns the settings and every problem
+    /// found (in Chinese); a wrong key or value leaves that setting as the layer below had it.
+    pub fn from_layers(layers: &[&Value]) -> (Config, Vec<String>) {
         let mut c = Config::default();
+        let mut errors = Vec::new();
         for l in layers {
-            c.apply(l)?;
+            c.apply(l, &mut errors);
         }
-        Ok(c)
+        (c, errors)
     }
 
-    fn apply(&mut self, v: &Value) -> Result<(), String> {
+    fn apply(&mut self, v: &Value, errors: &mut Vec<String>) {
         let obj = match v {
-            Value::Null => return Ok(()),
+            Value::Null => return,
             Value::Object(o) => match o.get("nianbao") {
                 Some(Value::Object(inner)) => inner,
-                Some(Value::Null) => return Ok(()),
-                Some(_) => return Err("nianbao 配置应为一个对象".to_string()),
+                Some(Value::Null) => return,
+                Some(_) => {
+                    errors.push("nianbao 配置应为一个对象".to_string());
+                    return;
+                }
                 None => o,
             },
-            _ => return Err("nianbao 配置应为一个对象（JSON object）".to_string()),
+            _ => {
+                errors.push("nianbao 配置应为一个对象（JSON object）".to_string());
+                return;
+            }
         };
-        let mut next = self.clone();
         for (k, v) in obj {
             if v.is_null() {
                 continue;
@@ -75,88 +71,58 @@ impl Config {
             match k.as_str() {
                 "disabledCodes" => {
                     let Value::Array(items) = v else {
-                        return Err(
+                        errors.push(
                             "disabledCodes 应为诊断代码的字符串数组，例如 [\"cell-blank\"]"
                                 .to_string(),
                         );
+                        continue;
                     };
-                    let mut codes = Vec::new();
-                    for it in items {
-                        let s = it.as_str().unwrap_or_default();
-                        match Code::parse(s) {
-                            // Each code once: the list stays as short as the set of codes, so
-                            // a look-up per diagnostic costs the same whatever was sent.
-                            Some(c) if codes.contains(&c) => {}
-                            Some(c) => codes.push(c),
-                            None => {
-                                return Err(format!(
-                                    "disabledCodes 中的「{}」不是诊断代码。{}",
-                                    show(it),
-                                    known_codes()
-                                ));
-                            }
-                        }
-                    }
-                    next.disabled = codes;
+                    let (codes, error) = code_list(
+                        "disabledCodes",
+                        items.iter().map(|it| (it.as_str(), show(it))),
+                    );
+                    // The list replaces the one of the layer below.
+                    self.settings.set_disabled(codes);
+                    errors.extend(error);
                 }
                 "severity" => {
                     let Value::Object(map) = v else {
-                        return Err("severity 应为对象：诊断代码 → error、warning、information、hint 或 off".to_string());
+                        errors.push(format!("severity 应为对象：诊断代码 → {LEVELS}"));
+                        continue;
                     };
-                    let mut out = HashMap::new();
                     for (code, sev) in map {
-                        let Some(c) = Code::parse(code) else {
-                            return Err(format!(
-                                "severity 中的「{code}」不是诊断代码。{}",
-                                known_codes()
-                            ));
-                        };
-                        let s = sev.as_str().unwrap_or_default();
-                        let level = match s {
-                            "off" => None,
-                            _ => match Severity::parse(s) {
-                                Some(l) => Some(l),
-                                None => {
-                                    return Err(format!(
-                                        "severity 中「{code}」的级别「{}」无效，应为 error、warning、information、hint 或 off",
-                                        show(sev)
-                                    ));
-                                }
-                            },
-                        };
-                        out.insert(c, level);
+                        match severity_entry(code, sev.as_str(), &show(sev)) {
+                            Ok((c, l)) => self.settings.set_level(c, l),
+                            Err(e) => errors.push(e),
+                        }
                     }
-                    next.severity = out;
                 }
                 "diagnosticsDelayMs" => match v.as_u64() {
-                    Some(ms) if ms <= 60_000 => next.delay_ms = ms,
-                    _ => {
-                        return Err(format!(
-                            "diagnosticsDelayMs 应为 0 到 60000 之间的整数（毫秒），收到的是 {}",
-                            show(v)
-                        ));
-                    }
+                    Some(ms) if ms <= 60_000 => self.delay_ms = ms,
+                    _ => errors.push(format!(
+                        "diagnosticsDelayMs 应为 0 到 60000 之间的整数（毫秒），收到的是 {}",
+                        show(v)
+                    )),
                 },
                 "inlayHints" => match v.as_bool() {
-                    Some(b) => next.inlay_hints = b,
-                    None => {
-                        return Err(format!(
-                            "inlayHints 应为 true 或 false，收到的是 {}",
-                            show(v)
-                        ));
-                    }
+                    Some(b) => self.inlay_hints = b,
+                    None => errors.push(format!(
+                        "inlayHints 应为 true 或 false，收到的是 {}",
+                        show(v)
+                    )),
                 },
                 // Settings of other tools or of editor plugins (e.g. `path`, `trace`) are not ours.
                 _ => {}
             }
         }
-        *self = next;
-        Ok(())
     }
 }
 
 fn show(v: &Value) -> String {
-    let s = v.to_string();
+    let s = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
     if s.chars().count() > 40 {
         format!("{}…", s.chars().take(40).collect::<String>())
     } else {
@@ -164,48 +130,57 @@ fn show(v: &Value) -> String {
     }
 }
 
-fn known_codes() -> String {
-    let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    format!("可用的代码：{}", all.join("、"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::{Code, Severity};
     use expect_test::expect;
     use serde_json::json;
 
     #[test]
     fn layers_override_only_what_they_name() {
         let init = json!({ "diagnosticsDelayMs": 0, "disabledCodes": ["cell-blank"] });
-        let ws = json!({ "nianbao": { "severity": { "row-label": "off", "total-mismatch": "warning" } } });
-        let c = Config::from_layers(&[&init, &ws, &Value::Null]).expect("valid");
+        let ws =
+            json!({ "nianbao": { "severity": { "row-label": "off", "total-mismatch": "warn" } } });
+        let (c, errors) = Config::from_layers(&[&init, &ws, &Value::Null]);
+        assert!(errors.is_empty());
         assert_eq!(c.delay_ms, 0);
-        assert_eq!(c.disabled, [Code::CellBlank]);
-        assert_eq!(c.effective(Code::RowLabel, Severity::Warning), None);
         assert_eq!(
-            c.effective(Code::TotalMismatch, Severity::Error),
+            c.settings.disabled_codes(),
+            [Code::CellBlank, Code::RowLabel]
+        );
+        assert_eq!(c.settings.severity(Code::RowLabel), None);
+        assert_eq!(
+            c.settings.severity(Code::TotalMismatch),
             Some(Severity::Warning)
         );
-        assert_eq!(c.effective(Code::CellBlank, Severity::Warning), None);
         assert_eq!(
-            c.effective(Code::FeeMissing, Severity::Warning),
+            c.settings.severity(Code::FeeMissing),
             Some(Severity::Warning)
         );
         assert!(c.inlay_hints);
     }
 
     #[test]
-    fn invalid_settings_say_what_is_wrong() {
-        let err = |v: Value| Config::from_layers(&[&v]).expect_err("invalid");
-        expect!["diagnosticsDelayMs 应为 0 到 60000 之间的整数（毫秒），收到的是 -5"]
-            .assert_eq(&err(json!({ "diagnosticsDelayMs": -5 })));
-        expect!["inlayHints 应为 true 或 false，收到的是 \"yes\""]
-            .assert_eq(&err(json!({ "inlayHints": "yes" })));
-        expect!["disabledCodes 中的「\"total\"」不是诊断代码。可用的代码：total-mismatch、balance-mismatch、cell-blank、value-invalid、section-missing、section-order、section-title、table-missing、row-missing、row-label、format-outdated、basis-outdated、text-mismatch、prior-year-mismatch、fee-missing、period-mismatch、guizhang-level"]
-            .assert_eq(&err(json!({ "disabledCodes": ["total"] })));
-        expect!["severity 中「cell-blank」的级别「\"loud\"」无效，应为 error、warning、information、hint 或 off"]
-            .assert_eq(&err(json!({ "severity": { "cell-blank": "loud" } })));
-        expect!["nianbao 配置应为一个对象（JSON object）"].assert_eq(&err(json!(3)));
+    fn every_problem_is_reported_and_the_valid_settings_kept() {
+        let v = json!({
+            "diagnosticsDelayMs": -5,
+            "inlayHints": "yes",
+            "disabledCodes": ["total", "cell-blank", "typo"],
+            "severity": { "cell-blank": "loud", "row-label": "error" },
+        });
+        let (c, errors) = Config::from_layers(&[&v]);
+        assert_eq!(c.delay_ms, DEFAULT_DELAY_MS);
+        assert!(!c.settings.enabled(Code::CellBlank));
+        assert_eq!(c.settings.severity(Code::RowLabel), Some(Severity::Error));
+        expect![[r#"
+            diagnosticsDelayMs 应为 0 到 60000 之间的整数（毫秒），收到的是 -5
+            disabledCodes 中的「total」、「typo」不是诊断代码。可用的代码：total-mismatch、balance-mismatch、cell-blank、value-invalid、row-shape、section-missing、section-order、section-title、table-missing、row-missing、row-label、format-outdated、basis-outdated、text-mismatch、prior-year-mismatch、fee-missing、period-mismatch、guizhang-level、draft-todo
+            inlayHints 应为 true 或 false，收到的是 yes
+            severity 中「cell-blank」的级别「loud」无效，应为 error、warning（warn）、information（info）、hint 或 off"#]]
+        .assert_eq(&errors.join("\n"));
+        let (_, errors) = Config::from_layers(&[&json!(3)]);
+        expect![[r#"["nianbao 配置应为一个对象（JSON object）"]"#]]
+            .assert_eq(&format!("{errors:?}"));
     }
 }

@@ -186,18 +186,28 @@ impl<'a> Positions<'a> {
 }
 
 /// The diagnostics that will be converted, with their severities, as LSP diagnostics.
+/// Where a related place in another document is, for the client (`None` when that document is
+/// not known any more).
+pub type OtherFiles<'a> = &'a dyn Fn(diag::FileId, &Range<usize>) -> Option<lsp::Location>;
+
+/// No other documents.
+pub fn no_other_files(_: diag::FileId, _: &Range<usize>) -> Option<lsp::Location> {
+    None
+}
+
 pub fn diagnostics(
     rope: &Rope,
     text: &str,
     uri: &lsp::Uri,
-    diags: &[(&diag::Diagnostic, Severity)],
+    diags: &[diag::Diagnostic],
     enc: Encoding,
+    others: OtherFiles,
 ) -> Vec<lsp::Diagnostic> {
-    let offsets: usize = diags.iter().map(|(d, _)| 2 + 2 * d.related.len()).sum();
+    let offsets: usize = diags.iter().map(|d| 2 + 2 * d.related.len()).sum();
     let at = Positions::new(rope, text, enc, offsets);
     diags
         .iter()
-        .map(|(d, s)| diagnostic(&at, uri, d, *s))
+        .map(|d| diagnostic(&at, uri, d, others))
         .collect()
 }
 
@@ -205,22 +215,28 @@ pub fn diagnostic(
     at: &Positions,
     uri: &lsp::Uri,
     d: &diag::Diagnostic,
-    sev: Severity,
+    others: OtherFiles,
 ) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
-        .map(|r| lsp::DiagnosticRelatedInformation {
-            location: lsp::Location {
-                uri: uri.clone(),
-                range: at.range(&r.range),
-            },
-            message: r.message.clone(),
+        .filter_map(|r| {
+            let location = match r.file {
+                None => lsp::Location {
+                    uri: uri.clone(),
+                    range: at.range(&r.range),
+                },
+                Some(file) => others(file, &r.range)?,
+            };
+            Some(lsp::DiagnosticRelatedInformation {
+                location,
+                message: r.message.clone(),
+            })
         })
         .collect();
     lsp::Diagnostic {
         range: at.range(&d.range),
-        severity: Some(severity(sev)),
+        severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         code_description: None,
         source: Some("nianbao".to_string()),
@@ -297,10 +313,12 @@ pub fn symbol(rope: &Rope, s: &ide::Symbol, enc: Encoding) -> lsp::DocumentSymbo
             s.name.clone()
         },
         detail: s.detail.clone(),
+        // A section is a heading, as Markdown's own outline shows headings (VS Code: the `abc`
+        // icon); a table is a grid of values; a report of a compilation a document of its own.
         kind: match s.kind {
             ide::SymbolKind::Report => lsp::SymbolKind::FILE,
-            ide::SymbolKind::Section => lsp::SymbolKind::NAMESPACE,
-            ide::SymbolKind::Table => lsp::SymbolKind::STRUCT,
+            ide::SymbolKind::Section => lsp::SymbolKind::STRING,
+            ide::SymbolKind::Table => lsp::SymbolKind::ARRAY,
         },
         tags: None,
         deprecated: None,
@@ -344,6 +362,60 @@ pub fn completion(rope: &Rope, c: &ide::Completion, enc: Encoding) -> lsp::Compl
             new_text: c.label.clone(),
         })),
         ..Default::default()
+    }
+}
+
+/// The `nianbao/status` notification: whether the document is an annual report, how many reports
+/// it holds, what the last check found (with the severities in force), and where its tables are
+/// (a status line can then name the table under the cursor).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    pub uri: lsp::Uri,
+    pub version: i32,
+    pub is_report: bool,
+    pub reports: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub information: usize,
+    pub hints: usize,
+    pub tables: Vec<StatusTable>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StatusTable {
+    /// `表二`, `表三` or `表四`.
+    pub name: &'static str,
+    pub range: lsp::Range,
+}
+
+pub fn status(
+    rope: &Rope,
+    uri: &lsp::Uri,
+    version: i32,
+    doc: &crate::model::Document,
+    shown: &[diag::Diagnostic],
+    enc: Encoding,
+) -> Status {
+    let count = |s: Severity| shown.iter().filter(|d| d.severity == s).count();
+    let reports: Vec<_> = doc.annual_reports().collect();
+    Status {
+        uri: uri.clone(),
+        version,
+        is_report: !reports.is_empty(),
+        reports: reports.len(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        information: count(Severity::Information),
+        hints: count(Severity::Hint),
+        tables: reports
+            .iter()
+            .flat_map(|r| &r.tables)
+            .map(|t| StatusTable {
+                name: t.spec().short_name,
+                range: range(rope, &t.range, enc),
+            })
+            .collect(),
     }
 }
 

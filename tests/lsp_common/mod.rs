@@ -262,14 +262,11 @@ pub fn apply(text: &str, edits: &[Value]) -> String {
     out
 }
 
+#[path = "../support/mod.rs"]
+mod support;
+
 pub fn seed(name: &str) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds");
-    std::fs::read_dir(dir)
-        .expect("seeds")
-        .filter_map(|e| e.ok())
-        .find(|e| e.file_name().to_string_lossy().starts_with(name))
-        .map(|e| std::fs::read_to_string(e.path()).expect("read seed"))
-        .expect("seed exists")
+    support::seed(name)
 }
 
 pub fn codes(publish: &Value) -> Vec<String> {

@@ -19,6 +19,13 @@ end
 local meta = vim.fn.json_decode(read_file(fixtures .. '/fixtures.json'))
 local base = read_file(fixtures .. '/base.md')
 local base_lines = vim.split(base, '\n', { plain = true })
+local several_text = read_file(fixtures .. '/several.md')
+local broken_text = read_file(fixtures .. '/broken.md')
+local function write_fixture(name, text)
+  local f = assert(io.open(fixtures .. '/' .. name, 'wb'))
+  f:write(text)
+  f:close()
+end
 
 local function record(name, ok, msg)
   local line = (ok and 'PASS ' or 'FAIL ') .. suite .. ': ' .. name .. ((not ok and msg) and (' — ' .. msg) or '')
@@ -193,11 +200,231 @@ test(':NianbaoFixAll fixes every broken total', function()
   assert(ok, 'total-mismatch diagnostics remain: ' .. describe(diags(buf, 'total-mismatch')))
 end)
 
-test(':NianbaoNew opens the standard draft', function()
-  vim.cmd('NianbaoNew 编辑器测试局 2024')
-  local first = table.concat(vim.api.nvim_buf_get_lines(0, 0, 5, false), '\n')
-  assert(vim.bo.filetype == 'markdown', 'filetype ' .. vim.bo.filetype)
-  assert(first:find('编辑器测试局', 1, true) and first:find('2024', 1, true), 'draft starts with: ' .. first)
+-- ---------------------------------------------------------------- drafting
+
+local notes = {}
+local real_notify = vim.notify
+vim.notify = function(msg, level, opts)
+  table.insert(notes, tostring(msg))
+  return real_notify(msg, level, opts)
+end
+local function note_with(text)
+  for i = #notes, 1, -1 do
+    if notes[i]:find(text, 1, true) then
+      return notes[i]
+    end
+  end
+  return nil
+end
+local function wait_note(text)
+  wait_for('a message with ' .. text .. ' (seen: ' .. table.concat(notes, ' | ') .. ')', function()
+    return note_with(text) ~= nil
+  end)
+  return note_with(text)
+end
+
+-- Replaces the total of row 一 (the cell broken.md breaks) in a buffer holding the draft.
+local function break_total(bufnr, value)
+  local row = b.line
+  local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1]
+  assert(line and line:find(b.rowLabel, 1, true), 'row 一 not at line ' .. (row + 1) .. ': ' .. tostring(line))
+  vim.api.nvim_buf_set_text(bufnr, row, b.colByte, row, b.endByte, { value })
+end
+
+local function status_of(bufnr)
+  return require('nianbao')._status[bufnr]
+end
+
+local function no_phantom_buffers()
+  for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+    local name = vim.api.nvim_buf_get_name(buf)
+    assert(name ~= '/' and name ~= 'file://', 'a buffer named ' .. name .. ' appeared (diagnostics of an unnamed document)')
+  end
+end
+
+local new_name = '编辑器 测试局2024年政府信息公开工作年度报告.md'
+test(':NianbaoNew writes a named draft (org with a space), it is checked, edited and saved', function()
+  vim.cmd('NianbaoNew 编辑器 测试局 2024')
+  local path = fixtures .. '/' .. new_name
+  assert(vim.fn.filereadable(path) == 1, 'no file ' .. path .. '; messages: ' .. table.concat(notes, ' | '))
+  local buf = vim.api.nvim_get_current_buf()
+  assert(vim.api.nvim_buf_get_name(buf) == path, 'buffer is ' .. vim.api.nvim_buf_get_name(buf))
+  assert(vim.bo[buf].filetype == 'markdown', 'filetype ' .. vim.bo[buf].filetype)
+  local first = vim.api.nvim_buf_get_lines(buf, 0, 1, false)[1]
+  assert(first:find('编辑器 测试局2024年', 1, true), 'draft starts with ' .. first)
+  wait_for('the client to attach to the new draft', function()
+    return nianbao_client(buf) ~= nil
+  end)
+  wait_for('the server to recognise the draft as a report', function()
+    local st = status_of(buf)
+    return st and st.isReport
+  end)
+  -- Fill in row 一 as 3 and 1 with a wrong total, as a drafter would, then save.
+  local row = vim.fn.search('^| 一、本年新收', 'n') - 1
+  local line = vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1]
+  local filled = line:gsub('| 0 | 0 | 0 | 0 | 0 | 0 | 0 |$', '| 3 | 1 | 0 | 0 | 0 | 0 | 5 |')
+  assert(filled ~= line, 'row 一 of the draft is ' .. line)
+  vim.api.nvim_buf_set_lines(buf, row, row + 1, false, { filled })
+  wait_for('total-mismatch on the edited row', function()
+    return #diags(buf, 'total-mismatch', row) == 1
+  end)
+  vim.cmd('write')
+  assert(read_file(path):find('| 3 | 1 | 0 | 0 | 0 | 0 | 5 |', 1, true), 'the edit is not on disk')
+  no_phantom_buffers()
+end)
+
+test(':NianbaoNew never overwrites a file', function()
+  local path = fixtures .. '/' .. new_name
+  local before = read_file(path)
+  local asked
+  local real_input = vim.ui.input
+  vim.ui.input = function(opts, on_confirm)
+    asked = opts.prompt .. ' ' .. tostring(opts.default)
+    on_confirm(nil) -- the drafter cancels
+  end
+  vim.cmd('NianbaoNew 编辑器 测试局 2024')
+  vim.ui.input = real_input
+  assert(asked and asked:find('已存在', 1, true), 'not asked for another name: ' .. tostring(asked))
+  assert(read_file(path) == before, 'the existing file changed')
+  wait_note('未创建新草稿')
+end, ':NianbaoNew writes a named draft (org with a space), it is checked, edited and saved')
+
+test('an unnamed buffer is checked once saved under a name, and after :saveas', function()
+  vim.cmd('enew')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(broken_text, '\n', { plain = true }))
+  vim.bo[buf].filetype = 'markdown'
+  vim.wait(300)
+  assert(nianbao_client(buf) == nil, 'an unnamed buffer was attached (its URI would be file://)')
+  vim.cmd('write ' .. vim.fn.fnameescape(fixtures .. '/saved.md'))
+  wait_for('total-mismatch in the saved buffer', function()
+    return #diags(buf, 'total-mismatch', b.line) == 1
+  end)
+  vim.cmd('saveas ' .. vim.fn.fnameescape(fixtures .. '/renamed.md'))
+  local renamed_buf = vim.api.nvim_get_current_buf()
+  break_total(renamed_buf, '4') -- fixes it: the server must apply this to the document it knows
+  wait_for('the diagnostic to clear after the fix in the renamed buffer', function()
+    return #diags(renamed_buf, 'total-mismatch') == 0
+  end)
+  break_total(renamed_buf, '6')
+  wait_for('total-mismatch again after breaking it in the renamed buffer', function()
+    return #diags(renamed_buf, 'total-mismatch', b.line) == 1
+  end)
+  no_phantom_buffers()
+end)
+
+test('Markdown that is not a report is not attached, until it becomes one', function()
+  local path = fixtures .. '/notes.md'
+  local f = assert(io.open(path, 'w'))
+  f:write('# 周会记录\n\n- 讨论了下周的安排。\n')
+  f:close()
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.wait(300)
+  assert(nianbao_client(buf) == nil, 'attached to a Markdown file that is not a report')
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(broken_text, '\n', { plain = true }))
+  vim.cmd('write')
+  wait_for('total-mismatch once a report was pasted in and saved', function()
+    return #diags(buf, 'total-mismatch', b.line) == 1
+  end)
+end)
+
+test(':NianbaoFixAll says what it fixed, and that a non-report is not checked', function()
+  write_fixture('several-again.md', several_text)
+  local buf = open('several-again.md')
+  wait_for(#meta.several .. ' total-mismatch diagnostics', function()
+    return #diags(buf, 'total-mismatch') >= #meta.several
+  end)
+  vim.cmd('NianbaoFixAll')
+  local msg = wait_note('已修复')
+  assert(msg:find('总计 ' .. #meta.several .. ' 处', 1, true), msg)
+  -- A file about 政府信息公开 that is no report is attached, and the server says it is none.
+  local other = fixtures .. '/关于政府信息公开工作的会议纪要.md'
+  local f = assert(io.open(other, 'w'))
+  f:write('# 会议纪要\n\n会议讨论了政府信息公开工作。\n')
+  f:close()
+  vim.cmd('edit ' .. vim.fn.fnameescape(other))
+  local nb = vim.api.nvim_get_current_buf()
+  wait_for('the status of the minutes', function()
+    return status_of(nb) ~= nil
+  end)
+  vim.cmd('NianbaoFixAll')
+  wait_note('不是年度报告')
+end)
+
+if has_011 then
+  test('report buffers show virtual text, inlay hints, gO outline, folds and a status line', function()
+    write_fixture('defaults.md', broken_text)
+    local buf = open('defaults.md')
+    wait_for('total-mismatch in defaults.md', function()
+      return #diags(buf, 'total-mismatch', b.line) == 1
+    end)
+    local d = diags(buf, 'total-mismatch', b.line)[1]
+    -- Virtual text: an extmark on the row carrying the message.
+    local found = false
+    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(buf, -1, { b.line, 0 }, { b.line, -1 }, { details = true })) do
+      for _, chunk in ipairs(m[4].virt_text or {}) do
+        if chunk[1]:find('总计应为', 1, true) then
+          found = true
+        end
+      end
+    end
+    assert(found, 'no virtual text with the message on line ' .. (b.line + 1))
+    -- Inlay hint beside the wrong total.
+    wait_for('an inlay hint on line ' .. (b.line + 1), function()
+      for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do
+        if h.inlay_hint.position.line == b.line then
+          return true
+        end
+      end
+      return false
+    end)
+    -- The status line: the table under the cursor and its problem.
+    vim.api.nvim_win_set_cursor(0, { b.line + 1, b.colByte })
+    local s = require('nianbao').statusline(buf)
+    assert(s == '表三：1 个错误', 'statusline() gives ' .. s)
+    assert(vim.wo.statusline:find('nianbao', 1, true), 'window statusline is ' .. vim.wo.statusline)
+    local drawn = vim.api.nvim_eval_statusline(vim.wo.statusline, {}).str
+    assert(drawn:find('表三：1 个错误', 1, true), 'status line drawn as ' .. drawn)
+    -- Folding by the server's ranges.
+    assert(vim.wo.foldmethod == 'expr' and vim.wo.foldexpr:find('lsp', 1, true), 'foldexpr ' .. vim.wo.foldexpr)
+    wait_for('a fold level on the table row', function()
+      return vim.fn.foldlevel(b.line + 1) > 0
+    end)
+    -- gO: the outline in the location list.
+    vim.api.nvim_feedkeys('gO', 'x', false)
+    local list = vim.fn.getloclist(0, { items = 1, title = 1 })
+    if #list.items == 0 then -- the location list window has the focus: ask the report window's list
+      list = vim.fn.getloclist(vim.fn.win_getid(vim.fn.winnr('#')), { items = 1, title = 1 })
+    end
+    local texts = {}
+    for _, it in ipairs(list.items) do
+      table.insert(texts, it.text)
+    end
+    local joined = table.concat(texts, '\n')
+    assert(list.title == 'nianbao 大纲', 'location list title ' .. tostring(list.title))
+    assert(joined:find('三、收到和处理政府信息公开申请情况', 1, true) and joined:find('　表三', 1, true), joined)
+    vim.cmd('lclose')
+    assert(d.message ~= nil)
+  end)
+
+  test(':help nianbao works (doc/tags shipped)', function()
+    vim.cmd('help nianbao-defaults')
+    assert(vim.bo.filetype == 'help', 'filetype ' .. vim.bo.filetype)
+    assert(vim.api.nvim_buf_get_name(0):find('nianbao.txt', 1, true), vim.api.nvim_buf_get_name(0))
+    vim.cmd('helpclose')
+  end)
+end
+
+test('a GB18030 file opens as Chinese and is checked', function()
+  vim.cmd('edit ' .. vim.fn.fnameescape(fixtures .. '/gb18030.txt'))
+  local buf = vim.api.nvim_get_current_buf()
+  assert(vim.bo[buf].fileencoding == 'gb18030', 'fileencoding ' .. vim.bo[buf].fileencoding)
+  local line = vim.api.nvim_buf_get_lines(buf, b.line, b.line + 1, false)[1]
+  assert(line:find(b.rowLabel, 1, true), 'line ' .. (b.line + 1) .. ' reads ' .. line)
+  wait_for('total-mismatch in the GB18030 file', function()
+    return #diags(buf, 'total-mismatch', b.line) == 1
+  end)
 end)
 
 if has_011 then

@@ -4,6 +4,7 @@
 // NB_RESULTS (PASS/FAIL lines are appended), NB_SHOTS (screenshot folder),
 // NB_PROFILE (a fresh browser profile folder), NB_DRIVER_MODULES (node_modules with playwright-core),
 // NB_BIN (the nianbao binary).
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -70,14 +71,26 @@ async function until(what, cond, ms = 30000) {
 const disk = (name) => readFileSync(join(ws, name), 'utf8');
 
 async function quickOpen(name) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  // Wait for the result row: Enter before it exists opens nothing on a cold server.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30000 });
-  await page.keyboard.press('Enter');
-  await page.locator(`.tab[data-resource-name="${name}"], .tab[aria-label*="${name}"]`).first().waitFor({ timeout: 30000 });
+  const active = page.locator(`.tab.active[data-resource-name="${name}"], .tab.active[aria-label*="${name}"]`).first();
+  // Enter pressed while the result list is redrawn (recent files, then file results) is sometimes
+  // lost: try again until the file's tab is the active one.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    // Wait for the result row: Enter before it exists opens nothing on a cold server.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30000 });
+    await sleep(200);
+    await page.keyboard.press('Enter');
+    try {
+      await active.waitFor({ timeout: attempt === 3 ? 30000 : 5000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
   await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
 
@@ -139,6 +152,33 @@ async function problemCount(name) {
 
 const problemRows = (text) => page.locator('.markers-panel .monaco-list-row', { hasText: text });
 
+/** The text of nianbao's status bar item (empty when it is hidden). */
+async function statusText() {
+  const item = page.locator('.statusbar-item[id$="nianbao.status"]');
+  if ((await item.count()) === 0) return '';
+  return (await item.first().innerText()).trim();
+}
+
+async function expectStatus(want, ms = 20000) {
+  let last = '';
+  await until(`the status bar to show ${want}`, async () => {
+    last = await statusText();
+    return last.includes(want);
+  }, ms).catch((e) => {
+    throw new Error(`${e.message}; it shows "${last}"`);
+  });
+}
+
+/** Runs a command of VS Code itself from the palette by (part of) its English title. */
+async function runBuiltin(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
 async function main() {
   rmSync(env('NB_PROFILE'), { recursive: true, force: true });
   const context = await chromium.launchPersistentContext(env('NB_PROFILE'), {
@@ -186,8 +226,19 @@ async function main() {
       await row.click();
     }, 'workbench loads and opens the report');
 
-    await test('quick fix with Ctrl+. fills in the total; saved file is right', async () => {
+    await test('status bar: the table under the cursor and its problems', async () => {
       await goToCell(b);
+      await expectStatus('表三：1 个错误');
+      await page.screenshot({ path: join(shots, 'statusbar.png') });
+      await goToCell({ line: 0, col16: 0 });
+      await expectStatus('年报：1 个错误');
+    }, 'diagnostic in the Problems panel at the right line and CJK column');
+
+    await test('quick fix with Ctrl+. from the padding of the cell fills in the total; saved file is right', async () => {
+      // The cursor after the space that follows the number (`| 5 |` → `| 5 ⁁|`): where a click lands.
+      const padding = { ...b, col16: b.end16 + 1 };
+      if (baseLines[b.line].slice(b.end16, b.end16 + 2) !== ' |') throw new Error(`no padding after the total: ${baseLines[b.line]}`);
+      await goToCell(padding);
       const item = page.locator('.action-widget .monaco-list-row', { hasText: `将总计改为 ${b.expectedTotal}` }).first();
       // Ctrl+. pressed while the editor is still busy sometimes shows nothing: try again.
       for (let attempt = 1; ; attempt++) {
@@ -198,7 +249,7 @@ async function main() {
         } catch (e) {
           if (attempt === 3) throw e;
           await page.keyboard.press('Escape');
-          await goToCell(b);
+          await goToCell(padding);
         }
       }
       await sleep(300);
@@ -207,6 +258,7 @@ async function main() {
       await sleep(200);
       await page.keyboard.press('Control+S');
       await until('broken.md on disk to equal the fixed report', () => disk('broken.md') === base, 20000);
+      await expectStatus('表三：无问题');
     }, 'diagnostic in the Problems panel at the right line and CJK column');
 
     await test('the diagnostic clears from the Problems panel', async () => {
@@ -226,11 +278,26 @@ async function main() {
       await page.keyboard.press('Escape');
     }, 'workbench loads and opens the report');
 
-    await test('command "nianbao: 填入全部总计" fixes every broken total', async () => {
+    await test('Problems panel: one row per problem (addends already in the message are not repeated)', async () => {
+      await quickOpen('several.md');
+      await page.keyboard.press('Control+Shift+M');
+      await until(`${meta.several.length} problems on several.md`, async () => (await problemRows('总计应为').count()) === meta.several.length, 60000);
+      await sleep(500);
+      const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+      const ours = rows.filter((r) => !r.startsWith('several.md'));
+      if (ours.length !== meta.several.length) throw new Error(`${ours.length} rows for ${meta.several.length} problems: ${rows.join(' | ')}`);
+      await page.screenshot({ path: join(shots, 'problems.png') });
+    }, 'workbench loads and opens the report');
+
+    await test('command "nianbao: 修复全部可自动计算的问题" fixes every broken total and says so', async () => {
       await quickOpen('several.md');
       // The Problems list is virtualised (rows out of view are not in the DOM): count in the Explorer.
       await until(`${meta.several.length} problems on several.md`, async () => (await problemCount('several.md')) >= meta.several.length, 60000);
-      await runCommand('nianbao: 填入全部总计');
+      await runCommand('nianbao: 修复全部可自动计算的问题');
+      const toast = page.locator('.notification-toast', { hasText: '已修复' }).first();
+      await toast.waitFor({ timeout: 20000 });
+      const said = await toast.innerText();
+      if (!said.includes(`已修复 ${meta.several.length} 个问题`) || !said.includes(`总计 ${meta.several.length} 处`)) throw new Error(`message: ${said}`);
       await sleep(500);
       await page.keyboard.press('Control+S');
       await until('several.md on disk to have every total filled in', () => {
@@ -240,7 +307,9 @@ async function main() {
       await until('the problems of several.md to go', async () => (await problemCount('several.md')) === 0, 20000);
     }, 'workbench loads and opens the report');
 
-    await test('command "nianbao: 新建年度报告" opens the standard draft', async () => {
+    await test('command "nianbao: 新建年度报告" writes a named file, opens and checks it', async () => {
+      const lastYear = String(new Date().getFullYear() - 1);
+      const name = `编辑器 测试局${lastYear}年政府信息公开工作年度报告.md`;
       await runCommand('nianbao: 新建年度报告');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
@@ -249,14 +318,139 @@ async function main() {
         const text = await page.locator('.quick-input-widget').innerText();
         return text.includes('机关名称') && !text.includes('Name of the organisation');
       }, 5000);
-      await input.fill('编辑器测试局');
+      await input.fill('编辑器 测试局');
       await page.keyboard.press('Enter');
-      await sleep(300);
+      await until('the prompt 报告年度', async () => (await page.locator('.quick-input-widget').innerText()).includes('报告年度'), 5000);
       const year = await input.inputValue();
-      if (year !== String(new Date().getFullYear() - 1)) throw new Error(`year prefilled as ${year}`);
+      if (year !== lastYear) throw new Error(`year prefilled as ${year}`);
       await page.keyboard.press('Enter');
-      await page.locator('.monaco-editor .view-lines', { hasText: '编辑器测试局' }).first().waitFor({ timeout: 20000 });
+      await until('the file name prompt', async () => (await input.inputValue()) === name, 5000);
+      await page.keyboard.press('Enter');
+      await page.locator(`.tab[data-resource-name="${name}"]`).first().waitFor({ timeout: 20000 });
+      const tabs = await page.locator('.tab').allInnerTexts();
+      if (tabs.some((t) => t.trim().startsWith('#'))) throw new Error(`a tab starts with #: ${tabs.join(' | ')}`);
+      if (!existsSync(join(ws, name)) || !disk(name).includes('编辑器 测试局')) throw new Error(`${name} not written`);
+      await expectStatus('年报：');
       await page.screenshot({ path: join(shots, 'new-report.png') });
+      // Again: a free name is proposed; the existing one, typed, is refused.
+      const before = disk(name);
+      await runCommand('nianbao: 新建年度报告');
+      await until('the prompt 机关名称', async () => (await page.locator('.quick-input-widget').innerText()).includes('机关名称'), 5000);
+      await input.fill('编辑器 测试局');
+      await page.keyboard.press('Enter');
+      await until('the prompt 报告年度', async () => (await page.locator('.quick-input-widget').innerText()).includes('报告年度'), 5000);
+      await page.keyboard.press('Enter');
+      const second = name.replace(/\.md$/, '（2）.md');
+      await until(`the name ${second} proposed`, async () => (await input.inputValue()) === second, 5000);
+      await input.fill(name);
+      await until('the prompt to say the file exists', async () => (await page.locator('.quick-input-widget').innerText()).includes('已存在'), 5000);
+      await page.keyboard.press('Enter'); // refused: the prompt stays
+      await sleep(300);
+      if (!(await input.isVisible())) throw new Error('an existing name was accepted');
+      await page.keyboard.press('Escape');
+      if (disk(name) !== before) throw new Error('the existing report was overwritten');
+    }, 'workbench loads and opens the report');
+
+    await test('a Markdown file that is no report: status bar says so', async () => {
+      // notes.md is put in the workspace by run.sh (Quick Open does not find new files at once).
+      await quickOpen('notes.md');
+      await expectStatus('不是年报');
+    }, 'workbench loads and opens the report');
+
+    await test('GB18030 text read as UTF-8: a notice reopens it as GB18030, then it is checked', async () => {
+      await quickOpen('gb18030.txt');
+      const button = page.locator('.notification-toast .monaco-button', { hasText: '用 GB18030 编码重新打开' }).first();
+      await button.waitFor({ timeout: 20000 });
+      await page.screenshot({ path: join(shots, 'gb18030-notice.png') });
+      await button.click();
+      await page.keyboard.press('Control+Shift+M');
+      await until('the total-mismatch of gb18030.txt in Problems', async () => (await problemCount('gb18030.txt')) === 1, 30000);
+      await expectStatus('年报：1 个错误');
+      const enc = await page.locator('.statusbar-item', { hasText: 'GB18030' }).count();
+      if (!enc) throw new Error('the status bar does not show the GB18030 encoding');
+      await page.screenshot({ path: join(shots, 'gb18030.png') });
+    }, 'workbench loads and opens the report');
+
+    await test('outline: one tree for a Markdown report; sections and tables for a text report', async () => {
+      const rows = page.locator('.outline-pane .monaco-list-row');
+      await quickOpen('broken.md');
+      await runBuiltin('Focus on Outline View');
+      await until('the outline of broken.md', async () => (await rows.allInnerTexts()).some((t) => t.includes('测试市人民政府办公室')), 20000);
+      const md = await rows.allInnerTexts();
+      if (md.some((t) => t.includes('年度报告结构') || t.includes('Markdown Language Features'))) throw new Error(`two outline trees: ${md.join(' | ')}`);
+      await runBuiltin('View: Focus Active Editor Group');
+      await quickOpen('gb18030.txt');
+      await until('the outline of gb18030.txt', async () => (await rows.allInnerTexts()).some((t) => t.includes('三、收到和处理政府信息公开申请情况')), 20000);
+      if (!(await rows.allInnerTexts()).some((t) => t.includes('表三'))) {
+        // Expand table 三's section: its tables are its children.
+        await rows.filter({ hasText: '三、收到和处理政府信息公开申请情况' }).first().click();
+        await page.keyboard.press('ArrowRight');
+        await until('表三 in the outline', async () => (await rows.allInnerTexts()).some((t) => t.includes('表三')), 5000);
+      }
+      await page.screenshot({ path: join(shots, 'outline.png') });
+      await runBuiltin('View: Focus Active Editor Group');
+    }, 'GB18030 text read as UTF-8: a notice reopens it as GB18030, then it is checked');
+
+    await test('walkthrough: new report → fill in → fix totals → align → export', async () => {
+      await runBuiltin('Welcome: Open Walkthrough');
+      const ours = page.locator('.quick-input-list .monaco-list-row', { hasText: '用 nianbao 撰写政府信息公开工作年度报告' }).first();
+      await ours.waitFor({ timeout: 15000 });
+      await ours.click();
+      const pageText = page.locator('.gettingStartedContainer');
+      await until('the walkthrough page', async () => (await pageText.innerText()).includes('新建报告'), 15000);
+      const text = await pageText.innerText();
+      for (const step of ['新建报告', '填写', '修复总计', '对齐表格', '导出']) {
+        if (!text.includes(step)) throw new Error(`the walkthrough lacks the step ${step}: ${text.slice(0, 400)}`);
+      }
+      await page.screenshot({ path: join(shots, 'walkthrough.png') });
+      await page.keyboard.press('Control+W');
+    }, 'workbench loads and opens the report');
+
+    await test('settings: codes and severities chosen from lists', async () => {
+      await runBuiltin('Notifications: Clear All Notifications');
+      const search = page.locator('.settings-editor .settings-header .suggest-input-container');
+      async function optionsAfterAdd(key, label) {
+        if (!(await page.locator('.settings-editor').isVisible())) {
+          await page.keyboard.press('Escape');
+          await page.keyboard.press('Control+,');
+        }
+        await search.waitFor({ timeout: 20000 });
+        await search.click();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(key);
+        const item = page.locator('.settings-editor .setting-item-contents', { hasText: label }).first();
+        await item.waitFor({ timeout: 20000 });
+        await sleep(1500); // the search result is drawn again once settled
+        const described = await item.innerText();
+        // The row for a new item is open only while it has the focus: read it at once.
+        for (let attempt = 1; ; attempt++) {
+          await item.hover();
+          await item.locator('.setting-list-addButton').click({ timeout: 5000 }).catch(() => undefined);
+          const options = await page
+            .locator('.settings-editor .setting-list-edit-row select')
+            .first()
+            .evaluate((el) => [...el.options].map((o) => o.value), undefined, { timeout: 3000 })
+            .catch(() => undefined);
+          if (options) {
+            await page.keyboard.press('Escape');
+            return { options, described };
+          }
+          if (attempt === 3) throw new Error(`no list to choose from in ${key}`);
+        }
+      }
+      const codes = execFileSync(env('NB_BIN'), ['codes'], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(/\s+/)[0]);
+      const { options: disabled } = await optionsAfterAdd('nianbao.disabledCodes', 'Disabled Codes');
+      // settings.json already turns off balance-mismatch: the list offers the others.
+      const want = codes.filter((c) => c !== 'balance-mismatch');
+      if (JSON.stringify(disabled) !== JSON.stringify(want)) throw new Error(`disabledCodes offers ${disabled.join(', ')}`);
+      const { options: severity, described } = await optionsAfterAdd('nianbao.severity', 'Severity');
+      if (!codes.every((c) => severity.includes(c))) throw new Error(`severity offers ${severity.join(', ')}`);
+      if (!described.includes('按诊断代码设定严重程度')) throw new Error(`severity described as ${described}`);
+      for (const key of ['Escape', 'Escape', 'Control+W']) {
+        if (!(await page.locator('.settings-editor').isVisible())) break;
+        await page.keyboard.press(key);
+        await sleep(300);
+      }
     }, 'workbench loads and opens the report');
 
     await test('setting nianbao.server.path: clear message when wrong, used when right', async () => {
@@ -291,6 +485,7 @@ async function main() {
       await toast.waitFor({ timeout: 20000 });
       const text = await toast.innerText();
       if (!text.includes('不存在') || !text.includes('/nonexistent/nianbao')) throw new Error(`message: ${text}`);
+      await expectStatus('nianbao 已停止');
       await page.screenshot({ path: join(shots, 'server-missing.png') });
       // A wrapper that logs its start shows that the configured path (not the bundled binary) is used.
       const log = join(dirname(ws), 'wrapper.log');

@@ -1,9 +1,12 @@
 // VS Code client for the nianbao language server (`nianbao lsp`).
 //
-// Everything the checker knows lives in the server; this file only finds the
-// server binary, starts it, forwards the `nianbao.*` settings and adds three
-// commands. Code actions carry their own WorkspaceEdit, so no client-side
-// command is needed for quick fixes.
+// Everything the checker knows lives in the server; this file finds the server
+// binary, starts it, forwards the `nianbao.*` settings, adds the commands (new
+// report, fix all, restart), shows what the server found in the status bar
+// (from its `nianbao/status` notification), keeps the Problems panel to one row
+// per problem, leaves Markdown's outline alone unless asked, and offers to
+// reopen a mis-decoded GB18030 text file. Code actions carry their own
+// WorkspaceEdit, so no client-side command is needed for quick fixes.
 
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,16 +15,49 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CodeActionRequest,
+  type ClientCapabilities,
+  type FeatureState,
   LanguageClient,
   type LanguageClientOptions,
+  type Range as LspRange,
   type ServerOptions,
+  State,
+  type StaticFeature,
 } from 'vscode-languageclient/node';
 
 const FIX_ALL_KIND = 'source.fixAll.nianbao';
+const STATUS_METHOD = 'nianbao/status';
 const LANGUAGES = ['markdown', 'plaintext'];
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
+let statusBar: vscode.StatusBarItem;
+
+/** The server's `nianbao/status` notification: what the last check of a document found. */
+interface Status {
+  uri: string;
+  version: number;
+  isReport: boolean;
+  reports: number;
+  errors: number;
+  warnings: number;
+  information: number;
+  hints: number;
+  tables: { name: string; range: LspRange }[];
+}
+const statuses = new Map<string, Status>();
+
+/** Asks the server for `nianbao/status` notifications (an experimental client capability). */
+class StatusFeature implements StaticFeature {
+  fillClientCapabilities(capabilities: ClientCapabilities): void {
+    capabilities.experimental = { ...(capabilities.experimental as object | undefined), nianbaoStatus: true };
+  }
+  initialize(): void {}
+  getState(): FeatureState {
+    return { kind: 'static' };
+  }
+  clear(): void {}
+}
 
 type ServerLookup =
   | { ok: true; path: string; from: 'setting' | 'bundled' | 'PATH' }
@@ -103,7 +139,7 @@ function serverSettings(): Record<string, unknown> {
   return {
     disabledCodes: c.get<string[]>('disabledCodes', []),
     severity: c.get<Record<string, string>>('severity', {}),
-    diagnosticsDelayMs: c.get<number>('diagnosticsDelayMs', 150),
+    diagnosticsDelayMs: c.get<number>('diagnosticsDelayMs', 175),
     inlayHints: c.get<boolean>('inlayHints', true),
   };
 }
@@ -125,10 +161,28 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     initializationOptions: serverSettings(),
     synchronize: { configurationSection: 'nianbao' },
     outputChannel: output,
+    middleware: {
+      // One row per problem in the Problems panel: related locations whose text the message
+      // already spells out (the addends of a total, the four terms of a balance) are left out.
+      handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(withoutRedundantRelated)),
+      // Markdown has an outline of its own (the headings); a second tree of the same sections
+      // is noise, so nianbao's outline is given for plain-text reports only, unless asked for.
+      provideDocumentSymbols: (document, token, next) =>
+        document.languageId === 'markdown' && !vscode.workspace.getConfiguration('nianbao').get<boolean>('outline.markdown', false)
+          ? undefined
+          : next(document, token),
+    },
   };
-  client = new LanguageClient('nianbao', 'nianbao', serverOptions, clientOptions);
+  const started = new LanguageClient('nianbao', 'nianbao', serverOptions, clientOptions);
+  started.registerFeature(new StatusFeature());
+  started.onNotification(STATUS_METHOD, (s: Status) => {
+    statuses.set(s.uri, s);
+    updateStatusBar();
+  });
+  started.onDidChangeState(() => updateStatusBar());
+  client = started;
   try {
-    await client.start();
+    await started.start();
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     output.appendLine(`start failed: ${detail}`);
@@ -139,7 +193,92 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
 async function stopClient(): Promise<void> {
   const running = client;
   client = undefined;
+  statuses.clear();
   if (running) await running.stop().catch(() => undefined);
+  updateStatusBar();
+}
+
+/** Drops the related locations whose message is already part of the diagnostic's own. */
+function withoutRedundantRelated(d: vscode.Diagnostic): vscode.Diagnostic {
+  if (d.source !== 'nianbao' || !d.relatedInformation?.length) return d;
+  const kept = d.relatedInformation.filter((r) => !d.message.includes(r.message));
+  d.relatedInformation = kept.length ? kept : undefined;
+  return d;
+}
+
+function isReportEditor(editor: vscode.TextEditor | undefined): editor is vscode.TextEditor {
+  return !!editor && LANGUAGES.includes(editor.document.languageId) && ['file', 'untitled'].includes(editor.document.uri.scheme);
+}
+
+function counts(errors: number, warnings: number, information: number): string {
+  const parts: string[] = [];
+  if (errors) parts.push(vscode.l10n.t('{0} errors', errors));
+  if (warnings) parts.push(vscode.l10n.t('{0} warnings', warnings));
+  if (information) parts.push(vscode.l10n.t('{0} notes', information));
+  return parts.join(vscode.l10n.t(', '));
+}
+
+/**
+ * The status bar item: whether the active document is recognised as a report and what the last
+ * check found (for the table under the cursor, and the whole report), or that the server stopped.
+ */
+function updateStatusBar(): void {
+  const editor = vscode.window.activeTextEditor;
+  if (!statusBar) return;
+  if (!isReportEditor(editor)) {
+    statusBar.hide();
+    return;
+  }
+  if (!client || client.state === State.Stopped) {
+    statusBar.text = `$(debug-disconnect) ${vscode.l10n.t('nianbao stopped')}`;
+    statusBar.tooltip = vscode.l10n.t('The nianbao server is not running: reports are not checked. Click to restart it.');
+    statusBar.command = 'nianbao.restart';
+    statusBar.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    statusBar.show();
+    return;
+  }
+  statusBar.backgroundColor = undefined;
+  const st = statuses.get(editor.document.uri.toString());
+  if (!st) {
+    statusBar.text = `$(sync~spin) nianbao`;
+    statusBar.tooltip = vscode.l10n.t('nianbao is checking the document');
+    statusBar.command = undefined;
+    statusBar.show();
+    return;
+  }
+  if (!st.isReport) {
+    statusBar.text = `$(circle-slash) ${vscode.l10n.t('Not a report')}`;
+    statusBar.tooltip = vscode.l10n.t(
+      'nianbao does not check this file: it has no title naming 政府信息公开 and 年度报告, and fewer than three standard section titles. If it is a report that shows as garbled text, reopen it with the GB18030 encoding.',
+    );
+    statusBar.command = undefined;
+    statusBar.show();
+    return;
+  }
+  const total = counts(st.errors, st.warnings, st.information);
+  const name = st.reports > 1 ? vscode.l10n.t('Reports ×{0}', st.reports) : vscode.l10n.t('Report');
+  let text = vscode.l10n.t('{0}: {1}', name, total || vscode.l10n.t('no problems'));
+  const line = editor.selection.active.line;
+  const table = st.tables.find((t) => t.range.start.line <= line && line <= t.range.end.line);
+  let icon = st.errors ? '$(error)' : st.warnings ? '$(warning)' : st.information ? '$(info)' : '$(pass)';
+  if (table) {
+    const here = [0, 0, 0];
+    for (const d of vscode.languages.getDiagnostics(editor.document.uri)) {
+      if (d.source !== 'nianbao' || d.range.start.line < table.range.start.line || d.range.start.line > table.range.end.line) continue;
+      if (d.severity <= vscode.DiagnosticSeverity.Information) here[d.severity]++;
+    }
+    const inTable = counts(here[0], here[1], here[2]);
+    icon = here[0] ? '$(error)' : here[1] ? '$(warning)' : here[2] ? '$(info)' : '$(pass)';
+    text = vscode.l10n.t('{0}: {1}', table.name, inTable || vscode.l10n.t('no problems'));
+    if (total && total !== inTable) text += vscode.l10n.t(' (whole report: {0})', total);
+  }
+  statusBar.text = `${icon} ${text}`;
+  statusBar.tooltip = vscode.l10n.t(
+    'nianbao: recognised as an annual report on government information disclosure ({0}). Click to open the Problems panel.',
+    st.reports,
+  );
+  statusBar.command = 'workbench.actions.view.problems';
+  statusBar.show();
 }
 
 function serverPathOrComplain(context: vscode.ExtensionContext): string | undefined {
@@ -181,8 +320,78 @@ async function newReport(context: vscode.ExtensionContext): Promise<void> {
     });
   });
   if (text === undefined) return;
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-  await vscode.window.showTextDocument(doc);
+  const target = await reportFileName(org.trim(), year.trim());
+  if (!target) return;
+  try {
+    await writeNewFile(target, text);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not create {0}: {1}', target.fsPath, detail));
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument(target);
+  await vscode.window.showTextDocument(doc, { preview: false });
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Created {0}. Fill in the parts marked （填写……）, then run “nianbao: Fix everything that can be computed”.', path.basename(target.fsPath)),
+  );
+}
+
+/** `<机关><年度>年政府信息公开工作年度报告.md` (characters that cannot be in a file name replaced). */
+function defaultReportName(org: string, year: string): string {
+  return `${org.replace(/[\\/:*?"<>|]/g, '-')}${year}年政府信息公开工作年度报告.md`;
+}
+
+/**
+ * Where the new report goes: asked for, with <机关><年度>年政府信息公开工作年度报告.md in the
+ * workspace folder proposed; a name that exists is refused (never overwritten).
+ */
+async function reportFileName(org: string, year: string): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  let proposed = defaultReportName(org, year);
+  // A name that is free: …报告.md, else …报告（2）.md, …
+  for (let n = 2; folder && fs.existsSync(path.join(folder.fsPath, proposed)) && n < 100; n++) {
+    proposed = defaultReportName(org, year).replace(/\.md$/, `（${n}）.md`);
+  }
+  if (!folder) {
+    return vscode.window.showSaveDialog({
+      title: vscode.l10n.t('New annual report'),
+      defaultUri: vscode.Uri.file(path.join(os.homedir(), proposed)),
+      filters: { Markdown: ['md'] },
+    });
+  }
+  const name = await vscode.window.showInputBox({
+    title: vscode.l10n.t('New annual report'),
+    prompt: vscode.l10n.t('File name (in the folder {0})', folder.fsPath),
+    value: proposed,
+    valueSelection: [0, proposed.length - 3],
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      const n = v.trim();
+      if (!n) return vscode.l10n.t('Enter a file name.');
+      if (!/\.(md|markdown|txt)$/i.test(n)) return vscode.l10n.t('The file name should end in .md (or .txt).');
+      if (fs.existsSync(path.resolve(folder.fsPath, n))) return vscode.l10n.t('{0} exists already: choose another name (nianbao never overwrites a file).', n);
+      return undefined;
+    },
+  });
+  return name === undefined ? undefined : vscode.Uri.file(path.resolve(folder.fsPath, name.trim()));
+}
+
+/** Writes a new file atomically, never over an existing one (a temporary file, then a hard link). */
+async function writeNewFile(target: vscode.Uri, text: string): Promise<void> {
+  const dir = path.dirname(target.fsPath);
+  await fs.promises.mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.nianbao-new-${process.pid}-${Date.now()}.tmp`);
+  await fs.promises.writeFile(tmp, text, { flag: 'wx' });
+  try {
+    await fs.promises.link(tmp, target.fsPath);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new Error(vscode.l10n.t('the file exists already (nianbao never overwrites a file)'));
+    }
+    throw e;
+  } finally {
+    await fs.promises.unlink(tmp).catch(() => undefined);
+  }
 }
 
 async function fixAll(): Promise<void> {
@@ -206,19 +415,118 @@ async function fixAll(): Promise<void> {
   });
   const action = (result ?? []).find((a) => 'edit' in a && a.edit !== undefined);
   if (!action || !('edit' in action) || !action.edit) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to fill in: every total that can be computed is already right.'));
+    const st = statuses.get(document.uri.toString());
+    if (st && !st.isReport) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('This file is not an annual report: nianbao does not check it.'));
+    } else if (st && st.errors + st.warnings > 0) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Nothing can be fixed automatically; {0} are left to correct by hand (see the Problems panel).', counts(st.errors, st.warnings, 0)),
+      );
+    } else {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to fix: totals, labels and titles are right.'));
+    }
     return;
   }
   const edit = await client.protocol2CodeConverter.asWorkspaceEdit(action.edit);
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showWarningMessage(vscode.l10n.t('The edit could not be applied (the document changed meanwhile?). Try again.'));
+    return;
   }
+  const fixed = new Map<string, number>();
+  for (const d of action.diagnostics ?? []) {
+    const what = fixedName(String(d.code ?? ''));
+    fixed.set(what, (fixed.get(what) ?? 0) + 1);
+  }
+  const parts = [...fixed].map(([what, n]) => vscode.l10n.t('{0} ×{1}', what, n));
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Fixed {0} problems: {1}. The document is not saved yet.', action.diagnostics?.length ?? 0, parts.join(vscode.l10n.t(', '))),
+  );
+}
+
+function fixedName(code: string): string {
+  switch (code) {
+    case 'total-mismatch':
+      return vscode.l10n.t('totals');
+    case 'row-label':
+      return vscode.l10n.t('labels');
+    case 'section-title':
+      return vscode.l10n.t('section titles');
+    default:
+      return code;
+  }
+}
+
+// ---------------------------------------------------------------- GB18030 text read as UTF-8
+
+/**
+ * Whether a text looks like GB18030 (GBK) read with another encoding: replacement characters
+ * where UTF-8 decoding failed, or Latin-1 letters in the pairs GB18030's two-byte characters
+ * become (`Õþ¸®` for 政府) — and hardly any Chinese.
+ */
+export function looksLikeMisdecodedGb18030(text: string): boolean {
+  const sample = text.slice(0, 64 * 1024);
+  let replacement = 0;
+  let latin = 0;
+  let cjk = 0;
+  for (const ch of sample) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c === 0xfffd) replacement++;
+    else if (c >= 0xa1 && c <= 0xff) latin++;
+    else if (c >= 0x4e00 && c <= 0x9fff) cjk++;
+  }
+  if (replacement >= 8 && replacement > cjk) return true;
+  return latin >= 40 && latin > 4 * cjk && /[\u00b0-\u00f7][\u00a1-\u00fe]/.test(sample);
+}
+
+const dismissedEncoding = new Set<string>();
+
+async function offerGb18030(document: vscode.TextDocument): Promise<void> {
+  if (document.uri.scheme !== 'file' || !LANGUAGES.includes(document.languageId)) return;
+  const key = document.uri.toString();
+  const current = (document as { encoding?: string }).encoding;
+  if (dismissedEncoding.has(key) || current === 'gb18030' || !looksLikeMisdecodedGb18030(document.getText())) return;
+  dismissedEncoding.add(key);
+  const reopen = vscode.l10n.t('Reopen with Encoding GB18030');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('{0} looks like a report saved in GB18030 (GBK) but read as UTF-8: the text is garbled and nianbao cannot check it.', path.basename(document.uri.fsPath)),
+    reopen,
+  );
+  if (choice !== reopen) return;
+  if (document.isDirty) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Save or revert your changes first: reopening with another encoding reads the file again.'));
+    return;
+  }
+  try {
+    // VS Code 1.100+: open the document again with the encoding given.
+    const open = vscode.workspace.openTextDocument as (uri: vscode.Uri, options: { encoding: string }) => Thenable<vscode.TextDocument>;
+    const again = await open(document.uri, { encoding: 'gb18030' });
+    if ((again as { encoding?: string }).encoding === 'gb18030') {
+      await vscode.window.showTextDocument(again);
+      return;
+    }
+  } catch (e) {
+    output.appendLine(`reopen with gb18030: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // Older VS Code: its own command, where the user picks 通过编码重新打开 → GB18030.
+  await vscode.commands.executeCommand('workbench.action.editor.changeEncoding');
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('nianbao', { log: true });
+  statusBar = vscode.window.createStatusBarItem('nianbao.status', vscode.StatusBarAlignment.Left, 10);
+  statusBar.name = vscode.l10n.t('nianbao report check');
   context.subscriptions.push(
     output,
+    statusBar,
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      updateStatusBar();
+      if (editor) void offerGb18030(editor.document);
+    }),
+    vscode.window.onDidChangeTextEditorSelection(() => updateStatusBar()),
+    vscode.languages.onDidChangeDiagnostics(() => updateStatusBar()),
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (vscode.window.visibleTextEditors.some((e) => e.document === d)) void offerGb18030(d);
+    }),
     vscode.commands.registerCommand('nianbao.newReport', () => newReport(context)),
     vscode.commands.registerCommand('nianbao.fixAll', fixAll),
     vscode.commands.registerCommand('nianbao.restart', async () => {
@@ -233,6 +541,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await startClient(context);
+  updateStatusBar();
+  for (const editor of vscode.window.visibleTextEditors) void offerGb18030(editor.document);
 }
 
 export function deactivate(): Thenable<void> | undefined {

@@ -1,0 +1,122 @@
+//! Facts of a report outside its tables' arithmetic: the cited basis (`basis-outdated`), the
+//! table layout of the year (`format-outdated`), the 信息处理费 statement (`fee-missing`), the
+//! 统计期限 (`period-mismatch`) and 规章 of a 乡镇/街道 (`guizhang-level`).
+
+use super::ReportCtx;
+use crate::diag::{Code, Diagnostic};
+use crate::model::Value;
+use crate::spec::{self, TableId};
+
+/// Whether the report is for a year of the 2021 format (or has no year).
+fn current_format(ctx: &ReportCtx) -> bool {
+    ctx.report.year.is_none_or(|y| y >= spec::FORMAT_2021_FROM)
+}
+
+/// A 2021+ report citing the 2019 notice as its basis.
+pub fn basis(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
+    let Some(y) = ctx.report.year.filter(|&y| y >= spec::FORMAT_2021_FROM) else {
+        return;
+    };
+    for b in &ctx.report.basis_2019 {
+        out.push(Diagnostic::new(
+            Code::BasisOutdated,
+            b.clone(),
+            format!(
+                "{y} 年度报告应依据国办公开办函〔2021〕30号，而不是已被取代的国办公开办函〔2019〕60号"
+            ),
+        ));
+    }
+}
+
+/// A 2021+ report using the 2019 layout of a table.
+pub fn format_outdated(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
+    let Some(y) = ctx.report.year.filter(|&y| y >= spec::FORMAT_2021_FROM) else {
+        return;
+    };
+    for t in &ctx.report.tables {
+        for range in &t.layout_2019 {
+            out.push(Diagnostic::new(
+                Code::FormatOutdated,
+                range.clone(),
+                format!(
+                    "{y} 年度报告应使用 2021 年版{}格式，这里是 2019 年版的格式",
+                    t.spec().name
+                ),
+            ));
+        }
+    }
+}
+
+/// A 2021+ report whose section 六 does not state the 信息处理费.
+pub fn fee(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
+    if !current_format(ctx) {
+        return;
+    }
+    let Some(s6) = ctx.report.section(5) else {
+        return;
+    };
+    let body = ctx.slice(s6.body.clone());
+    if !spec::FEE_WORDS.iter().any(|w| body.contains(w)) {
+        out.push(Diagnostic::new(
+            Code::FeeMissing,
+            s6.title_range.clone(),
+            "第六部分未说明信息处理费收取情况（如「本年度未收取信息处理费」），2021 年起为必报内容",
+        ));
+    }
+}
+
+/// No 统计期限, or one that is not the report's year.
+pub fn period(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
+    let r = ctx.report;
+    match (&r.period, r.year) {
+        (None, y) => {
+            let y = y.map_or("YYYY".to_string(), |y| y.to_string());
+            let anchor = r
+                .title
+                .as_ref()
+                .map_or(r.range.start..r.range.start, |t| t.range.clone());
+            out.push(Diagnostic::new(
+                Code::PeriodMismatch,
+                anchor,
+                format!(
+                    "未写明统计期限（如「本报告所列数据的统计期限为{y}年1月1日至{y}年12月31日」）"
+                ),
+            ));
+        }
+        (Some(p), Some(y))
+            if (p.start_year.is_some_and(|s| s != y) || p.end_year.is_some_and(|e| e != y)) =>
+        {
+            out.push(Diagnostic::new(
+                Code::PeriodMismatch,
+                p.range.clone(),
+                format!("统计期限应为报告年度 {y} 年1月1日至12月31日"),
+            ));
+        }
+        _ => {}
+    }
+}
+
+/// A 乡镇 or 街道, which cannot make 规章, reporting 规章 in table 二.
+pub fn guizhang(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
+    let r = ctx.report;
+    let (Some(org), Some(t2)) = (&r.org, r.table(TableId::T2)) else {
+        return;
+    };
+    if !spec::is_township(org) {
+        return;
+    }
+    let Some(row) = t2.row(spec::t2::GUIZHANG) else {
+        return;
+    };
+    for c in &row.cells {
+        if let Value::Count(n) = c.value
+            && n > 0
+        {
+            out.push(Diagnostic::new(
+                Code::GuizhangLevel,
+                c.range.clone(),
+                format!("「{org}」是乡镇（街道），不能制定规章，规章数应为 0，实为 {n}"),
+            ));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Rows and labels of a table: `row-missing`, `row-label`.
+
+use super::TableCtx;
+use crate::diag::{Code, Diagnostic, Fix};
+use crate::edit;
+use crate::model::Table;
+use crate::spec::{RowKind, TableId, t3};
+
+/// Standard rows (and 第二十条 items) absent from the table.
+pub fn rows_missing(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
+    let t = ctx.table;
+    let spec = t.spec();
+    let fmt2019 = !t.layout_2019.is_empty();
+    let at = crate::totals::row_index(t);
+    // A row out of place where exactly this row is missing stands for it (`row-shape` says so).
+    let stood_for: Vec<usize> = super::shape::misplaced_rows(t)
+        .iter()
+        .filter_map(|m| m.stands_for)
+        .collect();
+    let has = |i: usize| at[i].is_some() || stood_for.contains(&i);
+    for (i, rs) in spec.rows.iter().enumerate() {
+        let present = match rs.kind {
+            RowKind::Data => has(i),
+            RowKind::Group | RowKind::Item => {
+                has(i) || spec.data_descendants(i).iter().any(|&c| has(c))
+            }
+        };
+        if present || rs.label.is_empty() {
+            continue;
+        }
+        if fmt2019 && (rs.parent == Some(t3::OTHER) && t.id == TableId::T3 || t.id == TableId::T2) {
+            continue; // reported once as format-outdated
+        }
+        if rs.kind == RowKind::Group && t.id == TableId::T3 {
+            continue; // its children are reported
+        }
+        let anchor = t.rows.iter().find(|x| x.spec > i).or(t.rows.last());
+        let range = anchor.map_or(t.range.clone(), |x| {
+            x.label.first().cloned().unwrap_or(x.range.clone())
+        });
+        let parent = rs
+            .parent
+            .map(|p| format!("（{} 之下）", spec.rows[p].label))
+            .unwrap_or_default();
+        let mut d = Diagnostic::new(
+            Code::RowMissing,
+            range,
+            format!("{}缺少「{}」行{}", spec.name, rs.label, parent),
+        );
+        if rs.kind != RowKind::Group
+            && let Some(e) = edit::insert_row(ctx.text(), t, i, ctx.context.eol)
+        {
+            d = d.with_fix(Fix::unsafe_edit(
+                format!("插入「{}」行（填 0）", rs.label),
+                e,
+            ));
+        }
+        out.push(d);
+    }
+}
+
+/// Row, group and column labels that are not the standard ones.
+pub fn row_labels(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
+    let t: &Table = ctx.table;
+    let spec = t.spec();
+    for row in &t.rows {
+        let standard = spec.rows[row.spec].label;
+        if !row.is_standard && !standard.is_empty() {
+            let range = match (row.label.first(), row.label.last()) {
+                (Some(a), Some(b)) => a.start..b.end,
+                _ => row.range.start..row.range.start,
+            };
+            let shown = if row.label_text.is_empty() {
+                "（空）".to_string()
+            } else {
+                row.label_text.clone()
+            };
+            let mut d = Diagnostic::new(
+                Code::RowLabel,
+                range.clone(),
+                format!("行标签「{shown}」不是标准标签，应为「{standard}」"),
+            );
+            if row.label.len() == 1 {
+                d = d.with_fix(Fix::safe(
+                    format!("改为「{standard}」"),
+                    edit::replace(range, standard),
+                ));
+            }
+            out.push(d);
+        }
+        for g in row.groups.iter().filter(|g| !g.is_standard) {
+            let standard = spec.rows[g.spec].label;
+            out.push(
+                Diagnostic::new(
+                    Code::RowLabel,
+                    g.range.clone(),
+                    format!("标签「{}」不是标准标签，应为「{standard}」", g.text),
+                )
+                .with_fix(Fix::safe(
+                    format!("改为「{standard}」"),
+                    edit::replace(g.range.clone(), standard),
+                )),
+            );
+        }
+    }
+    for h in t.headers.iter().filter(|h| !h.is_standard) {
+        out.push(
+            Diagnostic::new(
+                Code::RowLabel,
+                h.range.clone(),
+                format!(
+                    "列标签「{}」不是标准标签，应为「{}」",
+                    h.text, h.standard_text
+                ),
+            )
+            .with_fix(Fix::safe(
+                format!("改为「{}」", h.standard_text),
+                edit::replace(h.range.clone(), h.standard_text),
+            )),
+        );
+    }
+}
