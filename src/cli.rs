@@ -46,6 +46,12 @@ pub enum Command {
         /// 经标准输入输出通信（默认即是；为兼容编辑器客户端而接受）
         #[arg(long)]
         stdio: bool,
+        /// 单条消息的上限（MiB）：更长的消息不读入，只回答一个错误
+        #[arg(long, value_name = "MIB", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=4096))]
+        max_message_mib: u16,
+        /// 检查的文档大小上限（MiB）：更大的文档只收到一条说明，不做检查
+        #[arg(long, value_name = "MIB", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=4096))]
+        max_document_mib: u16,
     },
 }
 
@@ -133,7 +139,14 @@ pub fn run(cli: Cli) -> ExitCode {
             print!("{}", draft::new_report(org.trim(), year));
             ExitCode::SUCCESS
         }
-        Command::Lsp { .. } => ExitCode::from(crate::server::run_stdio() as u8),
+        Command::Lsp {
+            max_message_mib,
+            max_document_mib,
+            ..
+        } => ExitCode::from(crate::server::run_stdio_with(crate::server::sync::Limits {
+            max_message: usize::from(max_message_mib) << 20,
+            max_document: usize::from(max_document_mib) << 20,
+        }) as u8),
         Command::Codes => {
             for c in Code::ALL {
                 println!(

@@ -182,14 +182,14 @@ nvim_suite() { # nvim_suite NAME NVIM INIT_LUA_TEXT
   before=$(grep -c . "$RESULTS")
   run_group 240 "$OUT/$name.log" env PATH="$path" HOME="$home" XDG_CONFIG_HOME="$home/config" \
     XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" XDG_CACHE_HOME="$home/cache" \
-    NB_FIXTURES="$home/fixtures" NB_RESULTS="$RESULTS" NB_SUITE="$name" \
+    NB_FIXTURES="$home/fixtures" NB_RESULTS="$RESULTS" NB_SUITE="$name" NB_SEEDS="$ROOT/tests/fixtures/seeds" \
     bash -c 'cd "$NB_FIXTURES" && exec "$0" --headless -c "luafile $1"' "$nvim" "$test_lua"
   rc=$?
   [ $rc = 124 ] && fail "$name: timed out after 240 s"
   after=$(grep -c . "$RESULTS")
   if [ "$after" -eq "$before" ]; then
     tail -30 "$OUT/$name.log"
-    fail "$name: test.lua reported nothing (nvim exit $rc)"
+    fail "$name: $(basename "$test_lua") reported nothing (nvim exit $rc)"
   fi
   grep "^\(PASS\|FAIL\) $name" "$RESULTS"
   grep -q "^FAIL $name" "$RESULTS" && tail -30 "$OUT/$name.log"
@@ -232,6 +232,10 @@ vim.lsp.enable('nianbao')"
       python3 "$HERE/nvim/typing.py"
     cat "$OUT/typing.log"
     timed "Neovim $NVIM_011_VERSION tests" "$T"
+    # A bracketed paste of every seed gives nianbao check's diagnostics (default settings).
+    T=$(now)
+    NB_TEST=$HERE/nvim/paste.lua nvim_suite "nvim-$NVIM_011_VERSION-paste" "$VENV/bin/nvim" "vim.lsp.enable('nianbao')"
+    timed "Neovim $NVIM_011_VERSION paste tests" "$T"
   fi
 fi
 

@@ -1,10 +1,19 @@
 //! A tolerant framing layer in front of tower-lsp-server, whose own codec ends the session on the
 //! first undecodable message. [`Framer`] cuts the input into `Content-Length` frames and passes on
-//! only well-formed JSON-RPC messages; for a bad frame it produces the JSON-RPC error answer itself
-//! (-32700 parse error, -32600 invalid request) and resynchronises on the next header;
-//! [`FramedInput`] runs it over the client's byte stream. [`FrameWriter`] collects the server's output into whole frames so that these answers never
-//! interleave with it.
+//! only bodies the decoder takes ([`jsonrpc::accepts`]); for any other body it produces the
+//! JSON-RPC error answer itself (-32700 parse error, -32600 invalid request, with the request's
+//! id when it has one), or, for a document-sync notification, an item for the server's side band
+//! ([`jsonrpc::reject`]). [`FramedInput`] runs it over the client's byte stream. [`FrameWriter`]
+//! collects the server's output into whole frames so that these answers never interleave with it.
+//!
+//! Liveness: every byte is looked at once. A header section is at most [`MAX_HEADER`] bytes and
+//! its lines may end in CRLF, LF or CR; a body longer than the message limit is skipped as it
+//! arrives, never kept (only the fields that say what it was are read from it, to answer it); a
+//! declared length that runs into the next frame's header is cut there, since a JSON body cannot
+//! hold a header line (a raw line break inside a string is not JSON, and outside strings there are
+//! no letters but literals).
 
+use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -12,24 +21,72 @@ use std::task::{Context, Poll};
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
-use tower_lsp_server::jsonrpc::{Id, Response};
+use tower_lsp_server::jsonrpc::Response;
 
-/// Larger declared bodies are refused (and the input resynchronised).
-const MAX_BODY: usize = 512 * 1024 * 1024;
+use super::jsonrpc::{self, Accepted, Channels, Side, Sniffer};
+
+/// Messages declaring a longer body are answered and skipped unread (the default of
+/// [`super::sync::Limits::max_message`]).
+pub const DEFAULT_MAX_MESSAGE: usize = 64 << 20;
+/// A header section longer than this is answered and skipped.
+pub const MAX_HEADER: usize = 8 << 10;
 const HEADER: &[u8] = b"Content-Length";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum Frame {
-    /// A well-formed message, framed again for the server.
+    /// A body the decoder takes, framed again for the server.
     Message(Vec<u8>),
     /// A JSON-RPC error response to send to the client.
     Reply(Vec<u8>),
+    /// A document-sync message for the server's side band.
+    Side(Side),
+    /// The client's answer to one of the server's own requests.
+    Answer(Response),
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
+enum State {
+    /// Looking for the start of a header ("Content-"), skipping anything else.
+    Seek,
+    /// In a header section that starts at `pos`: `line` is where the current line starts,
+    /// `scanned` how far it has been read (both from `pos`).
+    Header {
+        line: usize,
+        scanned: usize,
+        length: Length,
+    },
+    /// A body of `len` bytes starting at `pos`, `scanned` of them looked at.
+    Body { len: usize, scanned: usize },
+    /// Skipping a body too long to keep: `left` bytes still to come.
+    Skip {
+        declared: usize,
+        left: usize,
+        sniffer: Box<Sniffer>,
+        /// The last bytes skipped, where a header line may have begun.
+        tail: Vec<u8>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Length {
+    None,
+    Some(usize),
+    Invalid,
+}
+
+#[derive(Debug)]
 pub struct Framer {
     buf: Vec<u8>,
     pos: usize,
+    state: State,
+    max_message: usize,
+    out: VecDeque<Frame>,
+}
+
+impl Default for Framer {
+    fn default() -> Self {
+        Framer::new(DEFAULT_MAX_MESSAGE)
+    }
 }
 
 pub fn frame(body: &[u8]) -> Vec<u8> {
@@ -55,9 +112,28 @@ pub fn notification<P: serde::Serialize>(method: &str, params: &P) -> Vec<u8> {
     frame(&body)
 }
 
+/// A JSON-RPC request from the server, framed.
+pub fn request<P: serde::Serialize>(id: &str, method: &str, params: &P) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Request<'a, P> {
+        jsonrpc: &'static str,
+        id: &'a str,
+        method: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        params: Option<&'a P>,
+    }
+    let body = serde_json::to_vec(&Request {
+        jsonrpc: "2.0",
+        id,
+        method,
+        params: Some(params),
+    })
+    .unwrap_or_default();
+    frame(&body)
+}
+
 pub fn error_reply(code: i64, message: &str, id: Value) -> Vec<u8> {
-    let v = serde_json::json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
-    frame(v.to_string().as_bytes())
+    frame(&jsonrpc::error_body(code, message, id))
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -65,117 +141,58 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
-/// Would tower-lsp-server's decoder take this body? It reads a [`Request`] or a [`Response`].
-/// A request is checked with [`RequestShape`], which accepts exactly what `Request` does without
-/// building its parameters (the decoder parses them again anyway).
-fn is_message(body: &[u8]) -> bool {
-    serde_json::from_slice::<RequestShape>(body).is_ok_and(|r| r.jsonrpc == "2.0")
-        || serde_json::from_slice::<Response>(body).is_ok()
+/// A header line of a JSON body cannot be: does a header line (`Content-Length: N`) end just
+/// before the line break at `hay[at]`? Returns where that line starts.
+fn header_line_before(hay: &[u8], at: usize) -> Option<usize> {
+    let mut i = at;
+    while i > 0 && matches!(hay[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    let digits_end = i;
+    while i > 0 && hay[i - 1].is_ascii_digit() {
+        i -= 1;
+    }
+    if i == digits_end {
+        return None;
+    }
+    while i > 0 && matches!(hay[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    if i == 0 || hay[i - 1] != b':' {
+        return None;
+    }
+    let start = (i - 1).checked_sub(HEADER.len())?;
+    hay[start..i - 1]
+        .eq_ignore_ascii_case(HEADER)
+        .then_some(start)
 }
 
-/// The fields of tower-lsp-server's `Request`, with the same rules: `jsonrpc` a string (it must
-/// be "2.0"), `method` a string if present, `params` any value if present, `id` an `Id` if
-/// present; other fields ignored.
-#[derive(serde::Deserialize)]
-struct RequestShape<'a> {
-    #[serde(borrow)]
-    jsonrpc: std::borrow::Cow<'a, str>,
-    #[serde(default, borrow)]
-    #[allow(dead_code)]
-    method: std::borrow::Cow<'a, str>,
-    #[serde(default, deserialize_with = "some")]
-    #[allow(dead_code)]
-    params: Option<serde::de::IgnoredAny>,
-    #[serde(default, deserialize_with = "some")]
-    #[allow(dead_code)]
-    id: Option<Id>,
-}
-
-fn some<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
-impl Framer {
-    pub fn push(&mut self, data: &[u8]) {
-        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
-            self.buf.drain(..self.pos);
-            self.pos = 0;
-            // A large document has passed: give its room back.
-            if self.buf.capacity() > 1 << 20 && self.buf.len() < 1 << 16 {
-                self.buf.shrink_to(1 << 16);
-            }
+/// The first header line inside `hay[from..]` (looked for at line breaks, which compact JSON
+/// bodies have none of).
+fn header_inside(hay: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(j) = memchr::memchr2(b'\r', b'\n', &hay[i..]) {
+        if let Some(s) = header_line_before(hay, i + j) {
+            return Some(s);
         }
-        self.buf.extend_from_slice(data);
+        i += j + 1;
     }
+    None
+}
 
-    /// The next frame, or `None` when more input is needed.
-    pub fn next_frame(&mut self) -> Option<Frame> {
-        loop {
-            let rest = &self.buf[self.pos..];
-            // Skip line breaks between frames; skip garbage up to the next header.
-            let lead = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
-            let rest = &rest[lead..];
-            self.pos += lead;
-            if rest.is_empty() {
-                return None;
-            }
-            if !starts_with_header_prefix(rest) {
-                match find(rest, HEADER) {
-                    Some(i) => {
-                        self.pos += i;
-                        continue;
-                    }
-                    None => {
-                        // Keep a tail that might be the start of a header.
-                        let keep = (HEADER.len() - 1).min(rest.len());
-                        self.pos += rest.len() - keep;
-                        return None;
-                    }
-                }
-            }
-            let end = find(rest, b"\r\n\r\n")?;
-            let head = &rest[..end];
-            let body_start = end + 4;
-            let len = match content_length(head) {
-                Some(n) if n <= MAX_BODY => n,
-                _ => {
-                    // A header block without a usable length: answer once, resynchronise after it.
-                    self.pos += body_start;
-                    return Some(Frame::Reply(error_reply(
-                        -32700,
-                        "Parse error: missing or invalid Content-Length",
-                        Value::Null,
-                    )));
-                }
-            };
-            if rest.len() < body_start + len {
-                return None;
-            }
-            let body = &rest[body_start..body_start + len];
-            let (frame, used) = classify(body);
-            self.pos += body_start + used;
-            return Some(frame);
-        }
+fn is_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')
+}
+
+/// Is the start of a header line (up to 64 bytes of name, then `:`) still possible?
+fn header_name_ok(line: &[u8], complete: bool) -> bool {
+    match line.iter().position(|&b| !is_token(b)) {
+        Some(i) => i > 0 && i <= 64 && line[i] == b':',
+        None => !complete && line.len() <= 64,
     }
 }
 
-trait StartsWithCi {
-    fn starts_with_ci(&self, prefix: &[u8]) -> bool;
-}
-
-impl StartsWithCi for [u8] {
-    fn starts_with_ci(&self, prefix: &[u8]) -> bool {
-        self.len() >= prefix.len() && self[..prefix.len()].eq_ignore_ascii_case(prefix)
-    }
-}
-
-fn starts_with_header_prefix(rest: &[u8]) -> bool {
-    // A frame starts with its headers; `Content-Type` may come first.
-    rest.starts_with_ci(b"Content-")
-}
-
+/// The length in a header section the server's codec wrote.
 fn content_length(head: &[u8]) -> Option<usize> {
     let head = std::str::from_utf8(head).ok()?;
     head.split("\r\n").find_map(|line| {
@@ -186,34 +203,281 @@ fn content_length(head: &[u8]) -> Option<usize> {
     })
 }
 
-/// What a body is, and how many of its bytes it used: a declared length that is too long swallows
-/// the start of the next frame's header, which is given back.
-fn classify(body: &[u8]) -> (Frame, usize) {
-    if std::str::from_utf8(body).is_err() {
-        return (
-            Frame::Reply(error_reply(
-                -32700,
-                "Parse error: invalid UTF-8",
-                Value::Null,
-            )),
-            body.len(),
-        );
+fn parse_length(value: &[u8]) -> Option<usize> {
+    let v = std::str::from_utf8(value).ok()?.trim_matches([' ', '\t']);
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    if is_message(body) {
-        return (Frame::Message(frame(body)), body.len());
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v) => {
-            let id = match v.get("id") {
-                Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
-                _ => Value::Null,
-            };
-            (
-                Frame::Reply(error_reply(-32600, "Invalid Request", id)),
-                body.len(),
-            )
+    v.parse().ok()
+}
+
+impl Framer {
+    pub fn new(max_message: usize) -> Framer {
+        Framer {
+            buf: Vec::new(),
+            pos: 0,
+            state: State::Seek,
+            max_message,
+            out: VecDeque::new(),
         }
-        Err(_) => {
+    }
+
+    pub fn push(&mut self, data: &[u8]) {
+        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+            // A large document has passed: give its room back.
+            if self.buf.capacity() > 1 << 20 && self.buf.len() < 1 << 16 {
+                self.buf.shrink_to(1 << 16);
+            }
+        }
+        if let State::Skip { .. } = self.state {
+            // Skipped bytes are read as they come and never kept.
+            self.skip(data);
+            return;
+        }
+        self.buf.extend_from_slice(data);
+    }
+
+    /// The next frame, or `None` when more input is needed.
+    pub fn next_frame(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(f) = self.out.pop_front() {
+                return Some(f);
+            }
+            if !self.advance() {
+                return self.out.pop_front();
+            }
+        }
+    }
+
+    fn reply(&mut self, code: i64, message: &str, id: Value) {
+        self.out
+            .push_back(Frame::Reply(error_reply(code, message, id)));
+    }
+
+    /// One step of the state machine; false when it needs more input.
+    fn advance(&mut self) -> bool {
+        let avail = self.buf.len() - self.pos;
+        match &mut self.state {
+            State::Seek => {
+                let rest = &self.buf[self.pos..];
+                let mut i = 0;
+                loop {
+                    let Some(j) = memchr::memchr2(b'C', b'c', &rest[i..]) else {
+                        self.pos += rest.len();
+                        return false;
+                    };
+                    let at = i + j;
+                    let cand = &rest[at..];
+                    if cand.len() < 8 {
+                        // Perhaps the start of a header: wait for more.
+                        self.pos += at;
+                        return false;
+                    }
+                    if cand[..8].eq_ignore_ascii_case(b"Content-") {
+                        self.pos += at;
+                        self.state = State::Header {
+                            line: 0,
+                            scanned: 0,
+                            length: Length::None,
+                        };
+                        return true;
+                    }
+                    i = at + 1;
+                }
+            }
+            State::Header {
+                line,
+                scanned,
+                length,
+            } => {
+                let head = &self.buf[self.pos..];
+                loop {
+                    let Some(j) = memchr::memchr2(b'\r', b'\n', &head[*scanned..]) else {
+                        // The current line so far: give up early on what cannot be a header.
+                        if !header_name_ok(&head[*line..], false) {
+                            break;
+                        }
+                        *scanned = head.len();
+                        if head.len() > MAX_HEADER {
+                            self.reply(-32700, "Parse error: header section too long", Value::Null);
+                            self.pos += MAX_HEADER;
+                            self.state = State::Seek;
+                            return true;
+                        }
+                        return false;
+                    };
+                    let k = *scanned + j;
+                    if head[k] == b'\r' && k + 1 == head.len() {
+                        // A CR at the end: CRLF or a lone CR? Wait for the next byte.
+                        *scanned = k;
+                        return false;
+                    }
+                    if k > MAX_HEADER {
+                        self.reply(-32700, "Parse error: header section too long", Value::Null);
+                        self.pos += MAX_HEADER;
+                        self.state = State::Seek;
+                        return true;
+                    }
+                    let next = if head[k] == b'\r' && head[k + 1] == b'\n' {
+                        k + 2
+                    } else {
+                        k + 1
+                    };
+                    let text = &head[*line..k];
+                    if text.is_empty() {
+                        // The blank line: the body follows.
+                        let length = *length;
+                        self.pos += next;
+                        match length {
+                            Length::Some(n) if n <= self.max_message => {
+                                self.state = State::Body { len: n, scanned: 0 };
+                            }
+                            Length::Some(n) => {
+                                self.state = State::Skip {
+                                    declared: n,
+                                    left: n,
+                                    sniffer: Box::default(),
+                                    tail: Vec::new(),
+                                };
+                                // What is already here is skipped like what comes later.
+                                let here = self.buf.split_off(self.pos);
+                                self.skip(&here);
+                            }
+                            _ => {
+                                self.reply(
+                                    -32700,
+                                    "Parse error: missing or invalid Content-Length",
+                                    Value::Null,
+                                );
+                                self.state = State::Seek;
+                            }
+                        }
+                        return true;
+                    }
+                    if !header_name_ok(text, true) {
+                        break;
+                    }
+                    let colon = text.iter().position(|&b| b == b':').unwrap_or(0);
+                    if text[..colon].eq_ignore_ascii_case(HEADER) {
+                        *length = match (parse_length(&text[colon + 1..]), *length) {
+                            (Some(n), Length::None) => Length::Some(n),
+                            (Some(n), Length::Some(m)) if n == m => Length::Some(n),
+                            _ => Length::Invalid,
+                        };
+                    }
+                    *line = next;
+                    *scanned = next;
+                }
+                // A line that is no header line: the section is abandoned, and the input read
+                // again from that line (from the next byte when it is the first).
+                let resume = if *line == 0 { 1 } else { *line };
+                self.reply(-32700, "Parse error: invalid header", Value::Null);
+                self.pos += resume;
+                self.state = State::Seek;
+                true
+            }
+            State::Body { len, scanned } => {
+                let len = *len;
+                let end = avail.min(len);
+                let body = &self.buf[self.pos..self.pos + end];
+                // A header line inside the declared body: the length was a lie, the body ends there.
+                let from = scanned.saturating_sub(1);
+                if let Some(cut) = header_inside(body, from) {
+                    let body = self.buf[self.pos..self.pos + cut].to_vec();
+                    self.pos += cut;
+                    self.body(&body, false);
+                    self.state = State::Header {
+                        line: 0,
+                        scanned: 0,
+                        length: Length::None,
+                    };
+                    return true;
+                }
+                *scanned = end;
+                if avail < len {
+                    return false;
+                }
+                let body = self.buf[self.pos..self.pos + len].to_vec();
+                let used = self.body(&body, true);
+                self.pos += used;
+                self.state = State::Seek;
+                true
+            }
+            State::Skip { .. } => {
+                // Bytes pushed while skipping are consumed by `push`; what is buffered here
+                // was handed over when skipping began.
+                false
+            }
+        }
+    }
+
+    /// Skips bytes of a body too long to keep, reading them for what the message was. Bytes
+    /// after the body (or after a header line found inside it) are input again.
+    fn skip(&mut self, data: &[u8]) {
+        let State::Skip {
+            declared,
+            left,
+            sniffer,
+            tail,
+        } = &mut self.state
+        else {
+            return;
+        };
+        let n = data.len().min(*left);
+        let keep = tail.len();
+        let mut window = std::mem::take(tail);
+        window.extend_from_slice(&data[..n]);
+        // A header line ending in these bytes means the declared length was a lie: the next
+        // frame starts there (perhaps in bytes skipped before).
+        let again: Option<Vec<u8>> = match header_inside(&window, keep) {
+            Some(s) if s >= keep => {
+                sniffer.feed(&data[..s - keep]);
+                Some(data[s - keep..].to_vec())
+            }
+            Some(s) => Some([&window[s..keep], data].concat()),
+            None => {
+                sniffer.feed(&data[..n]);
+                *left -= n;
+                let from = window.len().saturating_sub(64);
+                *tail = window.split_off(from);
+                (*left == 0).then(|| data[n..].to_vec())
+            }
+        };
+        let Some(again) = again else { return };
+        let declared = *declared;
+        let found = std::mem::take(sniffer).finish();
+        self.state = State::Seek;
+        let msg = format!(
+            "Invalid Request: message of {declared} bytes exceeds the limit of {} bytes",
+            self.max_message
+        );
+        if found.is_sync() {
+            self.out
+                .push_back(Frame::Side(found.lost(jsonrpc::Lost::TooLarge(declared))));
+            if found.uri.is_none() {
+                self.reply(-32600, &msg, Value::Null);
+            }
+        } else {
+            self.reply(-32600, &msg, found.id.clone().unwrap_or(Value::Null));
+        }
+        self.buf.truncate(self.pos);
+        self.buf.extend_from_slice(&again);
+    }
+
+    /// Handles a body; returns how many of its bytes it used (a declared length that is too long
+    /// swallows the start of the next frame's header, which is given back).
+    fn body(&mut self, body: &[u8], whole: bool) -> usize {
+        if body.is_empty() {
+            // Nothing to answer (the decoder skips empty bodies too).
+            return 0;
+        }
+        if let Some(a) = jsonrpc::accepts(body) {
+            self.accepted(a, body);
+            return body.len();
+        }
+        if whole {
             // A complete message followed by the start of the next header?
             let mut stream =
                 serde_json::Deserializer::from_slice(body).into_iter::<serde::de::IgnoredAny>();
@@ -221,19 +485,37 @@ fn classify(body: &[u8]) -> (Frame, usize) {
                 let end = stream.byte_offset();
                 let tail = &body[end..];
                 let t = &tail[tail.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
-                let header_like = HEADER.starts_with_ci(t) || t.starts_with_ci(HEADER);
-                if header_like && is_message(&body[..end]) {
-                    return (Frame::Message(frame(&body[..end])), end);
+                let header_like = !t.is_empty()
+                    && (HEADER.len() >= t.len() && HEADER[..t.len()].eq_ignore_ascii_case(t)
+                        || t.len() >= HEADER.len()
+                            && t[..HEADER.len()].eq_ignore_ascii_case(HEADER));
+                if header_like && let Some(a) = jsonrpc::accepts(&body[..end]) {
+                    self.accepted(a, &body[..end]);
+                    return end;
                 }
             }
-            (
-                Frame::Reply(error_reply(
-                    -32700,
-                    "Parse error: invalid JSON",
-                    Value::Null,
-                )),
-                body.len(),
-            )
+        }
+        let r = jsonrpc::reject(body);
+        if let Some(reply) = r.reply {
+            self.out.push_back(Frame::Reply(frame(&reply)));
+        }
+        if let Some(side) = r.side {
+            self.out.push_back(Frame::Side(side));
+        }
+        body.len()
+    }
+
+    fn accepted(&mut self, a: Accepted, body: &[u8]) {
+        match a {
+            Accepted::Request { method, id } if method == jsonrpc::SIDEBAND_METHOD => {
+                // Reserved for the framing layer's own stand-ins.
+                if let Some(id) = id {
+                    let id = serde_json::to_value(id).unwrap_or(Value::Null);
+                    self.reply(-32601, "Method not found", id);
+                }
+            }
+            Accepted::Response(r) if jsonrpc::is_own(&r) => self.out.push_back(Frame::Answer(r)),
+            _ => self.out.push_back(Frame::Message(frame(body))),
         }
     }
 }
@@ -254,6 +536,10 @@ impl Handover {
         let n = out.remaining().min(self.bytes.len() - self.at);
         out.put_slice(&self.bytes[self.at..self.at + n]);
         self.at += n;
+        if self.at == self.bytes.len() && self.bytes.capacity() > 1 << 20 {
+            // A large message has been handed over: its room is not kept for the next.
+            *self = Handover::default();
+        }
         true
     }
 
@@ -262,13 +548,16 @@ impl Handover {
     }
 }
 
-/// The server's input: the client's bytes cut into frames by a [`Framer`], only well-formed
-/// messages passed on to the server; the answers to bad frames go straight to `replies`. It reads
-/// its source on the caller's task, so no thread or task stands between the client and the server.
+/// The server's input: the client's bytes cut into frames by a [`Framer`], only bodies the decoder
+/// takes passed on to the server; the answers to bad frames go straight to `replies`, side-band
+/// items into the side band (with a stand-in notification in the stream at their place), the
+/// answers to the server's own requests to their waiters. It reads its source on the caller's
+/// task, so no thread or task stands between the client and the server.
 pub struct FramedInput<R> {
     inner: R,
     framer: Framer,
     replies: FrameSink,
+    channels: Channels,
     /// The frame being handed to the server.
     cur: Handover,
     buf: Box<[u8]>,
@@ -276,16 +565,28 @@ pub struct FramedInput<R> {
 }
 
 impl<R> FramedInput<R> {
-    pub fn new(inner: R, replies: FrameSink) -> Self {
+    pub fn new(inner: R, replies: FrameSink, channels: Channels, max_message: usize) -> Self {
         FramedInput {
             inner,
-            framer: Framer::default(),
+            framer: Framer::new(max_message),
             replies,
+            channels,
             cur: Handover::default(),
             buf: vec![0u8; 64 * 1024].into_boxed_slice(),
             eof: false,
         }
     }
+}
+
+/// The stand-in for a side-band item in the server's input.
+fn side_band_marker() -> Vec<u8> {
+    frame(
+        format!(
+            r#"{{"jsonrpc":"2.0","method":"{}"}}"#,
+            jsonrpc::SIDEBAND_METHOD
+        )
+        .as_bytes(),
+    )
 }
 
 impl<R: AsyncRead + Unpin> AsyncRead for FramedInput<R> {
@@ -306,6 +607,15 @@ impl<R: AsyncRead + Unpin> AsyncRead for FramedInput<R> {
                 }
                 Some(Frame::Reply(r)) => {
                     this.replies.send(r);
+                    continue;
+                }
+                Some(Frame::Side(s)) => {
+                    this.channels.side.push(s);
+                    this.cur.set(side_band_marker());
+                    continue;
+                }
+                Some(Frame::Answer(r)) => {
+                    this.channels.outbound.answer(&r);
                     continue;
                 }
                 None => {}
@@ -441,23 +751,42 @@ mod tests {
     use super::*;
     use expect_test::expect;
 
-    fn run(input: &[u8], chunk: usize) -> Vec<String> {
-        let mut f = Framer::default();
+    fn show(fr: Frame) -> String {
+        match fr {
+            Frame::Message(m) => {
+                format!("msg {}", String::from_utf8_lossy(&m).replace("\r\n", "␍␊"))
+            }
+            Frame::Reply(m) => {
+                let body = &m[m.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+                format!("err {}", String::from_utf8_lossy(body))
+            }
+            Frame::Side(s) => format!("side {s:?}"),
+            Frame::Answer(r) => format!("answer {r:?}"),
+        }
+    }
+
+    fn run_with(f: &mut Framer, input: &[u8], chunk: usize) -> Vec<String> {
         let mut out = Vec::new();
         for c in input.chunks(chunk.max(1)) {
             f.push(c);
             while let Some(fr) = f.next_frame() {
-                out.push(match fr {
-                    Frame::Message(m) => {
-                        format!("msg {}", String::from_utf8_lossy(&m).replace("\r\n", "␍␊"))
-                    }
-                    Frame::Reply(m) => {
-                        format!("err {}", String::from_utf8_lossy(&m).replace("\r\n", "␍␊"))
-                    }
-                });
+                out.push(show(fr));
             }
         }
         out
+    }
+
+    fn run(input: &[u8], chunk: usize) -> Vec<String> {
+        run_with(&mut Framer::default(), input, chunk)
+    }
+
+    /// The same frames whatever the size of the reads.
+    fn run_all(input: &[u8]) -> String {
+        let got = run(input, 1 << 16).join("\n");
+        for chunk in [1, 2, 3, 7, 61] {
+            assert_eq!(run(input, chunk).join("\n"), got, "chunk {chunk}");
+        }
+        got
     }
 
     const PING: &str = r#"{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}"#;
@@ -483,52 +812,42 @@ mod tests {
         // Declared 10 bytes more than sent: the next header is given back.
         input.extend(raw(PING.len() + 10, PING.as_bytes()));
         input.extend(frame(PING.as_bytes()));
-        let got = run(&input, 4096).join("\n");
-        for chunk in [1, 7] {
-            assert_eq!(run(&input, chunk).join("\n"), got, "chunk {chunk}");
+        // Declared 1000 bytes more than sent: cut at the next header line.
+        input.extend(raw(PING.len() + 1000, PING.as_bytes()));
+        input.extend(frame(PING.as_bytes()));
+        // What the decoder rejects: a lone surrogate, deep nesting, a number out of range.
+        for b in [
+            r#"{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"text":"\ud83d"}}"#
+                .to_string(),
+            format!(
+                r#"{{"jsonrpc":"2.0","id":3,"method":"m","params":{}{}}}"#,
+                "[".repeat(127),
+                "]".repeat(127)
+            ),
+            r#"{"jsonrpc":"2.0","method":"m","params":[1e999]}"#.to_string(),
+        ] {
+            input.extend(frame(b.as_bytes()));
         }
+        // A request in the server's own reserved method.
+        input.extend(frame(
+            br#"{"jsonrpc":"2.0","id":5,"method":"nianbao/sideBand"}"#,
+        ));
+        input.extend(frame(PING.as_bytes()));
         expect![[r#"
-            err Content-Length: 89␍␊␍␊{"error":{"code":-32700,"message":"Parse error: invalid JSON"},"id":null,"jsonrpc":"2.0"}
-            err Content-Length: 89␍␊␍␊{"error":{"code":-32700,"message":"Parse error: invalid JSON"},"id":null,"jsonrpc":"2.0"}
-            err Content-Length: 90␍␊␍␊{"error":{"code":-32700,"message":"Parse error: invalid UTF-8"},"id":null,"jsonrpc":"2.0"}
-            err Content-Length: 77␍␊␍␊{"error":{"code":-32600,"message":"Invalid Request"},"id":42,"jsonrpc":"2.0"}
+            err {"error":{"code":-32700,"message":"Parse error: invalid JSON"},"id":1,"jsonrpc":"2.0"}
+            err {"error":{"code":-32700,"message":"Parse error: invalid JSON"},"id":7,"jsonrpc":"2.0"}
+            err {"error":{"code":-32700,"message":"Parse error: invalid UTF-8"},"id":null,"jsonrpc":"2.0"}
+            err {"error":{"code":-32600,"message":"Invalid Request"},"id":42,"jsonrpc":"2.0"}
             msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}
-            msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}"#]].assert_eq(&got);
-    }
-
-    /// The quick check accepts exactly what tower-lsp-server's decoder does.
-    #[test]
-    fn message_check_agrees_with_the_decoder() {
-        use tower_lsp_server::jsonrpc::Request;
-        let bodies = [
-            r#"{"jsonrpc":"2.0","method":"m"}"#,
-            r#"{"jsonrpc":"2.0","method":"m","params":null,"id":null}"#,
-            r#"{"jsonrpc":"2.0","method":"m","params":[1,{"a":[]}],"id":"x"}"#,
-            r#"{"jsonrpc":"2.0","method":"m\u00e9","id":7,"extra":{"z":1}}"#,
-            r#"{"jsonrpc":"2.0","id":7}"#,
-            r#"{"jsonrpc":"2.0","method":5}"#,
-            r#"{"jsonrpc":"2.0","method":null}"#,
-            r#"{"jsonrpc":"2.0","method":"m","id":1.5}"#,
-            r#"{"jsonrpc":"2.0","method":"m","id":{}}"#,
-            r#"{"jsonrpc":"2.0","method":"m","id":-3}"#,
-            r#"{"jsonrpc":"1.0","method":"m"}"#,
-            r#"{"jsonrpc":2,"method":"m"}"#,
-            r#"{"method":"m"}"#,
-            r#"{"jsonrpc":"2.0","method":"m","method":"n"}"#,
-            r#"{"jsonrpc":"2.0","result":null,"id":1}"#,
-            r#"{"jsonrpc":"2.0","error":{"code":-1,"message":"x"},"id":1}"#,
-            r#"["2.0","m",null,1]"#,
-            r#"[]"#,
-            r#"7"#,
-            r#""s""#,
-            r#"null"#,
-        ];
-        for b in bodies {
-            let b = b.as_bytes();
-            let decoder = serde_json::from_slice::<Request>(b).is_ok()
-                || serde_json::from_slice::<Response>(b).is_ok();
-            assert_eq!(is_message(b), decoder, "{}", String::from_utf8_lossy(b));
-        }
+            msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}
+            msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}
+            msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}
+            err {"error":{"code":-32600,"message":"Invalid Request"},"id":2,"jsonrpc":"2.0"}
+            err {"error":{"code":-32600,"message":"Invalid Request"},"id":3,"jsonrpc":"2.0"}
+            err {"error":{"code":-32600,"message":"Invalid Request"},"id":null,"jsonrpc":"2.0"}
+            err {"error":{"code":-32601,"message":"Method not found"},"id":5,"jsonrpc":"2.0"}
+            msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}"#]]
+        .assert_eq(&run_all(&input));
     }
 
     #[test]
@@ -537,11 +856,100 @@ mod tests {
         input.extend(frame(PING.as_bytes()));
         input.extend(b"Content-Type: application/vscode-jsonrpc\r\n\r\n");
         input.extend(frame(PING.as_bytes()));
-        let got = run(&input, 3);
-        assert_eq!(got.len(), 3, "{got:?}");
-        assert!(
-            got[0].starts_with("msg") && got[1].starts_with("err") && got[2].starts_with("msg")
+        input.extend(b"Content-Length: 12x\r\n\r\n");
+        input.extend(frame(PING.as_bytes()));
+        let got = run_all(&input);
+        let kinds: Vec<&str> = got.lines().map(|l| &l[..3]).collect();
+        assert_eq!(kinds, ["msg", "err", "msg", "err", "msg"], "{got}");
+    }
+
+    /// Header lines ending in LF or CR alone are accepted; a header without its blank line is
+    /// answered and the next frame is kept.
+    #[test]
+    fn line_breaks_of_headers() {
+        let mut input = Vec::new();
+        input.extend(format!("Content-Length: {}\n\n{PING}", PING.len()).as_bytes());
+        input.extend(format!("Content-Length: {}\r\r{PING}", PING.len()).as_bytes());
+        input.extend(
+            format!(
+                "Content-Type: x\nContent-Length: {}\r\n\n{PING}",
+                PING.len()
+            )
+            .as_bytes(),
         );
+        input.extend(format!("Content-Length: {}\r\n{PING}", PING.len()).as_bytes());
+        input.extend(frame(PING.as_bytes()));
+        let got = run_all(&input);
+        let kinds: Vec<&str> = got.lines().map(|l| &l[..3]).collect();
+        assert_eq!(kinds, ["msg", "msg", "msg", "err", "msg"], "{got}");
+    }
+
+    /// A header section that does not end is answered once it passes 8 KiB, read once, and the
+    /// next frame is kept.
+    #[test]
+    fn endless_header_is_bounded() {
+        let mut input = b"Content-Type: ".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 4 << 20));
+        input.extend(b"\r\n\r\n");
+        input.extend(frame(PING.as_bytes()));
+        let mut f = Framer::default();
+        let got = run_with(&mut f, &input, 4096);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].contains("header section too long"), "{got:?}");
+        assert!(got[1].starts_with("msg"));
+        assert!(f.buf.capacity() < 1 << 20, "{}", f.buf.capacity());
+    }
+
+    /// A body above the limit is skipped as it comes, never kept; what it was is read from it
+    /// to answer it.
+    #[test]
+    fn oversized_bodies_are_skipped_unread() {
+        let big = "中".repeat(300_000);
+        let hover = format!(
+            r#"{{"jsonrpc":"2.0","method":"textDocument/hover","params":{{"x":"{big}"}},"id":31}}"#
+        );
+        let change = format!(
+            r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"contentChanges":[{{"text":"{big}"}}],"textDocument":{{"uri":"file:///r.md","version":4}}}}}}"#
+        );
+        let mut input = frame(hover.as_bytes());
+        input.extend(frame(change.as_bytes()));
+        // A length far larger than what follows: the next frame's header ends the skipping.
+        input.extend(raw(1 << 30, br#"{"jsonrpc":"2.0","method":"x"}"#));
+        input.extend(frame(PING.as_bytes()));
+        let mut f = Framer::new(64 << 10);
+        let got = run_with(&mut f, &input, 4096);
+        assert!(f.buf.capacity() < 256 << 10, "{}", f.buf.capacity());
+        expect![[r#"
+            err {"error":{"code":-32600,"message":"Invalid Request: message of 900073 bytes exceeds the limit of 65536 bytes"},"id":31,"jsonrpc":"2.0"}
+            side Lost { method: "textDocument/didChange", uri: Some(Uri(Uri { scheme: "file", authority: Some(Authority { userinfo: None, host: "", host_parsed: RegName(""), port: None }), path: "/r.md", query: None, fragment: None })), version: Some(4), why: TooLarge(900143) }
+            err {"error":{"code":-32600,"message":"Invalid Request: message of 1073741824 bytes exceeds the limit of 65536 bytes"},"id":null,"jsonrpc":"2.0"}
+            msg Content-Length: 54␍␊␍␊{"jsonrpc":"2.0","id":7,"method":"x/ping","params":{}}"#]]
+        .assert_eq(&got.join("\n"));
+        for chunk in [1, 7, 100_000] {
+            assert_eq!(
+                run_with(&mut Framer::new(64 << 10), &input, chunk),
+                got,
+                "{chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn sync_messages_the_decoder_rejects_go_to_the_side_band() {
+        let change = b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":{\"textDocument\":{\"uri\":\"file:///a.md\",\"version\":2},\"contentChanges\":[{\"range\":{\"start\":{\"line\":0,\"character\":1},\"end\":{\"line\":0,\"character\":1}},\"text\":\"\xe4\xb8\"}]}}";
+        let mut input = frame(change);
+        input.extend(frame(
+            br#"{"jsonrpc":"2.0","result":[{"a":1}],"id":"nianbao-3"}"#,
+        ));
+        input.extend(frame(br#"{"jsonrpc":"2.0","result":null,"id":3}"#));
+        let got = run_all(&input);
+        assert!(
+            got.lines().next().unwrap().starts_with("side Change"),
+            "{got}"
+        );
+        assert!(got.contains(r#"text: Bytes([228, 184])"#), "{got}");
+        assert!(got.lines().nth(1).unwrap().starts_with("answer"), "{got}");
+        assert!(got.lines().nth(2).unwrap().starts_with("msg"), "{got}");
     }
 
     #[test]

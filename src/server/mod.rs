@@ -4,34 +4,49 @@
 //! document (at most one waiting, after a configurable quiet window), which checks the newest
 //! text and publishes its diagnostics with the document version without a pause in between.
 //! Protocol conversions live in [`proto`], settings in [`config`], the tolerant framing in
-//! [`framing`], standard input and output in `stdio`.
+//! [`framing`] (what a message body is in [`jsonrpc`]), a document's content and how changes
+//! apply to it in [`sync`], standard input and output in `stdio`.
+//!
+//! A change is never lost quietly. Document-sync notifications the decoder would reject reach the
+//! server through the framing layer's side band (read at the byte level: a change may end inside a
+//! character), notifications whose parameters do not fit are answered with a log message, and a
+//! document whose changes cannot be followed any more is marked as lost: the user is told once,
+//! nothing is analysed, and the next full text (a didOpen, or a change without a range) makes it
+//! whole again.
 
 pub mod config;
 pub mod framing;
+pub mod jsonrpc;
 pub mod proto;
 mod stdio;
+pub mod sync;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use ropey::Rope;
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::Notify;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use tower_lsp_server::jsonrpc::Result as RpcResult;
+use tower_lsp_server::jsonrpc::{Request, Response, Result as RpcResult};
 use tower_lsp_server::ls_types as lsp;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, ExitedError, LanguageServer, LspService, Server};
 
 use crate::diag::{self, Code};
-use crate::incremental;
 use crate::model::Document;
 use crate::settings::{self, Settings};
 use crate::text::Encoding;
 use crate::{fix, ide};
 use config::Config;
 use framing::{FrameSink, FrameWriter, FramedInput};
+use jsonrpc::{Change, Channels, Lost, NewText, Side};
+use sync::{Content, Limits, State};
 
 /// Title of the action that fills in every total of the table under the cursor.
 pub const FILL_TABLE_TITLE: &str = "填入本表全部总计";
@@ -50,14 +65,16 @@ pub const OUTLINE_LABEL: &str = "年度报告结构";
 /// One open document.
 struct Doc {
     version: i32,
-    rope: Rope,
-    buffer: incremental::Buffer,
+    content: Content,
     /// The reports of the current text, read on demand for requests.
     document: Option<Arc<Document>>,
     /// The diagnostics of the current text, once analysed, and the settings they were made with.
     checked: Option<(Settings, Arc<Vec<diag::Diagnostic>>)>,
     last_change: Instant,
     analysing: bool,
+    /// Why the text no longer follows the client's (a change could not be applied). Nothing is
+    /// analysed until the client sends the whole text again.
+    lost: Option<Lost>,
     /// The project file (`nianbao.toml`) that applies to the document, if any.
     project: Option<settings::ProjectFile>,
 }
@@ -73,17 +90,27 @@ struct Snapshot {
 }
 
 impl Doc {
-    fn new(uri: &lsp::Uri, version: i32, text: String) -> Doc {
+    fn new(uri: &lsp::Uri, version: i32, text: NewText, limits: &Limits) -> Doc {
         Doc {
             version,
-            rope: Rope::from_str(&text),
-            buffer: incremental::Buffer::new(text),
+            content: {
+                let mut c = Content::new(text, limits.max_document);
+                // Halves of a character sent apart may already be joined.
+                c.settle(limits.max_document);
+                c
+            },
             document: None,
             checked: None,
             last_change: Instant::now(),
             analysing: false,
+            lost: None,
             project: project_file(uri),
         }
+    }
+
+    /// A text the engine reads (not lost, not bytes).
+    fn is_text(&self, limits: &Limits) -> bool {
+        self.lost.is_none() && self.content.state(limits.max_document) == State::Text
     }
 
     /// The settings the document is checked with: the editor's over the project file's.
@@ -96,7 +123,7 @@ impl Doc {
 
     /// The reports of the current text (read again only after a change).
     fn document(&mut self) -> Arc<Document> {
-        let buffer = &mut self.buffer;
+        let buffer = &mut self.content.buffer;
         Arc::clone(
             self.document
                 .get_or_insert_with(|| Arc::new(buffer.document())),
@@ -110,53 +137,53 @@ impl Doc {
         match &self.checked {
             Some((s, d)) if *s == settings => Arc::clone(d),
             _ => {
-                let d = Arc::new(self.buffer.diagnostics(&settings));
+                let d = Arc::new(self.content.buffer.diagnostics(&settings));
                 self.checked = Some((settings, Arc::clone(&d)));
                 d
             }
         }
     }
 
-    fn snapshot(&mut self, editor: &Settings) -> Snapshot {
+    /// A view for requests, while the text is one the engine reads.
+    fn snapshot(&mut self, editor: &Settings, limits: &Limits) -> Option<Snapshot> {
+        if !self.is_text(limits) {
+            return None;
+        }
         let doc = self.document();
-        Snapshot {
+        Some(Snapshot {
             version: self.version,
-            rope: self.rope.clone(),
-            text: self.buffer.shared_text(),
+            rope: self.content.rope.clone(),
+            text: self.content.buffer.shared_text(),
             doc,
             checked: self.diagnostics(editor),
-        }
+        })
     }
 
-    /// Applies one content change; returns a note when its range had to be clamped.
-    fn apply(
-        &mut self,
-        change: lsp::TextDocumentContentChangeEvent,
-        enc: Encoding,
-    ) -> Option<String> {
+    /// Applies the changes of one notification, in order; returns notes about clamped or
+    /// inverted ranges.
+    fn apply(&mut self, changes: Vec<Change>, enc: Encoding, limits: &Limits) -> Vec<String> {
         // Drop what the old text gave first, so that no table is copied only to be moved.
         self.document = None;
         self.checked = None;
         self.last_change = Instant::now();
-        let Some(r) = change.range else {
-            self.rope = Rope::from_str(&change.text);
-            self.buffer.replace_all(change.text);
-            return None;
-        };
-        let (bytes, clamped) = proto::byte_range(&self.rope, r, enc);
-        let (cs, ce) = (
-            self.rope.byte_to_char(bytes.start),
-            self.rope.byte_to_char(bytes.end),
-        );
-        self.rope.remove(cs..ce);
-        self.rope.insert(cs, &change.text);
-        self.buffer.edit(bytes, &change.text);
-        clamped.then(|| {
-            format!(
-                "nianbao: 修改范围 {}:{}–{}:{} 超出文档，已截到文档之内",
-                r.start.line, r.start.character, r.end.line, r.end.character
-            )
-        })
+        let mut notes = Vec::new();
+        for change in changes {
+            notes.extend(
+                self.content
+                    .apply(change, enc, limits.max_document)
+                    .map(|n| n.message()),
+            );
+        }
+        self.content.settle(limits.max_document);
+        notes
+    }
+
+    /// Marks the document lost: its content is let go.
+    fn lose(&mut self, why: Lost) {
+        self.lost = Some(why);
+        self.document = None;
+        self.checked = None;
+        self.content = Content::new(NewText::Str(String::new()), 0);
     }
 }
 
@@ -164,7 +191,6 @@ impl Doc {
 enum Outgoing {
     Log(lsp::MessageType, String),
     Show(lsp::MessageType, String),
-    InlayRefresh,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -195,18 +221,32 @@ struct SettingsState {
 }
 
 struct Inner {
-    client: Client,
-    /// Where publishDiagnostics frames are written, straight from the protocol types.
+    /// Where publishDiagnostics frames and the server's requests are written, straight from the
+    /// protocol types.
     sink: FrameSink,
     docs: Mutex<HashMap<lsp::Uri, Doc>>,
+    /// Documents never opened whose changes the user has been told about (at most
+    /// [`MAX_TOLD_UNKNOWN`]).
+    told_unknown: Mutex<HashSet<lsp::Uri>>,
     settings: Mutex<SettingsState>,
+    /// Wakes waiting analyses when the settings change (a shorter delay applies at once) or a
+    /// document that was not valid UTF-8 is whole again (its quiet window is shorter).
+    wake: Notify,
     caps: Mutex<ClientCaps>,
     out: UnboundedSender<Outgoing>,
     shutdown: Arc<AtomicBool>,
     /// Woken whenever an analysis task ends (its diagnostics published, or its document gone):
     /// requests that answer from the analysed text wait for it.
-    analysed: tokio::sync::Notify,
+    analysed: Notify,
+    channels: Channels,
+    limits: Limits,
 }
+
+const MAX_TOLD_UNKNOWN: usize = 1024;
+
+/// How long a document that is not valid UTF-8 may stay so before the user is told: a paste
+/// delivered in chunks is whole again within milliseconds.
+const SETTLE: Duration = Duration::from_secs(1);
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -219,19 +259,28 @@ pub struct Backend {
 }
 
 impl Backend {
-    fn new(client: Client, sink: FrameSink, shutdown: Arc<AtomicBool>) -> Backend {
+    fn new(
+        client: Client,
+        sink: FrameSink,
+        shutdown: Arc<AtomicBool>,
+        channels: Channels,
+        limits: Limits,
+    ) -> Backend {
         let (out, rx) = unbounded_channel();
-        tokio::spawn(publisher(client.clone(), rx));
+        tokio::spawn(publisher(client, rx));
         Backend {
             inner: Arc::new(Inner {
-                client,
                 sink,
                 docs: Mutex::new(HashMap::new()),
+                told_unknown: Mutex::new(HashSet::new()),
                 settings: Mutex::new(SettingsState::default()),
+                wake: Notify::new(),
                 caps: Mutex::new(ClientCaps::default()),
                 out,
                 shutdown,
-                analysed: tokio::sync::Notify::new(),
+                analysed: Notify::new(),
+                channels,
+                limits,
             }),
         }
     }
@@ -263,6 +312,50 @@ impl Backend {
         let _ = self.inner.out.send(Outgoing::Log(typ, msg));
     }
 
+    fn show(&self, typ: lsp::MessageType, msg: String) {
+        let _ = self.inner.out.send(Outgoing::Show(typ, msg));
+    }
+
+    /// Sends a request to the client and waits for its answer, at most [`jsonrpc::REQUEST_TIMEOUT`]
+    /// (the request is then given up, and so is its entry: nothing grows while a client does not
+    /// answer).
+    async fn request<R: lsp::request::Request>(
+        &self,
+        params: R::Params,
+    ) -> Result<R::Result, String> {
+        let outbound = &self.inner.channels.outbound;
+        let (id, n, rx) = outbound.register();
+        let params = serde_json::to_value(params).unwrap_or(Value::Null);
+        let frame = if params.is_null() {
+            framing::request(&id, R::METHOD, &None::<()>)
+        } else {
+            framing::request(&id, R::METHOD, &Some(params))
+        };
+        self.inner.sink.send(frame);
+        match tokio::time::timeout(jsonrpc::REQUEST_TIMEOUT, rx).await {
+            Ok(Ok(Ok(v))) => serde_json::from_value(v).map_err(|e| e.to_string()),
+            Ok(Ok(Err(e))) => Err(e),
+            Ok(Err(_)) => Err("请求被更新的请求取代".to_string()),
+            Err(_) => {
+                outbound.forget(n);
+                Err(format!(
+                    "客户端在 {} 秒内没有回答",
+                    jsonrpc::REQUEST_TIMEOUT.as_secs()
+                ))
+            }
+        }
+    }
+
+    /// Asks the client to show inlay hints again (spawned: nothing waits for its answer).
+    fn refresh_inlay_hints(&self) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let _ = this
+                .request::<lsp::request::InlayHintRefreshRequest>(())
+                .await;
+        });
+    }
+
     /// Starts the analysis task of a document unless one is running (it will see the change).
     fn schedule(&self, uri: &lsp::Uri, doc: &mut Doc) {
         if !doc.analysing {
@@ -273,9 +366,10 @@ impl Backend {
 
     fn snapshot(&self, uri: &lsp::Uri) -> Option<Snapshot> {
         let editor = self.config().settings;
+        let limits = self.inner.limits;
         lock(&self.inner.docs)
             .get_mut(uri)
-            .map(|d| d.snapshot(&editor))
+            .and_then(|d| d.snapshot(&editor, &limits))
     }
 
     /// Shows each problem with the settings once (a problem read again from the next layer or
@@ -320,7 +414,7 @@ impl Backend {
                 let mut docs = lock(&self.inner.docs);
                 let d = docs.get_mut(uri)?;
                 if !d.analysing {
-                    return Some(d.snapshot(&editor));
+                    return d.snapshot(&editor, &self.inner.limits);
                 }
             }
             notified.await;
@@ -353,9 +447,10 @@ impl Backend {
         s.config = c;
         drop(s);
         self.report_settings_errors("设置", errors);
+        self.inner.wake.notify_waiters();
         self.reanalyse_all();
         if hints_changed && self.caps().inlay_refresh {
-            let _ = self.inner.out.send(Outgoing::InlayRefresh);
+            self.refresh_inlay_hints();
         }
     }
 
@@ -377,7 +472,11 @@ impl Backend {
                 scope_uri: None,
                 section: Some("nianbao".to_string()),
             };
-            match this.inner.client.configuration(vec![item]).await {
+            let params = lsp::ConfigurationParams { items: vec![item] };
+            match this
+                .request::<lsp::request::WorkspaceConfiguration>(params)
+                .await
+            {
                 Ok(mut values) => {
                     let v = if values.is_empty() {
                         Value::Null
@@ -401,13 +500,6 @@ async fn publisher(client: Client, mut rx: UnboundedReceiver<Outgoing>) {
         match o {
             Outgoing::Log(t, m) => client.log_message(t, m).await,
             Outgoing::Show(t, m) => client.show_message(t, m).await,
-            Outgoing::InlayRefresh => {
-                let c = client.clone();
-                // A request: its answer must not hold up the queue.
-                tokio::spawn(async move {
-                    let _ = c.inlay_hint_refresh().await;
-                });
-            }
         }
     }
 }
@@ -415,25 +507,38 @@ async fn publisher(client: Client, mut rx: UnboundedReceiver<Outgoing>) {
 /// The analysis task of one document: waits out the quiet window, then checks the newest text
 /// and queues its diagnostics for publishing, all without a pause in between, so what is
 /// published always belongs to the version it is published with. Changes that arrive while it
-/// waits are covered by the same run (at most one run per document at a time).
+/// waits are covered by the same run (at most one run per document at a time); a change of
+/// settings wakes it to take the new delay. A document that is not a text the engine reads gets
+/// one diagnostic saying why (bytes that are not UTF-8 only once they have stayed so for
+/// [`SETTLE`]: a paste delivered in chunks is whole again long before).
 async fn analyse(b: Backend, uri: lsp::Uri) {
     analyse_and_publish(&b, uri).await;
     b.inner.analysed.notify_waiters();
 }
 
 async fn analyse_and_publish(b: &Backend, uri: lsp::Uri) {
-    let delay = Duration::from_millis(b.config().delay_ms);
-    if !delay.is_zero() {
-        loop {
-            let wait = {
-                let docs = lock(&b.inner.docs);
-                let Some(d) = docs.get(&uri) else { return };
-                (d.last_change + delay).saturating_duration_since(Instant::now())
+    let limits = b.inner.limits;
+    loop {
+        // Listening before the delay is read, so that a change of settings in between is seen.
+        let changed = b.inner.wake.notified();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        let delay = Duration::from_millis(b.config().delay_ms);
+        let wait = {
+            let docs = lock(&b.inner.docs);
+            let Some(d) = docs.get(&uri) else { return };
+            let delay = match (&d.lost, d.content.state(limits.max_document)) {
+                (None, State::NotUtf8(_)) => delay.max(SETTLE),
+                _ => delay,
             };
-            if wait.is_zero() {
-                break;
-            }
-            tokio::time::sleep(wait).await;
+            (d.last_change + delay).saturating_duration_since(Instant::now())
+        };
+        if wait.is_zero() {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = &mut changed => {}
         }
     }
     let cfg = b.config();
@@ -442,10 +547,44 @@ async fn analyse_and_publish(b: &Backend, uri: lsp::Uri) {
     let mut docs = lock(&b.inner.docs);
     let Some(d) = docs.get_mut(&uri) else { return };
     d.analysing = false;
+    let at_start = lsp::Range::default();
+    let note = match (&d.lost, d.content.state(limits.max_document)) {
+        (Some(Lost::TooLarge(n)), _) => Some(notice(
+            at_start,
+            format!(
+                "文档超过 nianbao 可检查的上限 {}（送来它的消息有 {}，未读入），不做检查。\
+                 请把它拆成较小的文件（例如每份报告一个文件）后重新打开。",
+                size(limits.max_document),
+                size(*n)
+            ),
+        )),
+        (Some(Lost::Unreadable(_)), _) => Some(notice(
+            at_start,
+            "nianbao 与编辑器中的文本不同步，已暂停检查此文档，以免按过时的文本报告问题。\
+             请保存后重新打开此文件（Neovim 中执行 :e），检查将自动恢复。"
+                .to_string(),
+        )),
+        (None, State::TooLarge(n)) => Some(notice(at_start, too_large(n, &limits))),
+        (None, State::NotUtf8(at)) => {
+            let start = d.content.byte_position(at, enc);
+            let end = d.content.byte_position(at + 1, enc);
+            Some(notice(
+                lsp::Range { start, end },
+                "从这里起的内容不是有效的 UTF-8 文本，nianbao 暂不检查此文档。\
+                 若文件是 GB18030/GBK 编码，请以该编码重新打开（nianbao check 命令可以直接读取这类文件）。"
+                    .to_string(),
+            ))
+        }
+        (None, State::Text) => None,
+    };
+    if let Some(note) = note {
+        b.publish(uri, vec![note], Some(d.version));
+        return;
+    }
     let all = d.diagnostics(&cfg.settings);
     let diags = proto::diagnostics(
-        &d.rope,
-        d.buffer.text(),
+        &d.content.rope,
+        d.content.buffer.text(),
         &uri,
         &all,
         enc,
@@ -453,7 +592,7 @@ async fn analyse_and_publish(b: &Backend, uri: lsp::Uri) {
     );
     if caps.status {
         let doc = d.document();
-        let status = proto::status(&d.rope, &uri, d.version, &doc, &all, enc);
+        let status = proto::status(&d.content.rope, &uri, d.version, &doc, &all, enc);
         b.publish(uri, diags, Some(d.version));
         b.inner
             .sink
@@ -461,6 +600,61 @@ async fn analyse_and_publish(b: &Backend, uri: lsp::Uri) {
     } else {
         b.publish(uri, diags, Some(d.version));
     }
+}
+
+/// A diagnostic about the document as a whole (not one of the engine's codes).
+fn notice(range: lsp::Range, message: String) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range,
+        severity: Some(lsp::DiagnosticSeverity::WARNING),
+        source: Some("nianbao".to_string()),
+        message,
+        ..Default::default()
+    }
+}
+
+/// A size in MiB (or bytes, below one).
+fn size(n: usize) -> String {
+    const MIB: usize = 1 << 20;
+    if n >= MIB && n.is_multiple_of(MIB) {
+        format!("{} MiB", n / MIB)
+    } else if n >= MIB {
+        format!("{:.1} MiB", n as f64 / MIB as f64)
+    } else {
+        format!("{n} 字节")
+    }
+}
+
+fn too_large(n: usize, limits: &Limits) -> String {
+    format!(
+        "文档大小为 {}，超过 nianbao 可检查的上限 {}，不做检查。请把它拆成较小的文件（例如每份报告一个文件）。",
+        size(n),
+        size(limits.max_document)
+    )
+}
+
+/// The file name of a document for messages (the last part of its path, decoded).
+fn file_name(uri: &lsp::Uri) -> String {
+    let s = uri.as_str();
+    let last = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
+    let mut out = Vec::with_capacity(last.len());
+    let b = last.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    let name = String::from_utf8_lossy(&out).into_owned();
+    if name.is_empty() { s.to_string() } else { name }
 }
 
 fn kind_wanted(only: Option<&[lsp::CodeActionKind]>, kind: &lsp::CodeActionKind) -> bool {
@@ -475,6 +669,403 @@ fn kind_wanted(only: Option<&[lsp::CodeActionKind]>, kind: &lsp::CodeActionKind)
 
 fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
     a.start <= b.end && b.start <= a.end
+}
+
+fn changes(events: Vec<lsp::TextDocumentContentChangeEvent>) -> Vec<Change> {
+    events
+        .into_iter()
+        .map(|c| Change {
+            range: c.range,
+            text: NewText::Str(c.text),
+        })
+        .collect()
+}
+
+/// Document sync: every state change happens here, synchronously, before any `.await`.
+impl Backend {
+    /// A document opened (or its whole text sent again): checked from now on.
+    fn open(&self, uri: lsp::Uri, version: i32, text: NewText) {
+        let limits = self.inner.limits;
+        lock(&self.inner.told_unknown).remove(&uri);
+        let mut docs = lock(&self.inner.docs);
+        let fresh = Doc::new(&uri, version, text, &limits);
+        let project_errors = fresh
+            .project
+            .as_ref()
+            .filter(|p| !p.errors.is_empty())
+            .map(|p| (p.path.display().to_string(), p.errors.clone()));
+        let doc = match docs.entry(uri.clone()) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                // A task already waiting for this document covers the new text.
+                let analysing = e.get().analysing;
+                *e.get_mut() = fresh;
+                e.get_mut().analysing = analysing;
+                e.into_mut()
+            }
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(fresh),
+        };
+        self.schedule(&uri, doc);
+        drop(docs);
+        if let Some((path, errors)) = project_errors {
+            self.report_settings_errors(&format!("项目设置文件 {path} "), errors);
+        }
+    }
+
+    fn change(&self, uri: lsp::Uri, version: i32, mut changes: Vec<Change>) {
+        let enc = self.caps().encoding;
+        let limits = self.inner.limits;
+        let mut notes = Vec::new();
+        let mut resynced = false;
+        {
+            let mut docs = lock(&self.inner.docs);
+            // From the last change that sends the whole text, everything is known again.
+            let whole = changes.iter().rposition(|c| c.range.is_none());
+            match docs.get_mut(&uri) {
+                Some(doc) if doc.lost.is_none() => {
+                    let was_bytes = doc.content.bytes().is_some();
+                    notes = doc.apply(changes, enc, &limits);
+                    doc.version = version;
+                    if was_bytes && doc.content.bytes().is_none() {
+                        // Whole again: its analysis need not wait out the longer window.
+                        self.inner.wake.notify_waiters();
+                    }
+                    self.schedule(&uri, doc);
+                }
+                Some(doc) => {
+                    doc.version = version;
+                    if let Some(i) = whole {
+                        let analysing = doc.analysing;
+                        *doc = Doc::new(&uri, version, NewText::Str(String::new()), &limits);
+                        doc.analysing = analysing;
+                        notes = doc.apply(changes.split_off(i), enc, &limits);
+                        self.schedule(&uri, doc);
+                        resynced = true;
+                    }
+                }
+                None => match whole {
+                    Some(i) => {
+                        let mut doc = Doc::new(&uri, version, NewText::Str(String::new()), &limits);
+                        notes = doc.apply(changes.split_off(i), enc, &limits);
+                        let doc = docs.entry(uri.clone()).or_insert(doc);
+                        self.schedule(&uri, doc);
+                        lock(&self.inner.told_unknown).remove(&uri);
+                        resynced = true;
+                    }
+                    None => {
+                        drop(docs);
+                        self.tell_unknown(&uri);
+                    }
+                },
+            }
+        }
+        if resynced {
+            self.log(
+                lsp::MessageType::INFO,
+                format!(
+                    "nianbao: 收到「{}」的全文，已重新同步并恢复检查",
+                    file_name(&uri)
+                ),
+            );
+        }
+        for n in notes {
+            self.log(lsp::MessageType::WARNING, n);
+        }
+    }
+
+    fn close(&self, uri: lsp::Uri) {
+        lock(&self.inner.told_unknown).remove(&uri);
+        let mut docs = lock(&self.inner.docs);
+        if docs.remove(&uri).is_some() {
+            self.publish(uri, Vec::new(), None);
+        }
+    }
+
+    /// A change for a document never opened: the user is told once what to do.
+    fn tell_unknown(&self, uri: &lsp::Uri) {
+        {
+            let mut told = lock(&self.inner.told_unknown);
+            if told.contains(uri) {
+                return;
+            }
+            if told.len() >= MAX_TOLD_UNKNOWN {
+                told.clear();
+            }
+            told.insert(uri.clone());
+        }
+        self.show(
+            lsp::MessageType::WARNING,
+            format!(
+                "nianbao 没有收到「{}」的打开通知，无法检查对它的修改。请关闭后重新打开此文件\
+                 （Neovim 中保存后执行 :e），nianbao 将从头开始检查。",
+                file_name(uri)
+            ),
+        );
+    }
+
+    /// A document-sync message that could not be used: the document no longer follows the
+    /// client's text. The user is told once; nothing is analysed until the whole text comes again.
+    fn lose(&self, method: &str, uri: Option<lsp::Uri>, version: Option<i32>, why: Lost) {
+        let Some(uri) = uri else {
+            let reason = match &why {
+                Lost::TooLarge(n) => format!("消息大小 {} 超过上限", size(*n)),
+                Lost::Unreadable(r) => r.clone(),
+            };
+            self.log(
+                lsp::MessageType::WARNING,
+                format!("nianbao: 收到一条无法读取的 {method}（{reason}），无法确定它属于哪个文档，已忽略"),
+            );
+            return;
+        };
+        if method == jsonrpc::DID_CLOSE {
+            self.close(uri);
+            return;
+        }
+        let limits = self.inner.limits;
+        let mut docs = lock(&self.inner.docs);
+        let known = docs.contains_key(&uri);
+        if !known && method == jsonrpc::DID_CHANGE {
+            drop(docs);
+            self.tell_unknown(&uri);
+            return;
+        }
+        let doc = docs.entry(uri.clone()).or_insert_with(|| {
+            Doc::new(
+                &uri,
+                version.unwrap_or(0),
+                NewText::Str(String::new()),
+                &limits,
+            )
+        });
+        let told_before = doc.lost.is_some();
+        if let Some(v) = version {
+            doc.version = v;
+        }
+        let tell = match &why {
+            Lost::TooLarge(_) => None,
+            Lost::Unreadable(reason) => (!told_before).then(|| reason.clone()),
+        };
+        doc.lose(why);
+        doc.last_change = Instant::now();
+        self.schedule(&uri, doc);
+        drop(docs);
+        if let Some(reason) = tell {
+            self.show(
+                lsp::MessageType::WARNING,
+                format!(
+                    "nianbao 未能应用对「{}」的修改（{reason}），为免按过时的文本报告问题，已暂停检查此文件。\
+                     请保存后重新打开此文件（Neovim 中执行 :e，VS Code 中关闭后重新打开），检查将自动恢复。",
+                    file_name(&uri)
+                ),
+            );
+        }
+    }
+
+    fn side(&self, item: Side) {
+        match item {
+            Side::Open { uri, version, text } => self.open(uri, version, text),
+            Side::Change {
+                uri,
+                version,
+                changes,
+            } => self.change(uri, version, changes),
+            Side::Close { uri } => self.close(uri),
+            Side::Lost {
+                method,
+                uri,
+                version,
+                why,
+            } => self.lose(&method, uri, version, why),
+        }
+    }
+
+    /// A didOpen, didChange or didClose as the decoder gave it: parameters that do not fit are
+    /// answered with a log message saying which field is wrong, and the change counts as lost.
+    fn sync_notification(&self, method: &str, params: Option<Value>) {
+        let params = params.unwrap_or(Value::Null);
+        if let Some(problem) = params_problem(method, &params) {
+            return self.bad_params(method, &params, problem);
+        }
+        let result = match method {
+            jsonrpc::DID_OPEN => serde_json::from_value::<lsp::DidOpenTextDocumentParams>(params)
+                .map(|p| {
+                    let td = p.text_document;
+                    self.open(td.uri, td.version, NewText::Str(td.text))
+                }),
+            jsonrpc::DID_CHANGE => {
+                serde_json::from_value::<lsp::DidChangeTextDocumentParams>(params).map(|p| {
+                    self.change(
+                        p.text_document.uri,
+                        p.text_document.version,
+                        changes(p.content_changes),
+                    )
+                })
+            }
+            _ => serde_json::from_value::<lsp::DidCloseTextDocumentParams>(params)
+                .map(|p| self.close(p.text_document.uri)),
+        };
+        if let Err(e) = result {
+            self.bad_params(method, &Value::Null, e.to_string());
+        }
+    }
+
+    fn bad_params(&self, method: &str, params: &Value, problem: String) {
+        self.log(
+            lsp::MessageType::WARNING,
+            format!("nianbao: {method} 的参数无效（{problem}），未能应用"),
+        );
+        let td = &params["textDocument"];
+        let uri = td["uri"].as_str().and_then(|u| u.parse::<lsp::Uri>().ok());
+        if uri.is_none() {
+            // Logged above; there is no document to mark.
+            return;
+        }
+        let version = td["version"].as_i64().and_then(|v| i32::try_from(v).ok());
+        self.lose(
+            method,
+            uri,
+            version,
+            Lost::Unreadable(format!("参数无效：{problem}")),
+        );
+    }
+}
+
+/// The first thing wrong with the parameters of a document-sync notification, in Chinese (the
+/// field and what it should be), or `None`. Field names are spelled out only for a fault.
+fn params_problem(method: &str, p: &Value) -> Option<String> {
+    type Name<'a> = &'a dyn Fn() -> String;
+    fn short(v: &Value) -> String {
+        let s = v.to_string();
+        match s.char_indices().nth(40) {
+            Some((i, _)) => format!("{}…", &s[..i]),
+            None => s,
+        }
+    }
+    fn int(v: Option<&Value>, name: Name, min: i64, max: i64) -> Result<(), String> {
+        let Some(v) = v else {
+            return Err(format!("缺少 {}", name()));
+        };
+        match v.as_i64() {
+            Some(x) if (min..=max).contains(&x) => Ok(()),
+            _ if v.is_i64() || v.is_u64() => Err(format!(
+                "{} 应为 {min} 到 {max} 之间的整数，收到 {v}",
+                name()
+            )),
+            _ => Err(format!("{} 应为整数，收到 {}", name(), short(v))),
+        }
+    }
+    fn string(v: Option<&Value>, name: Name) -> Result<(), String> {
+        match v {
+            None => Err(format!("缺少 {}", name())),
+            Some(Value::String(_)) => Ok(()),
+            Some(v) => Err(format!("{} 应为字符串，收到 {}", name(), short(v))),
+        }
+    }
+    fn object<'a>(
+        v: Option<&'a Value>,
+        name: Name,
+    ) -> Result<&'a serde_json::Map<String, Value>, String> {
+        match v {
+            None => Err(format!("缺少 {}", name())),
+            Some(Value::Object(o)) => Ok(o),
+            Some(v) => Err(format!("{} 应为对象，收到 {}", name(), short(v))),
+        }
+    }
+    const U32: i64 = u32::MAX as i64;
+    let (i32_min, i32_max) = (i64::from(i32::MIN), i64::from(i32::MAX));
+    let check = || -> Result<(), String> {
+        let p = object(Some(p), &|| "params".into())?;
+        let td = object(p.get("textDocument"), &|| "textDocument".into())?;
+        string(td.get("uri"), &|| "textDocument.uri".into())?;
+        if method == jsonrpc::DID_CLOSE {
+            return Ok(());
+        }
+        let version = &|| "textDocument.version".to_string();
+        int(td.get("version"), version, i32_min, i32_max)?;
+        if method == jsonrpc::DID_OPEN {
+            string(td.get("languageId"), &|| "textDocument.languageId".into())?;
+            return string(td.get("text"), &|| "textDocument.text".into());
+        }
+        let list = match p.get("contentChanges") {
+            None => return Err("缺少 contentChanges".to_string()),
+            Some(Value::Array(a)) => a,
+            Some(v) => return Err(format!("contentChanges 应为数组，收到 {}", short(v))),
+        };
+        for (i, c) in list.iter().enumerate() {
+            let name = || format!("contentChanges[{i}]");
+            let c = object(Some(c), &name)?;
+            string(c.get("text"), &|| format!("{}.text", name()))?;
+            if let Some(l) = c.get("rangeLength").filter(|v| !v.is_null()) {
+                int(Some(l), &|| format!("{}.rangeLength", name()), 0, U32)?;
+            }
+            let Some(r) = c.get("range").filter(|v| !v.is_null()) else {
+                continue;
+            };
+            let r = object(Some(r), &|| format!("{}.range", name()))?;
+            for end in ["start", "end"] {
+                let at = || format!("{}.range.{end}", name());
+                let p = object(r.get(end), &at)?;
+                for f in ["line", "character"] {
+                    int(p.get(f), &|| format!("{}.{f}", at()), 0, U32)?;
+                }
+            }
+        }
+        Ok(())
+    };
+    check().err()
+}
+
+/// In front of tower-lsp-server's router: document sync goes straight to the backend (with a
+/// Chinese answer for parameters that do not fit, which the router would drop without a word),
+/// side-band items are handed over in their place in the stream, and `$/` requests are answered
+/// "method not found" (the router would leave them pending).
+struct Gate {
+    inner: LspService<Backend>,
+    backend: Backend,
+}
+
+type GateFuture = Pin<Box<dyn Future<Output = Result<Option<Response>, ExitedError>> + Send>>;
+
+impl tower_service::Service<Request> for Gate {
+    type Response = Option<Response>;
+    type Error = ExitedError;
+    type Future = GateFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> GateFuture {
+        let method = req.method();
+        if method.starts_with("$/")
+            && let Some(id) = req.id()
+        {
+            let mut e = tower_lsp_server::jsonrpc::Error::method_not_found();
+            e.data = Some(Value::from(method));
+            let r = Response::from_error(id.clone(), e);
+            return Box::pin(std::future::ready(Ok(Some(r))));
+        }
+        let backend = self.backend.clone();
+        match method {
+            jsonrpc::SIDEBAND_METHOD => {
+                // Taken now, in stream order; applied when the handlers before it have run.
+                let item = backend.inner.channels.side.pop();
+                Box::pin(async move {
+                    if let Some(item) = item {
+                        backend.side(item);
+                    }
+                    Ok(None)
+                })
+            }
+            jsonrpc::DID_OPEN | jsonrpc::DID_CHANGE | jsonrpc::DID_CLOSE if req.id().is_none() => {
+                let (method, _, params) = req.into_parts();
+                Box::pin(async move {
+                    backend.sync_notification(&method, params);
+                    Ok(None)
+                })
+            }
+            _ => self.inner.call(req),
+        }
+    }
 }
 
 impl LanguageServer for Backend {
@@ -579,54 +1170,22 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
+    // Document sync arrives through [`Gate`], which calls the same functions.
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let td = params.text_document;
-        let mut docs = lock(&self.inner.docs);
-        let fresh = Doc::new(&td.uri, td.version, td.text);
-        let project_errors = fresh
-            .project
-            .as_ref()
-            .filter(|p| !p.errors.is_empty())
-            .map(|p| (p.path.display().to_string(), p.errors.clone()));
-        let doc = docs.entry(td.uri.clone()).insert_entry(fresh).into_mut();
-        self.schedule(&td.uri, doc);
-        drop(docs);
-        if let Some((path, errors)) = project_errors {
-            self.report_settings_errors(&format!("项目设置文件 {path} "), errors);
-        }
+        self.open(td.uri, td.version, NewText::Str(td.text));
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
-        let enc = self.caps().encoding;
-        let uri = params.text_document.uri;
-        let mut notes = Vec::new();
-        {
-            let mut docs = lock(&self.inner.docs);
-            let Some(doc) = docs.get_mut(&uri) else {
-                drop(docs);
-                self.log(
-                    lsp::MessageType::WARNING,
-                    format!("nianbao: 忽略未打开文档的修改：{}", uri.as_str()),
-                );
-                return;
-            };
-            for change in params.content_changes {
-                notes.extend(doc.apply(change, enc));
-            }
-            doc.version = params.text_document.version;
-            self.schedule(&uri, doc);
-        }
-        for n in notes {
-            self.log(lsp::MessageType::WARNING, n);
-        }
+        self.change(
+            params.text_document.uri,
+            params.text_document.version,
+            changes(params.content_changes),
+        );
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let mut docs = lock(&self.inner.docs);
-        if docs.remove(&uri).is_some() {
-            self.publish(uri, Vec::new(), None);
-        }
+        self.close(params.text_document.uri);
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
@@ -857,26 +1416,42 @@ fn suppression_edit(s: &Snapshot, code: Code, at: usize) -> diag::Edit {
 /// Runs the server until `exit` or the end of the input: the client's bytes go through the
 /// tolerant framing layer (its error answers to `replies`), the server's output is cut into whole
 /// frames for `output`. Returns whether the session ended cleanly (`shutdown` before `exit`).
-async fn run_service<R>(input: R, replies: FrameSink, output: FrameSink) -> bool
+async fn run_service<R>(input: R, replies: FrameSink, output: FrameSink, limits: Limits) -> bool
 where
     R: AsyncRead + Unpin,
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown);
     let sink = output.clone();
-    let (service, socket) = LspService::new(move |client| Backend::new(client, sink, flag));
+    let channels = Channels::default();
+    let ch = channels.clone();
+    let (service, socket) =
+        LspService::new(move |client| Backend::new(client, sink, flag, ch, limits));
+    let backend = service.inner().clone();
     Server::new(
-        FramedInput::new(input, replies),
+        FramedInput::new(input, replies, channels, limits.max_message),
         FrameWriter::to(output),
         socket,
     )
-    .serve(service)
+    .serve(Gate {
+        inner: service,
+        backend,
+    })
     .await;
     shutdown.load(Ordering::SeqCst)
 }
 
 /// Serves one client over any byte streams (the in-process tests use `tokio::io::duplex`).
-pub async fn serve<I, O>(input: I, mut output: O) -> bool
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
+{
+    serve_with(input, output, Limits::default()).await
+}
+
+/// [`serve`] with other size limits.
+pub async fn serve_with<I, O>(input: I, mut output: O, limits: Limits) -> bool
 where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite + Unpin + Send + 'static,
@@ -912,6 +1487,7 @@ where
         input,
         FrameSink::Channel(to_client.clone()),
         FrameSink::Channel(to_client),
+        limits,
     )
     .await;
     let _ = done.send(Vec::new());
@@ -925,6 +1501,11 @@ where
 /// edit's latency is the work it causes plus one wake-up (figures in the README).
 /// Returns the process exit code (0 after `shutdown` + `exit`, 1 else).
 pub fn run_stdio() -> i32 {
+    run_stdio_with(Limits::default())
+}
+
+/// [`run_stdio`] with other size limits.
+pub fn run_stdio_with(limits: Limits) -> i32 {
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -937,7 +1518,7 @@ pub fn run_stdio() -> i32 {
     };
     let clean = rt.block_on(async {
         let direct = || FrameSink::Direct(stdio::write_stdout);
-        run_service(stdio::Stdin::new(), direct(), direct()).await
+        run_service(stdio::Stdin::new(), direct(), direct(), limits).await
     });
     // Every frame was written (and flushed) when it was produced; a stdin thread, if there is
     // one, may still be blocked in a read and is left to the process exit.

@@ -36,9 +36,14 @@ pub fn frame(v: &Value) -> Vec<u8> {
 
 impl Client {
     pub fn start() -> Client {
+        Client::start_with(nianbao::server::sync::Limits::default())
+    }
+
+    /// A server with other size limits.
+    pub fn start_with(limits: nianbao::server::sync::Limits) -> Client {
         let (client_io, server_io) = tokio::io::duplex(1 << 20);
         let (sr, sw) = tokio::io::split(server_io);
-        let server = tokio::spawn(nianbao::server::serve(sr, sw));
+        let server = tokio::spawn(nianbao::server::serve_with(sr, sw, limits));
         let (mut cr, cw) = tokio::io::split(client_io);
         let write = Arc::new(tokio::sync::Mutex::new(cw));
         let seen = Arc::new(Mutex::new(Seen::default()));
