@@ -335,7 +335,7 @@ pub fn completion(doc: &Document, text: &str, at: usize) -> Vec<Completion> {
     if in_table.is_some() || delimited {
         // The cell under the cursor and the cells before it on the line.
         let cell_start = before.rfind(['\t', '|']).map_or(0, |i| i + 1);
-        let cells_before: Vec<&str> = before[..cell_start.saturating_sub(1).max(0)]
+        let cells_before: Vec<&str> = before[..cell_start.saturating_sub(1)]
             .split(['\t', '|'])
             .collect();
         let markdown = before.trim_start().starts_with('|');
@@ -463,12 +463,14 @@ fn row_labels(
         if !matches(r.label, typed) {
             continue;
         }
-        let missing = !present.contains(&ri)
-            && !(r.kind != RowKind::Data
+        // A group is there when one of its rows is.
+        let there = present.contains(&ri)
+            || (r.kind != RowKind::Data
                 && spec
                     .data_descendants(ri)
                     .iter()
                     .any(|d| present.contains(d)));
+        let missing = !there;
         let detail = match (&path[..path.len() - 1], missing) {
             ([], false) => spec.short_name.to_string(),
             ([], true) => format!("{}（本表尚缺）", spec.short_name),
