@@ -15,6 +15,8 @@ use crate::settings::{self, Level, Settings};
 use crate::text::{Encoding, LineIndex};
 use crate::{check, draft, fix, parse};
 
+pub mod formats;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "nianbao",
@@ -28,17 +30,29 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// 检查报告文件或文件夹（.md .markdown .txt），`-` 表示标准输入
+    /// 检查报告文件或文件夹（.md .txt .docx .html .pdf），`-` 表示标准输入
     Check(CheckArgs),
-    /// 输出一份标准格式的年度报告草稿（Markdown）
+    /// 输出一份标准格式的年度报告草稿（Markdown）；--from 以上一年度报告为底稿
     New {
-        /// 机关名称
+        /// 机关名称（用 --from 时可省略，沿用上一年度报告的）
         #[arg(long)]
-        org: String,
-        /// 报告年度
+        org: Option<String>,
+        /// 报告年度（用 --from 时可省略，为上一年度加一）
         #[arg(long)]
-        year: i32,
+        year: Option<i32>,
+        /// 上一年度报告（.docx .html .pdf .md .txt）：结转上年数字，沿用正文并标记待修改
+        #[arg(long, value_name = "上一年度报告")]
+        from: Option<PathBuf>,
+        /// 写入这个文件（原子写入）；不给出时输出到标准输出
+        #[arg(short, long, value_name = "OUT.md")]
+        output: Option<PathBuf>,
     },
+    /// 把报告（Word、网页、PDF 或文本）转为标准格式的 Markdown 草稿，数字和标签不变
+    Convert(formats::ConvertArgs),
+    /// 把报告导出为 Word 文档（公文格式）
+    Export(formats::ExportArgs),
+    /// 提取报告中的全部数字，每份报告一行（CSV 或 JSON）
+    Extract(formats::ExtractArgs),
     /// 列出全部诊断代码及其含义
     Codes,
     /// 启动语言服务器（LSP，经标准输入输出通信）
@@ -102,6 +116,10 @@ struct Input {
     text: String,
     /// Encoding the file was in, to write it back the same way.
     gb18030: bool,
+    /// A Word document, web page or PDF turned into text, with the places of its parts.
+    converted: Option<crate::input::Converted>,
+    /// For a converted file: where each diagnostic stands in the original (same order).
+    places: Vec<String>,
 }
 
 enum Outcome {
@@ -127,7 +145,24 @@ struct FixOutcome {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => run_check(args),
-        Command::New { org, year } => {
+        Command::Convert(args) => formats::run_convert(args),
+        Command::Export(args) => formats::run_export(args),
+        Command::Extract(args) => formats::run_extract(args),
+        Command::New {
+            org,
+            year,
+            from: Some(from),
+            output,
+        } => formats::run_new_from(&from, year, org, output.as_deref()),
+        Command::New {
+            org, year, output, ..
+        } => {
+            let (Some(org), Some(year)) = (org, year) else {
+                eprintln!(
+                    "错误：请给出 --org 机关名称和 --year 报告年度，或用 --from 指定上一年度报告"
+                );
+                return ExitCode::from(2);
+            };
             if org.trim().is_empty() {
                 eprintln!("错误：--org 机关名称不能为空");
                 return ExitCode::from(2);
@@ -136,8 +171,20 @@ pub fn run(cli: Cli) -> ExitCode {
                 eprintln!("错误：--year 应为四位年份，例如 2025");
                 return ExitCode::from(2);
             }
-            print!("{}", draft::new_report(org.trim(), year));
-            ExitCode::SUCCESS
+            let draft = draft::new_report(org.trim(), year);
+            match output {
+                Some(o) => match write_atomic(&o, draft.as_bytes()) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("错误：{}：{e}", o.display());
+                        ExitCode::from(2)
+                    }
+                },
+                None => {
+                    print!("{draft}");
+                    ExitCode::SUCCESS
+                }
+            }
         }
         Command::Lsp {
             max_message_mib,
@@ -162,17 +209,11 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn is_candidate(p: &Path) -> bool {
-    matches!(
-        p.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("md" | "markdown" | "txt")
-    )
+    crate::input::is_candidate(p)
 }
 
 /// Expands folders (recursively, sorted) into candidate files; errors for paths that do not exist.
-fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(String, String)>) {
+pub(crate) fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(String, String)>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -225,6 +266,11 @@ fn decode(bytes: &[u8]) -> Result<(String, bool), String> {
     Ok((text.into_owned(), true))
 }
 
+/// The text of a file of any supported format (or of standard input for `-`).
+pub(crate) fn read_text(p: &Path) -> Result<String, String> {
+    read_input(p).map(|i| i.text)
+}
+
 fn read_input(p: &Path) -> Result<Input, String> {
     if p.as_os_str() == "-" {
         let mut bytes = Vec::new();
@@ -237,15 +283,23 @@ fn read_input(p: &Path) -> Result<Input, String> {
             path: None,
             text,
             gb18030: gb,
+            converted: None,
+            places: Vec::new(),
         });
     }
     let bytes = std::fs::read(p).map_err(|e| io_message(&e))?;
-    let (text, gb) = decode(&bytes)?;
+    let converted = crate::input::read(p, &bytes).map_err(|e| e.to_string())?;
+    let (text, gb) = match &converted {
+        Some(c) => (c.text.clone(), false),
+        None => decode(&bytes)?,
+    };
     Ok(Input {
         display: p.display().to_string(),
         path: Some(p.to_path_buf()),
         text,
         gb18030: gb,
+        converted,
+        places: Vec::new(),
     })
 }
 
@@ -334,7 +388,7 @@ impl ProjectFiles {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -345,12 +399,27 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| format!("写入失败：{e}"))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
+    keep_permissions(tmp.path(), path);
     tmp.persist(path)
         .map_err(|e| format!("无法替换原文件：{}", e.error))?;
     Ok(())
+}
+
+/// Gives the temporary file `tmp` the permissions of the file it replaces, or those of a new
+/// file (rw-r--r--) rather than the temporary file's own (rw-------).
+pub(crate) fn keep_permissions(tmp: &Path, target: &Path) {
+    match std::fs::metadata(target) {
+        Ok(meta) => {
+            let _ = std::fs::set_permissions(tmp, meta.permissions());
+        }
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(0o644));
+            }
+        }
+    }
 }
 
 fn encode(text: &str, gb: bool) -> Result<Vec<u8>, String> {
@@ -372,6 +441,15 @@ fn fix_input(
     let edits = fix::fix_all_with(diags, at_least);
     if edits.is_empty() {
         return None;
+    }
+    if let Some(c) = &input.converted {
+        return Some(FixOutcome {
+            applied: Vec::new(),
+            error: Some(format!(
+                "{}不能直接修复：先用 `nianbao convert` 转成 Markdown 再修复",
+                c.source.name()
+            )),
+        });
     }
     let applied: Vec<Code> = diags
         .iter()
@@ -451,6 +529,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
                     if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
                         diags = analyse(&input.text, &settings).1;
                     }
+                }
+                if let Some(c) = &input.converted {
+                    let doc = parse::parse(&input.text);
+                    input.places = diags.iter().map(|d| c.describe(&doc, &d.range)).collect();
                 }
                 Outcome::Checked {
                     input,
@@ -629,8 +711,18 @@ fn print_human(
                     }
                 }
                 let idx = LineIndex::new(&input.text);
-                for d in diags {
-                    render(out, &input.display, &input.text, &idx, d, &paint, blue)?;
+                for (i, d) in diags.iter().enumerate() {
+                    let place = input.places.get(i).map(String::as_str);
+                    render(
+                        out,
+                        &input.display,
+                        &input.text,
+                        &idx,
+                        d,
+                        place,
+                        &paint,
+                        blue,
+                    )?;
                 }
             }
         }
@@ -690,12 +782,14 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render(
     out: &mut impl Write,
     path: &str,
     text: &str,
     idx: &LineIndex,
     d: &Diagnostic,
+    place: Option<&str>,
     paint: &impl Fn(Style, &str) -> String,
     blue: Style,
 ) -> std::io::Result<()> {
@@ -709,13 +803,17 @@ fn render(
     let start = idx.position(text, d.range.start, Encoding::Utf32);
     let line_no = (start.line + 1).to_string();
     let pad = " ".repeat(line_no.len());
-    writeln!(
-        out,
-        "{pad}{} {path}:{}:{}",
-        paint(blue, "-->"),
-        start.line + 1,
-        start.character + 1
-    )?;
+    match place {
+        // A Word document, web page or PDF: the place in words a person finds there.
+        Some(place) => writeln!(out, "{pad}{} {path}：{place}", paint(blue, "-->"))?,
+        None => writeln!(
+            out,
+            "{pad}{} {path}:{}:{}",
+            paint(blue, "-->"),
+            start.line + 1,
+            start.character + 1
+        )?,
+    }
     let lr = idx.line_range(start.line as usize);
     let line = &text[lr.clone()];
     let shown: String = line.replace('\t', "    ");
@@ -772,8 +870,9 @@ fn print_json(out: &mut impl Write, outcomes: &[Outcome], s: &Summary) -> std::i
                 };
                 let ds: Vec<J> = diags
                     .iter()
-                    .map(|d| {
-                        json!({
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let mut j = json!({
                             "code": d.code.as_str(),
                             "severity": d.severity.as_str(),
                             "message": d.message,
@@ -785,7 +884,11 @@ fn print_json(out: &mut impl Write, outcomes: &[Outcome], s: &Summary) -> std::i
                                 "safe": f.is_safe(),
                                 "edits": f.edits.iter().map(|e| json!({"range": range(&e.range), "new_text": e.new_text})).collect::<Vec<_>>(),
                             })).collect::<Vec<_>>(),
-                        })
+                        });
+                        if let Some(p) = input.places.get(i) {
+                            j["place"] = json!(p);
+                        }
+                        j
                     })
                     .collect();
                 let mut file = json!({"path": input.display, "is_report": *reports > 0,

@@ -7,13 +7,17 @@
 
 pub mod check;
 pub mod cli;
+pub mod convert;
 pub mod diag;
 pub mod draft;
 pub mod edit;
+pub mod export;
+pub mod extract;
 pub mod fix;
 pub mod format;
 pub mod ide;
 pub mod incremental;
+pub mod input;
 pub mod model;
 pub mod parse;
 pub mod server;

@@ -553,6 +553,9 @@ pub static BASIS_2019: &[&str] = &[
     "国办公开办函(2019)60号",
 ];
 
+/// The notice of the 2021 format, cited as the basis of reports from 2021 on.
+pub const BASIS_2021: &str = "国办公开办函〔2021〕30号";
+
 /// Words whose presence in section 六 counts as stating the 信息处理费.
 pub const FEE_WORDS: &[&str] = &["信息处理费", "处理费"];
 

@@ -77,7 +77,7 @@ fn cell(text: &str, span: Range<usize>) -> RawCell {
 }
 
 /// Is this line a page number or page furniture that `pdftotext` leaves between rows?
-fn is_page_furniture(s: &str) -> bool {
+pub fn is_page_furniture(s: &str) -> bool {
     // `- 3 -`, `— 4 —`, `第 3 页`, `3/10`: short, and starting with a dash, 第 or a digit.
     if s.len() > 64 {
         return false;

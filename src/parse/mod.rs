@@ -466,7 +466,10 @@ fn find_title<'a>(
             let trimmed = region[range.clone()].trim();
             let year = year_in(&n);
             let org = match year {
-                Some((_, at)) if at > 0 => Some(n[..at].trim_start_matches('#').to_string()),
+                // Words before the year name the body (a Markdown title's `#` does not).
+                Some((_, at)) if !n[..at].trim_start_matches('#').is_empty() => {
+                    Some(n[..at].trim_start_matches('#').to_string())
+                }
                 _ => prev_nonempty.map(|p| p.trim().trim_start_matches('#').trim().to_string()),
             }
             .filter(|o| !o.is_empty() && o.chars().count() <= 40 && year_in(o).is_none());
