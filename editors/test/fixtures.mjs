@@ -6,7 +6,7 @@
 // (one wrong 总计 in table 三), several.md (four wrong totals in tables 三 and 四)
 // and fixtures.json: where each broken cell is (0-based line, byte and UTF-16
 // columns) and which texts the tests expect.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,7 +18,13 @@ if (!bin || !outDir) {
 mkdirSync(outDir, { recursive: true });
 
 const draft = execFileSync(bin, ['new', '--org', '测试市人民政府办公室', '--year', '2025'], { encoding: 'utf8' });
-const lines = draft.split('\n');
+// A finished report: the template's prompts filled in and the date completed, so the
+// only problems are the ones each fixture makes on purpose (no draft-todo hints).
+const filled = draft
+  .replace(/（填写([^）\n]*?)。）/g, '本年度$1按要求推进。')
+  .replace(/（如有收取，[^）\n]*）/g, '')
+  .replace(/(\d{4}年\d{1,2}月)\s+日/g, '$115日');
+const lines = filled.split('\n');
 
 /** Cells of a Markdown table row, with their text spans (UTF-16 offsets in the line). */
 function cells(line) {
@@ -71,7 +77,7 @@ const ROW_NEW = '一、本年新收政府信息公开申请数量';
 const ROW_OPEN = '（一）予以公开';
 const ROW_NOINFO = '1.本机关不掌握相关政府信息';
 const ROW_TOTAL = '（七）总计';
-let base = draft;
+let base = filled;
 base = setRow(base, rowIndex(ROW_NEW), [3, 1, 0, 0, 0, 0, 4]);
 setLines(base);
 base = setRow(base, rowIndex(ROW_OPEN), [2, 1, 0, 0, 0, 0, 3]);
@@ -129,7 +135,13 @@ const hoverCell = where(iOpen, dataCells(iOpen, 7)[0]);
 writeFileSync(join(outDir, 'base.md'), base);
 writeFileSync(join(outDir, 'broken.md'), broken);
 writeFileSync(join(outDir, 'several.md'), several);
+// Every problem the server reports on several.md under the tests' settings, which turn off
+// balance-mismatch (the wrong printed totals also break the balance of table 三's 总计 column).
+const severalReport = JSON.parse(spawnSync(bin, ['check', '--format', 'json', join(outDir, 'several.md')], { encoding: 'utf8' }).stdout); // exit 1: it has errors
+const severalProblems = severalReport.files[0].diagnostics.filter((d) => d.code !== 'balance-mismatch').length;
+if (severalProblems < severalCells.length) throw new Error(`several.md: ${severalProblems} problems, expected at least ${severalCells.length}`);
 const meta = {
+  severalProblems,
   broken: { ...brokenCell, expectedTotal: '4', rowLabel: ROW_NEW },
   several: severalCells,
   hover: { ...hoverCell, expect: ['三、本年度办理结果', '予以公开', '×', '自然人'] },

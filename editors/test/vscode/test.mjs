@@ -285,7 +285,7 @@ async function main() {
       await sleep(500);
       const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
       const ours = rows.filter((r) => !r.startsWith('several.md'));
-      if (ours.length !== meta.several.length) throw new Error(`${ours.length} rows for ${meta.several.length} problems: ${rows.join(' | ')}`);
+      if (ours.length !== meta.severalProblems) throw new Error(`${ours.length} rows for ${meta.severalProblems} problems: ${rows.join(' | ')}`);
       await page.screenshot({ path: join(shots, 'problems.png') });
     }, 'workbench loads and opens the report');
 
