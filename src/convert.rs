@@ -15,6 +15,8 @@ use crate::spec::{self, RowKind, SECTIONS, TableId, t3};
 #[derive(Debug, Clone)]
 pub struct TableText {
     pub id: TableId,
+    /// The layout its rows follow (a 2019 table 二 keeps its 2019 rows).
+    pub edition: spec::Edition,
     /// Per row of the spec: `None` where the report has no such row.
     pub rows: Vec<Option<RowText>>,
     /// Column header texts by standard label, in the order the report writes them.
@@ -49,6 +51,7 @@ impl TableText {
             .collect();
         TableText {
             id,
+            edition: spec::Edition::Y2021,
             rows,
             headers: HashMap::new(),
         }
@@ -62,8 +65,25 @@ impl TableText {
         let positional = t.shape == crate::model::Shape::Layout && t.id == TableId::T3;
         let mut rows: Vec<Option<RowText>> = vec![None; spec.rows.len()];
         for r in &t.rows {
-            let label = if r.label_text.is_empty() || positional {
+            let label = if r.label_text.is_empty() {
                 spec.rows[r.spec].label.to_string()
+            } else if positional {
+                // The standard label, numbered as the report numbers it (`1、` or `1.`).
+                let standard = spec.rows[r.spec].label;
+                let digits = r.label_text.len()
+                    - r.label_text
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .len();
+                match standard.split_once('.') {
+                    Some((n, rest))
+                        if digits > 0
+                            && r.label_text[..digits] == *n
+                            && r.label_text[digits..].starts_with('、') =>
+                    {
+                        format!("{n}、{rest}")
+                    }
+                    _ => standard.to_string(),
+                }
             } else if spec.rows[r.spec].kind == RowKind::Item {
                 // Table 二's item headings are written in bold (`**第二十条第（一）项**`).
                 r.label_text.trim_matches(['*', '_', ' ']).to_string()
@@ -126,6 +146,7 @@ impl TableText {
         }
         TableText {
             id: t.id,
+            edition: t.edition,
             rows,
             headers,
         }
@@ -140,7 +161,7 @@ impl TableText {
 
     /// The table in Markdown, as `nianbao new` lays it out.
     pub fn markdown(mut self) -> String {
-        let spec = self.id.spec();
+        let spec = self.id.spec().in_edition(self.edition);
         let mut lines: Vec<String> = Vec::new();
         let row = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
         match self.id {

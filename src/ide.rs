@@ -372,7 +372,7 @@ pub fn completion(doc: &Document, text: &str, at: usize) -> Vec<Completion> {
             .map(|t| t.rows.iter().map(|r| r.spec).collect())
             .unwrap_or_default();
         return row_labels(
-            id,
+            report.table(id).map_or(id.spec(), |t| t.spec()),
             Some(column),
             &present,
             text,
@@ -389,7 +389,7 @@ pub fn completion(doc: &Document, text: &str, at: usize) -> Vec<Completion> {
     if let Some(id) = section_table(report, at).filter(|id| report.table(*id).is_none())
         && !typed.is_empty()
     {
-        out.extend(row_labels(id, None, &[], text, replace.clone()));
+        out.extend(row_labels(id.spec(), None, &[], text, replace.clone()));
     }
     out.extend(section_titles(report, text, replace));
     out.sort_by(|a, b| a.sort.cmp(&b.sort));
@@ -439,13 +439,13 @@ fn section_titles(report: &Report, text: &str, replace: Range<usize>) -> Vec<Com
 /// The row labels of table `id` for label column `column` (any column when `None`) containing
 /// the text in `replace`; the rows not `present` first.
 fn row_labels(
-    id: TableId,
+    spec: &'static crate::spec::TableSpec,
     column: Option<usize>,
     present: &[usize],
     text: &str,
     replace: Range<usize>,
 ) -> Vec<Completion> {
-    let spec = id.spec();
+    let id = spec.id;
     let typed = &text[replace.clone()];
     let mut out = Vec::new();
     for (ri, r) in spec.rows.iter().enumerate() {

@@ -159,6 +159,9 @@ pub struct Table {
     /// Places that show the 2019 layout (2019 column labels, 其他对外管理服务事项, a single-row
     /// （六）其他处理 …).
     pub layout_2019: Vec<Range<usize>>,
+    /// The layout the table was read with: table 二 with 2019 labels is read with the 2019 rows
+    /// and columns.
+    pub edition: spec::Edition,
 }
 
 impl Table {
@@ -171,11 +174,12 @@ impl Table {
             rows: Vec::new(),
             headers: Vec::new(),
             layout_2019: Vec::new(),
+            edition: spec::Edition::Y2021,
         }
     }
 
     pub fn spec(&self) -> &'static spec::TableSpec {
-        self.id.spec()
+        self.id.spec().in_edition(self.edition)
     }
     pub fn row(&self, spec_row: usize) -> Option<&Row> {
         self.rows.iter().find(|r| r.spec == spec_row)

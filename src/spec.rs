@@ -123,6 +123,11 @@ pub enum Unit {
     Count,
     /// 万元, the only non-integer cell of the report.
     Money,
+    /// A change in a number of items, signed (2019 table 二's 本年增/减: `+126`, `-18`).
+    Change,
+    /// An amount of money written with its unit in the cell (2019 table 二's 采购总金额:
+    /// `73802895.90元`, `523.15万元`); no relation reads it.
+    Amount,
 }
 
 #[derive(Debug)]
@@ -157,9 +162,20 @@ pub struct RowSpec {
     pub aliases: &'static [&'static str],
 }
 
+/// Which notice's layout a table follows: 国办公开办函〔2021〕30号 or the 2019 one (国办公开办函〔2019〕60号,
+/// for the 2019 and 2020 reports). Only table 二 has a layout of its own in 2019; table 三's one
+/// difference (a single-row （六）其他处理) is read with the 2021 rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Edition {
+    #[default]
+    Y2021,
+    Y2019,
+}
+
 #[derive(Debug)]
 pub struct TableSpec {
     pub id: TableId,
+    pub edition: Edition,
     /// Name in messages: 表二（主动公开政府信息情况）…
     pub name: &'static str,
     /// Short name: 表二 …
@@ -224,6 +240,7 @@ const T2_FEES: &[ColSpec] = &[ColSpec {
 
 pub static T2: TableSpec = TableSpec {
     id: TableId::T2,
+    edition: Edition::Y2021,
     name: "表二（主动公开政府信息情况）",
     short_name: "表二",
     col_sets: &[T2_ITEM1, T2_DECISIONS, T2_DECISIONS, T2_FEES],
@@ -253,6 +270,71 @@ pub mod t2 {
     pub const GUIZHANG: usize = 1;
     pub const NORMATIVE: usize = 2;
 }
+
+const T2_2019_ITEM1: &[ColSpec] = &[
+    count("本年新制作数量"),
+    count("本年新公开数量"),
+    count("对外公开总数量"),
+];
+/// 本年增/减 may be signed (`+126`, `-18`).
+const T2_2019_ITEMS: &[ColSpec] = &[
+    count("上一年项目数量"),
+    ColSpec {
+        label: "本年增/减",
+        parents: &[],
+        unit: Unit::Change,
+    },
+    count("处理决定数量"),
+];
+const T2_2019_FEES: &[ColSpec] = &[
+    count("上一年项目数量"),
+    ColSpec {
+        label: "本年增/减",
+        parents: &[],
+        unit: Unit::Change,
+    },
+];
+/// 采购总金额 is written with its unit in the cell in practice (`73802895.90元`, `523.15万元`).
+const T2_2019_PURCHASES: &[ColSpec] = &[
+    count("采购项目数量"),
+    ColSpec {
+        label: "采购总金额",
+        parents: &[],
+        unit: Unit::Amount,
+    },
+];
+
+/// Table 二 in the 2019 layout (国办公开办函〔2019〕60号), standard for the 2019 and 2020 reports.
+/// Rows 1 and 2 (规章, 规范性文件) keep the indices of [`t2`].
+pub static T2_2019: TableSpec = TableSpec {
+    id: TableId::T2,
+    edition: Edition::Y2019,
+    name: "表二（主动公开政府信息情况）",
+    short_name: "表二",
+    col_sets: &[
+        T2_2019_ITEM1,
+        T2_2019_ITEMS,
+        T2_2019_ITEMS,
+        T2_2019_FEES,
+        T2_2019_PURCHASES,
+    ],
+    rows: &[
+        item("第二十条第（一）项", 0),
+        data("规章", Some(0), 0),
+        data("规范性文件", Some(0), 0),
+        item("第二十条第（五）项", 1),
+        data("行政许可", Some(3), 1),
+        data("其他对外管理服务事项", Some(3), 1),
+        item("第二十条第（六）项", 2),
+        data("行政处罚", Some(6), 2),
+        data("行政强制", Some(6), 2),
+        item("第二十条第（八）项", 3),
+        data("行政事业性收费", Some(9), 3),
+        item("第二十条第（九）项", 4),
+        data("政府集中采购", Some(11), 4),
+    ],
+    header_words: &[T2_ITEM_HEADER],
+};
 
 /// Column and row labels that only the 2019 table 二 has: finding one means the 2019 layout.
 pub static T2_2019_MARKERS: &[&str] = &[
@@ -335,6 +417,7 @@ pub mod t3 {
 
 pub static T3: TableSpec = TableSpec {
     id: TableId::T3,
+    edition: Edition::Y2021,
     name: "表三（收到和处理政府信息公开申请情况）",
     short_name: "表三",
     col_sets: &[T3_COLS],
@@ -444,6 +527,7 @@ const T4_COLS: &[ColSpec] = &[
 
 pub static T4: TableSpec = TableSpec {
     id: TableId::T4,
+    edition: Edition::Y2021,
     name: "表四（政府信息公开行政复议、行政诉讼情况）",
     short_name: "表四",
     col_sets: &[T4_COLS],
@@ -754,8 +838,14 @@ pub struct TableNorms {
     pub cols: Vec<(&'static str, &'static str)>,
 }
 
-static TABLE_NORMS: std::sync::LazyLock<[TableNorms; 3]> =
-    std::sync::LazyLock::new(|| [table_norms(&T2), table_norms(&T3), table_norms(&T4)]);
+static TABLE_NORMS: std::sync::LazyLock<[TableNorms; 4]> = std::sync::LazyLock::new(|| {
+    [
+        table_norms(&T2),
+        table_norms(&T3),
+        table_norms(&T4),
+        table_norms(&T2_2019),
+    ]
+});
 
 fn table_norms(t: &'static TableSpec) -> TableNorms {
     let rows: Vec<&'static str> = t.rows.iter().map(|r| normed(r.label)).collect();
@@ -813,7 +903,18 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
 
 impl TableSpec {
     pub fn norms(&self) -> &'static TableNorms {
-        &TABLE_NORMS[self.id as usize]
+        match self.edition {
+            Edition::Y2021 => &TABLE_NORMS[self.id as usize],
+            Edition::Y2019 => &TABLE_NORMS[3],
+        }
+    }
+    /// The spec of this table in the layout of `edition` (table 二 is the only one that differs).
+    pub fn in_edition(&'static self, edition: Edition) -> &'static TableSpec {
+        match (self.id, edition) {
+            (TableId::T2, Edition::Y2019) => &T2_2019,
+            (TableId::T2, Edition::Y2021) => &T2,
+            _ => self,
+        }
     }
 }
 
@@ -824,7 +925,7 @@ fn all_strings() -> Vec<&'static str> {
         v.push(s.title);
         v.extend(s.variants.iter().copied());
     }
-    for t in [&T2, &T3, &T4] {
+    for t in [&T2, &T3, &T4, &T2_2019] {
         for r in t.rows {
             v.push(r.label);
             v.extend(r.aliases.iter().copied());

@@ -64,7 +64,15 @@ fn cell(text: &str, span: Range<usize>) -> RawCell {
     let range = trim_range(text, span.clone());
     let kind = classify(&text[range.clone()]);
     let norm = if kind == Kind::Text {
-        crate::text::norm(&text[range.clone()])
+        let raw = &text[range.clone()];
+        let mut n = crate::text::norm(raw);
+        // A cell that ends in `、` is the first piece of a wrapped label
+        // (`2.申请人逾期未按收费通知要求缴纳费用、` / `行政机关不再处理…`): keep the `、` that the
+        // pieces joined need, which normalising a whole label drops at its end.
+        if raw.ends_with('、') && !n.is_empty() {
+            n.push('.');
+        }
+        n
     } else {
         String::new()
     };
@@ -412,8 +420,8 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
     if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) {
         let n = s.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
         return match unit {
-            Unit::Count => Value::Count(n),
-            Unit::Money => Value::Money(n as f64),
+            Unit::Count | Unit::Change => Value::Count(n),
+            Unit::Money | Unit::Amount => Value::Money(n as f64),
         };
     }
     let t = s.trim_matches(is_ws);
@@ -425,8 +433,8 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
         && let Ok(n) = t.parse::<i64>()
     {
         return match unit {
-            Unit::Count => Value::Count(n),
-            Unit::Money => Value::Money(n as f64),
+            Unit::Count | Unit::Change => Value::Count(n),
+            Unit::Money | Unit::Amount => Value::Money(n as f64),
         };
     }
     if PLACEHOLDERS.contains(&t) {
@@ -440,9 +448,14 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
         .map(fold_digit)
         .filter(|c| !matches!(c, ' ' | '(' | ')' | '（' | '）'))
         .collect();
+    let mut folded = folded.as_str();
     for u in UNITS {
-        if folded.ends_with(u) {
-            return Value::Invalid(format!("单元格中带有单位「{u}」，应只填数字"));
+        if let Some(core) = folded.strip_suffix(u) {
+            if unit != Unit::Amount {
+                return Value::Invalid(format!("单元格中带有单位「{u}」，应只填数字"));
+            }
+            folded = core;
+            break;
         }
     }
     let (neg, body) = match folded.strip_prefix('-') {
@@ -471,11 +484,11 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
     {
         return Value::Invalid(format!("「{t}」不是有效的数字"));
     }
-    if neg {
+    if neg && unit != Unit::Change {
         return Value::Invalid(format!("「{t}」是负数，此处应为非负数"));
     }
     match unit {
-        Unit::Count => {
+        Unit::Count | Unit::Change => {
             if plain.contains('.') {
                 let whole = plain.trim_end_matches('0').trim_end_matches('.');
                 if !whole.contains('.')
@@ -486,11 +499,11 @@ pub fn parse_value(s: &str, unit: Unit) -> Value {
                 return Value::Invalid(format!("件数应为整数，「{t}」带有小数"));
             }
             match plain.parse::<i64>() {
-                Ok(n) if n <= 1_000_000_000_000 => Value::Count(n),
+                Ok(n) if n <= 1_000_000_000_000 => Value::Count(if neg { -n } else { n }),
                 _ => Value::Invalid(format!("「{t}」超出了合理的件数范围")),
             }
         }
-        Unit::Money => match plain.parse::<f64>() {
+        Unit::Money | Unit::Amount => match plain.parse::<f64>() {
             Ok(f) if f.is_finite() => Value::Money(f),
             _ => Value::Invalid(format!("「{t}」不是有效的金额")),
         },
@@ -678,6 +691,19 @@ mod tests {
             .assert_eq(&format!("{:?}", parse_value("5  2", Unit::Count)));
         expect![[r#"Malformed { why: "「1 0」中间有空格", meant: None }"#]]
             .assert_eq(&format!("{:?}", parse_value("1 0", Unit::Count)));
+        // 2019 table 二: 本年增/减 is signed, 采购总金额 carries its unit.
+        assert_eq!(parse_value("-18", Unit::Change), Value::Count(-18));
+        assert_eq!(parse_value("+126", Unit::Change), Value::Count(126));
+        assert_eq!(
+            parse_value("73802895.90元", Unit::Amount),
+            Value::Money(73802895.9)
+        );
+        assert_eq!(
+            parse_value("523.15万元", Unit::Amount),
+            Value::Money(523.15)
+        );
+        expect!["Invalid(\"件数应为整数，「1.5」带有小数\")"]
+            .assert_eq(&format!("{:?}", parse_value("1.5", Unit::Change)));
         let n = |s: &str| chinese_number(s);
         assert_eq!(
             [

@@ -28,6 +28,17 @@ pub fn tables(text: &str, items: &[Item]) -> Vec<Table> {
     for (id, rows) in segments {
         let t = match id {
             TableId::T4 => assemble_t4(text, &rows),
+            TableId::T2 => {
+                let t = assemble(text, &spec::T2, &rows);
+                if t.layout_2019.is_empty() {
+                    t
+                } else {
+                    // 2019 labels: the table is read again with the 2019 rows and columns.
+                    let mut t = assemble(text, &spec::T2_2019, &rows);
+                    t.edition = spec::Edition::Y2019;
+                    t
+                }
+            }
             _ => assemble(text, id.spec(), &rows),
         };
         if t.rows.is_empty() && t.headers.is_empty() {
@@ -190,15 +201,11 @@ fn joined<'a>(frags: &[Frag<'a>]) -> std::borrow::Cow<'a, str> {
 }
 
 /// Do the fragments, joined, equal `target`?
-fn joins_to(frags: &[Frag], target: &str) -> bool {
-    let mut rest = target;
-    for f in frags {
-        match rest.strip_prefix(f.norm) {
-            Some(r) => rest = r,
-            None => return false,
-        }
-    }
-    rest.is_empty()
+/// Do the fragments, read together as printed, make exactly the `target` label? Judged on the
+/// joined text: a label wrapped after its `、` (`…缴纳费用、` / `行政机关不再处理…`) keeps the `、`
+/// that each fragment on its own would lose at its end.
+fn joins_to(text: &str, frags: &[Frag], target: &str) -> bool {
+    !frags.is_empty() && norm(&label_text(text, frags)) == target
 }
 
 /// Finds the spec row that label fragments name.
@@ -624,7 +631,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         // Words written where the row's first numbers belong (「五」 right after the label): when
         // the label without them is a standard one and they fill the columns exactly, they are
         // cells, not part of the label.
-        let peeled = peel_words(spec, &pending, &frags, &frag_cells, vals.len());
+        let peeled = peel_words(text, spec, &pending, &frags, &frag_cells, vals.len());
         if peeled > 0 {
             let keep = frags.len() - peeled;
             let words: Vec<&RawCell> = frag_cells[keep..].to_vec();
@@ -684,7 +691,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 spec: m.row,
                 label: own.iter().map(|f| f.range.clone()).collect(),
                 label_text: label_text(text, own),
-                is_standard: m.exact && joins_to(own, nm.rows[m.row]),
+                is_standard: m.exact && joins_to(text, own, nm.rows[m.row]),
                 groups,
                 cells,
                 fit,
@@ -762,6 +769,7 @@ fn empty_rows(text: &str, spec: &TableSpec, t: &Table, pieces: &[Frag], next: us
 /// with those pending from earlier lines, name a standard row exactly, and the pieces and the
 /// row's value cells together fill that row's columns. 0 when the label reads as it is.
 fn peel_words(
+    text: &str,
     spec: &TableSpec,
     pending: &[Frag],
     frags: &[Frag],
@@ -783,7 +791,7 @@ fn peel_words(
             continue;
         };
         let nm = spec.norms();
-        if !(m.exact && joins_to(&all[m.own..], nm.rows[m.row])) {
+        if !(m.exact && joins_to(text, &all[m.own..], nm.rows[m.row])) {
             continue;
         }
         if spec.rows[m.row].kind == RowKind::Data && spec.cols_of(m.row).len() == k + values {
@@ -957,7 +965,7 @@ fn label_only<'a>(
         all.extend_from_slice(frags);
         if let Some(m) = match_label(spec, &all, None)
             && m.exact
-            && joins_to(&all[m.own..], nm.rows[m.row])
+            && joins_to(text, &all[m.own..], nm.rows[m.row])
             && spec.rows[m.row].kind == RowKind::Data
             && t.row(m.row).is_none()
         {
@@ -996,7 +1004,7 @@ fn label_only<'a>(
     {
         let std = nm.rows[prev.spec];
         let before = norm(&prev.label_text);
-        let after = format!("{before}{joined}");
+        let after = norm(&format!("{}{}", prev.label_text, label_text(text, frags)));
         if after == std
             || (std.starts_with(&after) && similarity(&after, std) > similarity(&before, std))
         {
