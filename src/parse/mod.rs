@@ -125,7 +125,7 @@ pub fn tables_of(text: &str, rows: &[Item]) -> Vec<Arc<Table>> {
 /// another report? Judged on the line alone: short, naming 政府信息公开 and 年度报告, not numbered,
 /// not a sentence, not a table row, not a title quoted in prose.
 pub fn is_title_line(text: &str, line: &Range<usize>) -> bool {
-    let s = &text[line.clone()];
+    let s = text[line.clone()].trim_matches([' ', '\u{3000}', '\t', '\u{0C}']);
     if s.len() > 240
         || REPORT.find(s.as_bytes()).is_none()
         || s.contains([
@@ -153,7 +153,10 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
     let lead = s.len() - s.trim_start().len();
     let mut t = s.trim_start();
     let md = t.starts_with('#');
-    if !md && (s.contains('\t') || s.contains('|')) {
+    // A tab inside the line separates cells; tabs before or after the words only indent them
+    // (web pages copied with every paragraph indented by a tab).
+    let inner = t.trim_end_matches([' ', '\u{3000}', '\t', '\u{0C}']);
+    if !md && (inner.contains('\t') || s.contains('|')) {
         return None;
     }
     let mut start = line.start + lead;
@@ -208,7 +211,8 @@ pub fn heading(text: &str, line: &Range<usize>) -> Option<Heading> {
     }
     let sec = &SECTIONS[i];
     let short = body.chars().count() <= 30;
-    let prose = body.contains(['.', ',', ';', '!', '?']) || body.contains('。');
+    // Judged on the words as printed: `、` between two items is a title's, `，` or `。` a sentence's.
+    let prose = t2.contains([',', ';', '!', '?', '，', '；', '！', '？', '。']);
     if short && !prose && sec.keywords.iter().any(|k| body.contains(k)) && !is_table_row_label(&n) {
         return Some(Heading {
             index: i,
@@ -630,6 +634,16 @@ mod tests {
         assert_eq!(h("二、上年结转政府信息公开申请数量"), None);
         assert_eq!(h("（一）主动公开情况。"), None);
         assert_eq!(h("四、结转下年度继续办理\t\t0"), None);
+        // Web pages copied with every paragraph indented by a tab.
+        assert_eq!(h("\t一、总体情况"), Some((0, true)));
+        assert_eq!(h("\t五、存在的主要问题及改进情况\t"), Some((4, true)));
+        assert_eq!(h("\t四、结转下年度继续办理\t0\t0"), None);
+        // A slip inside a title that lists two items with 、 is still the title.
+        assert_eq!(
+            h("四、政府信息公开行政法复议、行政诉讼情况"),
+            Some((3, false))
+        );
+        assert_eq!(h("四、行政复议的情况，全年共收到2件。"), None);
     }
 
     fn seed(n: &str) -> String {
