@@ -59,9 +59,66 @@ pub fn rows_missing(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The separator after a label's Arabic number (`1.` → '.', `1、` → '、'), if it has one.
+fn number_separator(label: &str) -> Option<char> {
+    let rest = label
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit());
+    if rest.len() == label.trim_start().len() {
+        return None;
+    }
+    match rest.chars().next()? {
+        '.' | '．' => Some('.'),
+        '、' => Some('、'),
+        _ => None,
+    }
+}
+
+/// Rows numbered `1、` in a table whose other rows are numbered `1.` as the format prints them:
+/// the numbering is read either way, but a table that mixes the two was not filled in from one
+/// template. A table numbered `1、` throughout says nothing.
+fn mixed_numbering(t: &Table, out: &mut Vec<Diagnostic>) {
+    let spec = t.spec();
+    let seps: Vec<Option<char>> = t
+        .rows
+        .iter()
+        .map(|r| number_separator(&r.label_text))
+        .collect();
+    let dots = seps.iter().filter(|s| **s == Some('.')).count();
+    let commas = seps.iter().filter(|s| **s == Some('、')).count();
+    if commas == 0 || dots <= commas {
+        return;
+    }
+    for (row, _) in t.rows.iter().zip(&seps).filter(|(r, s)| {
+        **s == Some('、') && r.is_standard && number_separator(spec.rows[r.spec].label) == Some('.')
+    }) {
+        let standard = spec.rows[row.spec].label;
+        let (Some(a), Some(b)) = (row.label.first(), row.label.last()) else {
+            continue;
+        };
+        let range = a.start..b.end;
+        let mut d = Diagnostic::new(
+            Code::RowLabel,
+            range.clone(),
+            format!(
+                "「{standard}」行的编号写作「{n}、」，本表其他各行和标准格式都写作「{n}.」",
+                n = standard.split(['.', '．']).next().unwrap_or_default()
+            ),
+        );
+        if row.label.len() == 1 {
+            d = d.with_fix(Fix::safe(
+                format!("改为「{standard}」"),
+                edit::replace(range, standard),
+            ));
+        }
+        out.push(d);
+    }
+}
+
 /// Row, group and column labels that are not the standard ones.
 pub fn row_labels(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let t: &Table = ctx.table;
+    mixed_numbering(t, out);
     let spec = t.spec();
     for row in &t.rows {
         let standard = spec.rows[row.spec].label;
@@ -119,5 +176,58 @@ pub fn row_labels(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
                 edit::replace(h.range.clone(), h.standard_text),
             )),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Code;
+    use crate::settings::Settings;
+
+    fn row_labels(text: &str) -> Vec<String> {
+        let doc = crate::parse::parse(text);
+        crate::check::check(&doc, text, &Settings::default())
+            .into_iter()
+            .filter(|d| d.code == Code::RowLabel)
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn numbering_mixed_inside_a_table() {
+        let seed = crate::test_support::seed("000");
+        assert_eq!(row_labels(&seed), Vec::<String>::new());
+        // One row numbered 1、 among rows numbered 1.: said once, on that row.
+        let one = seed.replacen("1.属于国家秘密", "1、属于国家秘密", 1);
+        expect_test::expect![[r#"
+            [
+                "「1.属于国家秘密」行的编号写作「1、」，本表其他各行和标准格式都写作「1.」",
+            ]
+        "#]]
+        .assert_debug_eq(&row_labels(&one));
+        // Every row numbered 1、: one template, nothing to say.
+        let all = numbered_with_commas(&seed);
+        assert_eq!(row_labels(&all), Vec::<String>::new());
+    }
+
+    /// `N.` at the start of a cell → `N、`.
+    fn numbered_with_commas(text: &str) -> String {
+        text.lines()
+            .map(|l| {
+                l.split('\t')
+                    .map(|c| {
+                        let digits =
+                            c.len() - c.trim_start_matches(|x: char| x.is_ascii_digit()).len();
+                        if digits > 0 && c[digits..].starts_with('.') && c.len() > digits + 1 {
+                            format!("{}、{}", &c[..digits], &c[digits + 1..])
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
