@@ -637,11 +637,18 @@ pub static BASIS_2019: &[&str] = &[
     "国办公开办函(2019)60号",
 ];
 
+/// The 2019 notice cited by its title alone (`依据《关于政府信息公开工作年度报告有关事项的通知》`).
+/// The 2021 notice has another title (《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》),
+/// and local notices name a year (《关于编制公布2021年政府信息公开工作年度报告有关事项的通知》).
+pub static BASIS_2019_TITLES: &[&str] = &["《关于政府信息公开工作年度报告有关事项的通知》"];
+
 /// The notice of the 2021 format, cited as the basis of reports from 2021 on.
 pub const BASIS_2021: &str = "国办公开办函〔2021〕30号";
 
 /// Words whose presence in section 六 counts as stating the 信息处理费.
-pub const FEE_WORDS: &[&str] = &["信息处理费", "处理费"];
+/// Real reports say it in many ways: 本年度未收取信息处理费 / 未产生信息处理费 / 信息处理费为0 /
+/// 无收费情况 / 未收取任何费用 / 不涉及收费 / 收取费用…元.
+pub const FEE_WORDS: &[&str] = &["信息处理费", "处理费", "收费", "收取费用", "任何费用"];
 
 /// Organisation name endings of 乡镇/街道 bodies, which cannot make 规章.
 pub const TOWNSHIP_SUFFIXES: &[&str] = &[

@@ -277,7 +277,7 @@ fn year_rules() {
         expect![[r#"
             3:85 basis-outdated «国办公开办函〔2019〕60号» 2025 年度报告应依据国办公开办函〔2021〕30号，而不是已被取代的国办公开办函〔2019〕60号
             3:196 period-mismatch «统计期限为2024年1月1日至2024年12月31日» 统计期限应为报告年度 2025 年1月1日至12月31日
-            85:6 format-outdated «（六）其他处理» 2025 年度报告应使用 2021 年版表三（收到和处理政府信息公开申请情况）格式，这里是 2019 年版的格式
+            85:6 format-outdated «（六）其他处理» 2025 年度报告应使用 2021 年版表三（收到和处理政府信息公开申请情况）格式，这里是 2019 年版的格式：（六）其他处理只有一行，没有 2021 年版的三个子项
             110:4 fee-missing «六、其他需要报告的事项» 第六部分未说明信息处理费收取情况（如「本年度未收取信息处理费」），2021 年起为必报内容
         "#]],
     );
@@ -574,4 +574,109 @@ fn a_lost_heading_goes_back_before_its_text() {
         .unwrap();
     assert!(table_end < heading && heading < text, "{fixed}");
     assert!(check(&parse(&fixed), &fixed).is_empty());
+}
+
+/// Table 二 of the 2019 notice, in the compact pipe rows a 街道 draft writes.
+const T2_2019: &str = "**第二十条第（一）项**
+
+| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |
+|---|---|---|---|
+| 规章 | 0 | 0 | 0 |
+| 规范性文件 | 2 | 2 | 15 |
+
+**第二十条第（五）项**
+
+| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |
+|---|---|---|---|
+| 行政许可 | 12 | -2 | 30 |
+| 其他对外管理服务事项 | 3 | +1 | 7 |
+
+**第二十条第（六）项**
+
+| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |
+|---|---|---|---|
+| 行政处罚 | 5 | 0 | 9 |
+| 行政强制 | 0 | 0 | 0 |
+
+**第二十条第（八）项**
+
+| 信息内容 | 上一年项目数量 | 本年增/减 |
+|---|---|---|
+| 行政事业性收费 | 1 | 0 |
+
+**第二十条第（九）项**
+
+| 信息内容 | 采购项目数量 | 采购总金额 |
+|---|---|---|
+| 政府集中采购 | 4 | 523.15万元 |
+";
+
+/// The draft with its table 二 replaced by the 2019 one.
+fn with_2019_table_two(t: &str) -> String {
+    let start = t.find("**第二十条第（一）项**").unwrap();
+    let end = t.find("## 三、").unwrap();
+    format!("{}{T2_2019}\n{}", &t[..start], &t[end..])
+}
+
+#[test]
+fn the_2019_table_two_is_read_with_its_own_columns() {
+    // A 2020 report: the 2019 layout is its own; every cell read, nothing to say.
+    check_with(
+        |t| {
+            let t = with_2019_table_two(&t).replace("2025", "2020");
+            t.replace("国办公开办函〔2021〕30号", "国办公开办函〔2019〕60号")
+        },
+        expect![""],
+    );
+    let text = with_2019_table_two(&draft()).replace("2025", "2020");
+    let doc = parse(&text);
+    let t2 = doc.reports[0].table(nianbao::spec::TableId::T2).unwrap();
+    assert_eq!(t2.edition, nianbao::spec::Edition::Y2019);
+    let cells: Vec<String> = t2
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| format!("{:?}", c.value)))
+        .collect();
+    expect![[r#"Count(0) Count(0) Count(0) Count(2) Count(2) Count(15) Count(12) Count(-2) Count(30) Count(3) Count(1) Count(7) Count(5) Count(0) Count(9) Count(0) Count(0) Count(0) Count(1) Count(0) Count(4) Money(523.15)"#]]
+        .assert_eq(&cells.join(" "));
+}
+
+#[test]
+fn the_2019_layout_in_a_later_report_is_said_once_per_table() {
+    // A 2023 街道 report in the 2019 table 二 layout, citing the 2019 notice by its title only.
+    check_with(
+        |t| {
+            let t = with_2019_table_two(&t).replace("2025", "2023");
+            t.replace(
+                "国办公开办函〔2021〕30号",
+                "《关于政府信息公开工作年度报告有关事项的通知》",
+            )
+        },
+        expect![[r#"
+            3:85 basis-outdated «《关于政府信息公开工作年度报告有关事项的通知》» 2023 年度报告应依据国办公开办函〔2021〕30号，而不是已被取代的国办公开办函〔2019〕60号
+            31:10 format-outdated «本年新制作数量» 2023 年度报告应使用 2021 年版表二（主动公开政府信息情况）格式，这里是 2019 年版的格式：有 2019 年版的「本年新制作数量」「本年新公开数量」「对外公开总数量」「上一年项目数量」
+        "#]],
+    );
+}
+
+#[test]
+fn the_fee_stated_in_other_words() {
+    for said in [
+        "本年度未产生信息处理费。",
+        "信息处理费为0。",
+        "本年度无收费情况。",
+        "本机关未收取任何费用。",
+        "不涉及收费事项。",
+    ] {
+        let text = draft().replace(
+            "本年度未收取信息处理费。（如有收取，写明收取金额和依据。）",
+            said,
+        );
+        let doc = parse(&text);
+        let fee: Vec<_> = check(&doc, &text)
+            .into_iter()
+            .filter(|d| d.code == Code::FeeMissing)
+            .collect();
+        assert!(fee.is_empty(), "{said}: {fee:?}");
+    }
 }

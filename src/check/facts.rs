@@ -33,17 +33,38 @@ pub fn format_outdated(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
     let Some(y) = ctx.report.year.filter(|&y| y >= spec::FORMAT_2021_FROM) else {
         return;
     };
+    // Once per table, on the first of the 2019 labels; the others are named in the message.
     for t in &ctx.report.tables {
-        for range in &t.layout_2019 {
-            out.push(Diagnostic::new(
-                Code::FormatOutdated,
-                range.clone(),
-                format!(
-                    "{y} 年度报告应使用 2021 年版{}格式，这里是 2019 年版的格式",
-                    t.spec().name
-                ),
-            ));
+        let Some(first) = t.layout_2019.first() else {
+            continue;
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for r in &t.layout_2019 {
+            let words = ctx.slice(r.clone()).trim();
+            let words: String = words.chars().take(16).collect();
+            if !words.is_empty() && !seen.contains(&words) && seen.len() < 4 {
+                seen.push(words);
+            }
         }
+        let what = if t.id == TableId::T3 {
+            "（六）其他处理只有一行，没有 2021 年版的三个子项".to_string()
+        } else {
+            format!(
+                "有 2019 年版的{}",
+                seen.iter()
+                    .map(|w| format!("「{w}」"))
+                    .collect::<Vec<_>>()
+                    .join("")
+            )
+        };
+        out.push(Diagnostic::new(
+            Code::FormatOutdated,
+            first.clone(),
+            format!(
+                "{y} 年度报告应使用 2021 年版{}格式，这里是 2019 年版的格式：{what}",
+                t.spec().name
+            ),
+        ));
     }
 }
 

@@ -536,6 +536,18 @@ fn find_basis_2019(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
             out.push(at..at + cited.len());
         }
     }
+    // By its title alone; a title followed by its number is one citation, found above.
+    let region = &text[range.clone()];
+    for title in spec::BASIS_2019_TITLES {
+        for (at, _) in region.match_indices(title) {
+            let start = range.start + at;
+            let end = start + title.len();
+            if !out.iter().any(|r| r.start >= end && r.start <= end + 24) {
+                out.push(start..end);
+            }
+        }
+    }
+    out.sort_by_key(|r| r.start);
     out
 }
 
