@@ -540,7 +540,7 @@ pub static T4: TableSpec = TableSpec {
 /// How a relation is laid over the table.
 #[derive(Debug)]
 pub enum RelationKind {
-    /// In every data row, column `total` equals the sum of columns `parts` (T3-ROW, T4-R/D/A).
+    /// In every row of numbers, column `total` equals the sum of columns `parts` (T3-ROW, T4-R/D/A).
     RowSum {
         total: usize,
         parts: &'static [usize],

@@ -216,15 +216,19 @@ struct Sums<'a> {
 }
 
 impl Sums<'_> {
-    /// In every data row, column `total` is the sum of columns `parts` (T3-ROW, T4-R/D/A).
+    /// In every row of numbers, column `total` is the sum of columns `parts` (T3-ROW, T4-R/D/A):
+    /// data rows, and group rows that print a subtotal (the 2019 table 三's single-row
+    /// （六）其他处理).
     fn row_sums(&mut self, relation: &'static str, total: usize, parts: &[usize]) {
         let t = self.t;
         let spec = t.spec();
         for (ri, row) in t.rows.iter().enumerate() {
-            if spec.rows[row.spec].kind != RowKind::Data
-                || row.cells.len() <= total
-                || !row.fit.is_certain()
-            {
+            let numbers = match spec.rows[row.spec].kind {
+                RowKind::Data => true,
+                RowKind::Group => has_subtotal(spec, row.spec),
+                RowKind::Item => false,
+            };
+            if !numbers || row.cells.len() <= total || !row.fit.is_certain() {
                 continue;
             }
             if t.id == TableId::T3 && row.spec == spec::t3::TOTAL {

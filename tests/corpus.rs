@@ -279,3 +279,58 @@ fn severity(s: Severity) -> &'static str {
         Severity::Hint => "提示",
     }
 }
+
+/// Every number of tables 三 and 四 of every corpus report, changed on its own (+1 and +7),
+/// gives a total or balance diagnostic on that cell or naming it.
+#[test]
+fn every_single_number_change_in_the_corpus_is_caught() {
+    use nianbao::diag::Code;
+    let mut mutations = 0usize;
+    let mut located = 0usize;
+    let mut missed: Vec<String> = Vec::new();
+    for (name, text) in support::corpus() {
+        let doc = nianbao::parse::parse(&text);
+        let report = &doc.reports[0];
+        for id in [TableId::T3, TableId::T4] {
+            let Some(t) = report.table(id) else { continue };
+            for row in &t.rows {
+                for c in &row.cells {
+                    let Value::Count(n) = c.value else { continue };
+                    for new in [n + 1, n + 7] {
+                        let mutated =
+                            format!("{}{}{}", &text[..c.range.start], new, &text[c.range.end..]);
+                        let cell = c.range.start..c.range.start + new.to_string().len();
+                        let (_, d) = analyse(&mutated);
+                        mutations += 1;
+                        let hit = d.iter().any(|x| {
+                            matches!(x.code, Code::TotalMismatch | Code::BalanceMismatch)
+                                && (x.range == cell
+                                    || x.related.iter().any(|rel| rel.range == cell))
+                        });
+                        if hit {
+                            located += 1;
+                        } else {
+                            missed.push(format!(
+                                "{name}: {id:?} row {} col {} {n}→{new}",
+                                row.spec, c.col
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let rate = located as f64 / mutations as f64;
+    println!(
+        "one-number changes: {mutations}, caught on or naming the cell: {located} ({:.1} %)\nmissed (first 20):\n{}",
+        rate * 100.0,
+        missed
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(mutations > 4000, "{mutations}");
+    assert_eq!(located, mutations, "caught {located} of {mutations}");
+}
