@@ -181,6 +181,31 @@ impl Table {
     pub fn spec(&self) -> &'static spec::TableSpec {
         self.id.spec().in_edition(self.edition)
     }
+    /// How much of the table was read: (cells holding a value, cells the format has). The format's
+    /// cells are those of every data row of the table's layout (the 2019 table 三 with its
+    /// single-row （六）其他处理); a value is a number or a word where a number belongs, a blank
+    /// cell that the text shows is not one.
+    pub fn cells_read(&self) -> (usize, usize) {
+        let spec = self.spec();
+        let mut expected: usize = spec
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == spec::RowKind::Data)
+            .map(|(i, _)| spec.cols_of(i).len())
+            .sum();
+        if self.id == TableId::T3 && !self.layout_2019.is_empty() {
+            let other = spec::t3::OTHER;
+            expected -= (spec.data_descendants(other).len() - 1) * spec.cols_of(other).len();
+        }
+        let read = self
+            .rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .filter(|c| !c.missing && c.value != Value::Blank)
+            .count();
+        (read, expected)
+    }
     pub fn row(&self, spec_row: usize) -> Option<&Row> {
         self.rows.iter().find(|r| r.spec == spec_row)
     }

@@ -164,7 +164,8 @@ fn every_report_is_read_with_its_cells() {
         let mut line = format!("{name:<48}");
         for id in [TableId::T2, TableId::T3, TableId::T4] {
             let (read, expected) = cells_read(&doc, id);
-            line.push_str(&format!(" {:?} {read:>3}/{expected:<3}", id));
+            let (_, format_has) = r.table(id).map_or((0, 0), |t| t.cells_read());
+            line.push_str(&format!(" {:?} {read:>3}/{format_has:<3}", id));
             assert!(expected > 0, "{name}: table {id:?} found");
             // One-cell-per-line copies lose their empty cells (the README says where); every
             // other shape shows each cell.
