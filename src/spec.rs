@@ -650,6 +650,30 @@ pub const BASIS_2021: &str = "国办公开办函〔2021〕30号";
 /// 无收费情况 / 未收取任何费用 / 不涉及收费 / 收取费用…元.
 pub const FEE_WORDS: &[&str] = &["信息处理费", "处理费", "收费", "收取费用", "任何费用"];
 
+/// How the name of a government body ends, for a line that holds nothing but a name (under a
+/// title that lacks it, or in the signature above the date).
+pub const ORG_ENDINGS: &[&str] = &[
+    "人民政府",
+    "政府",
+    "办事处",
+    "办公室",
+    "办公厅",
+    "委员会",
+    "管理委员会",
+    "管委会",
+    "局",
+    "厅",
+    "委",
+    "办",
+    "部",
+    "署",
+    "院",
+    "中心",
+    "街道",
+    "镇",
+    "乡",
+];
+
 /// Organisation name endings of 乡镇/街道 bodies, which cannot make 规章.
 pub const TOWNSHIP_SUFFIXES: &[&str] = &[
     "乡人民政府",

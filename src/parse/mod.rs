@@ -363,6 +363,19 @@ pub fn report(text: &str, blocks: &[Block], context: &ReportContext) -> Report {
         range.start..first_heading,
         context.line_before.as_deref(),
     );
+    // A title without the body's name: the name on its own line just below it, or the
+    // signature above the date at the end.
+    let org = org
+        .or_else(|| {
+            title
+                .as_ref()
+                .and_then(|t| org_below(text, t.range.end..first_heading))
+        })
+        .or_else(|| {
+            title
+                .as_ref()
+                .and_then(|_| org_in_signature(text, range.clone()))
+        });
     r.title = title;
     r.org = org;
     r.period = find_period(text, range.clone());
@@ -373,6 +386,52 @@ pub fn report(text: &str, blocks: &[Block], context: &ReportContext) -> Report {
         r.kind = crate::model::ReportKind::AnnualReport;
     }
     r
+}
+
+/// A line that holds nothing but a body's name: short, no sentence punctuation, no figures,
+/// ending as body names end (`某某镇人民政府`, `某某县财政局`).
+fn org_line(s: &str) -> Option<String> {
+    let t = s.trim().trim_start_matches('#').trim();
+    let n = t.chars().count();
+    if !(3..=30).contains(&n)
+        || t.contains([
+            '，', '。', '：', ':', '；', ',', '、', '（', '(', '《', '|', '\t',
+        ])
+        || t.chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
+        return None;
+    }
+    spec::ORG_ENDINGS
+        .iter()
+        .any(|e| t.ends_with(e))
+        .then(|| t.to_string())
+}
+
+/// The body's name on the first non-empty line below the title (within `range`, before the
+/// first section).
+fn org_below(text: &str, range: Range<usize>) -> Option<String> {
+    let first = lines_in(text, range)
+        .into_iter()
+        .map(|l| text[l.content].trim())
+        .find(|s| !s.is_empty())?;
+    org_line(first)
+}
+
+/// The body's name in the signature: the line above the date that ends the report
+/// (`某某镇人民政府` / `2024年1月15日`).
+fn org_in_signature(text: &str, range: Range<usize>) -> Option<String> {
+    let lines: Vec<&str> = lines_in(text, range)
+        .into_iter()
+        .map(|l| text[l.content].trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let tail = &lines[lines.len().saturating_sub(4)..];
+    let date = tail.iter().rposition(|s| {
+        let n = norm(s);
+        n.chars().count() <= 16 && year_in(&n).is_some() && n.contains('月')
+    })?;
+    org_line(tail.get(date.checked_sub(1)?)?)
 }
 
 /// The line break most used in the text (its first 64 KiB tell).
@@ -743,5 +802,57 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].codes, ["total-mismatch"]);
         assert_eq!(&t[s[0].applies.clone()], "row");
+    }
+}
+
+#[cfg(test)]
+mod org_tests {
+    use super::*;
+
+    fn org(text: &str) -> Option<String> {
+        parse(text).reports.first().and_then(|r| r.org.clone())
+    }
+
+    #[test]
+    fn the_body_is_named_where_the_title_does_not_name_it() {
+        let body = "一、总体情况\n文字。\n六、其他需要报告的事项\n无。\n";
+        // In the title.
+        assert_eq!(
+            org(&format!(
+                "某某镇人民政府2023年政府信息公开工作年度报告\n{body}"
+            ))
+            .as_deref(),
+            Some("某某镇人民政府")
+        );
+        // On the line above or below a title that lacks it.
+        assert_eq!(
+            org(&format!(
+                "某某镇人民政府\n2023年政府信息公开工作年度报告\n{body}"
+            ))
+            .as_deref(),
+            Some("某某镇人民政府")
+        );
+        assert_eq!(
+            org(&format!(
+                "2023年政府信息公开工作年度报告\n\n某某街道办事处\n\n{body}"
+            ))
+            .as_deref(),
+            Some("某某街道办事处")
+        );
+        // In the signature above the date.
+        assert_eq!(
+            org(&format!(
+                "2023年政府信息公开工作年度报告\n{body}\n某某县财政局\n2024年1月15日\n"
+            ))
+            .as_deref(),
+            Some("某某县财政局")
+        );
+        // A sentence below the title or before the date is not a name.
+        assert_eq!(
+            org(&format!(
+                "2023年政府信息公开工作年度报告\n本报告由某某局编制。\n{body}\n特此报告。\n2024年1月15日\n"
+            )),
+            None
+        );
     }
 }
