@@ -680,3 +680,93 @@ fn the_fee_stated_in_other_words() {
         assert!(fee.is_empty(), "{said}: {fee:?}");
     }
 }
+
+/// Table 四 in the layouts real reports use besides the one wide table.
+const T4_LAYOUTS: [(&str, &str); 3] = [
+    (
+        "three small tables under bold lines",
+        "**行政复议**
+
+| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+|---|---|---|---|---|
+| 2 | 1 | 0 | 0 | 3 |
+
+**行政诉讼（未经复议直接起诉）**
+
+| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+|---|---|---|---|---|
+| 1 | 0 | 0 | 1 | 5 |
+
+**行政诉讼（复议后起诉）**
+
+| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+|---|---|---|---|---|
+| 0 | 0 | 0 | 0 | 0 |
+",
+    ),
+    (
+        "two tables, 复议 and 诉讼",
+        "| 行政复议 | | | | |
+|---|---|---|---|---|
+| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+| 2 | 1 | 0 | 0 | 3 |
+
+| 行政诉讼 | | | | | | | | | |
+|---|---|---|---|---|---|---|---|---|---|
+| 未经复议直接起诉 | | | | | 复议后起诉 | | | | |
+| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+| 1 | 0 | 0 | 1 | 5 | 0 | 0 | 0 | 0 | 0 |
+",
+    ),
+    (
+        "transposed",
+        "| | 行政复议 | 行政诉讼（未经复议直接起诉） | 行政诉讼（复议后起诉） |
+|---|---|---|---|
+| 结果维持 | 2 | 1 | 0 |
+| 结果纠正 | 1 | 0 | 0 |
+| 其他结果 | 0 | 0 | 0 |
+| 尚未审结 | 0 | 1 | 0 |
+| 总计 | 3 | 5 | 0 |
+",
+    ),
+];
+
+#[test]
+fn table_four_in_pieces_is_read_by_meaning() {
+    let base = draft();
+    let start = base.find("## 四、").unwrap();
+    let start = start + base[start..].find('\n').unwrap() + 1;
+    let end = base.find("## 五、").unwrap();
+    for (layout, table) in T4_LAYOUTS {
+        let text = format!("{}\n{table}\n{}", &base[..start], &base[end..]);
+        let doc = parse(&text);
+        let t4 = doc.reports[0].table(nianbao::spec::TableId::T4).unwrap();
+        let values: Vec<String> = t4.rows[0]
+            .cells
+            .iter()
+            .map(|c| format!("{:?}", c.value))
+            .collect();
+        assert_eq!(
+            values.join(" "),
+            "Count(2) Count(1) Count(0) Count(0) Count(3) Count(1) Count(0) Count(0) Count(1) \
+             Count(5) Count(0) Count(0) Count(0) Count(0) Count(0)",
+            "{layout}"
+        );
+        // The one wrong total, on its own cell, and nothing else; its fix mends it.
+        let d: Vec<_> = check(&doc, &text)
+            .into_iter()
+            .filter(|d| d.severity != nianbao::diag::Severity::Information)
+            .collect();
+        assert_eq!(d.len(), 1, "{layout}: {d:?}");
+        assert_eq!(d[0].code, Code::TotalMismatch, "{layout}");
+        assert_eq!(&text[d[0].range.clone()], "5", "{layout}");
+        let fixed = apply_edits(&text, &d[0].fixes[0].edits);
+        let doc = parse(&fixed);
+        assert!(
+            check(&doc, &fixed)
+                .iter()
+                .all(|x| x.code != Code::TotalMismatch),
+            "{layout}"
+        );
+    }
+}

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::cells::{Item, Kind, RawCell, RawRow, parse_value};
-use crate::model::{Cell, GroupLabel, HeaderCell, Row, RowFit, Shape, Table};
+use crate::model::{Cell, GroupLabel, HeaderCell, Row, RowFit, Shape, Table, Value};
 use crate::spec::{self, RowKind, TableId, TableSpec, normed};
 use crate::text::{norm, similarity, split_numbering};
 
@@ -1051,6 +1051,141 @@ fn dominant_shape(counts: &[usize; 4]) -> Shape {
 
 /// Table 四 has one row of 15 numbers under a three-level header whose words may arrive broken into
 /// single characters; its values are taken from the row with the most numbers.
+/// The group of table 四 that words name: its first column, or `LITIGATION` for 行政诉讼 alone.
+fn t4_group(n: &str) -> Option<usize> {
+    use spec::t4;
+    if n.contains(spec::T4_DIRECT) {
+        Some(t4::DIRECT)
+    } else if n.contains(spec::T4_AFTER) {
+        Some(t4::AFTER)
+    } else if n.contains(spec::T4_REVIEW) {
+        Some(t4::REVIEW)
+    } else if n.contains(spec::T4_LITIGATION) {
+        Some(LITIGATION)
+    } else {
+        None
+    }
+}
+const LITIGATION: usize = usize::MAX;
+
+/// Table 四 written in pieces, read by meaning: under each group's words (a heading, a bold line
+/// or a header cell: 行政复议 / 行政诉讼（未经复议直接起诉）/ 复议后起诉) a line of that group's 5
+/// numbers, or 10 under 行政诉讼 for both of its groups; or transposed, a line per result
+/// (结果维持 … 总计) with one number per group in the order of the header. `None` when a line
+/// of numbers cannot be placed that way (the one-row reading then says what it can).
+fn t4_pieces(text: &str, items: &[&Item]) -> Option<Row> {
+    use spec::t4;
+    let spec = &spec::T4;
+    let cols = spec.cols_of(0);
+    let results: Vec<&str> = cols[..t4::TOTAL + 1]
+        .iter()
+        .map(|c| normed(c.label))
+        .collect();
+    let mut context: Option<usize> = None;
+    // Groups named in the last header line that names two or more, in their order.
+    let mut order: Vec<usize> = Vec::new();
+    let mut cells: Vec<Option<Cell>> = vec![None; cols.len()];
+    let mut range: Option<Range<usize>> = None;
+    let place = |cells: &mut Vec<Option<Cell>>, col: usize, c: &RawCell| -> Option<()> {
+        if cells[col].is_some() {
+            return None; // two numbers for one column: not this reading
+        }
+        cells[col] = Some(Cell {
+            col,
+            range: c.range.clone(),
+            span: c.span.clone(),
+            value: parse_value(&text[c.range.clone()], cols[col].unit),
+            missing: false,
+        });
+        Some(())
+    };
+    for it in items {
+        let Item::Row(raw) = it else { continue };
+        let texts: Vec<&RawCell> = raw.cells.iter().filter(|c| c.kind == Kind::Text).collect();
+        let vals: Vec<&RawCell> = match raw.cells.iter().rposition(|c| c.kind == Kind::Text) {
+            Some(i) => raw.cells[i + 1..].iter().collect(),
+            None => raw.cells.iter().collect(),
+        };
+        let numbers: Vec<&RawCell> = vals
+            .iter()
+            .copied()
+            .filter(|c| c.kind == Kind::Value)
+            .collect();
+        let named: Vec<usize> = texts.iter().filter_map(|c| t4_group(&c.norm)).collect();
+        if numbers.is_empty() {
+            match named.as_slice() {
+                [] => {}
+                [g] => context = Some(*g),
+                many => {
+                    // 行政诉讼 over its two groups counts as those two.
+                    let specific: Vec<usize> =
+                        many.iter().copied().filter(|&g| g != LITIGATION).collect();
+                    if specific.len() >= 2 {
+                        order = specific;
+                    }
+                    context = many.first().copied();
+                }
+            }
+            continue;
+        }
+        if vals.len() != numbers.len() {
+            return None; // blanks or words among the numbers: leave it to the one-row reading
+        }
+        let label = texts.last().map(|c| c.norm.as_str());
+        let result = label.and_then(|l| results.iter().position(|r| *r == l));
+        match (result, numbers.len(), context) {
+            // Transposed: one number per group, in the header's order.
+            (Some(j), n, _) if n == order.len() && n >= 2 => {
+                for (k, c) in numbers.iter().enumerate() {
+                    place(&mut cells, order[k] + j, c)?;
+                }
+            }
+            (None, 5, Some(g)) if g != LITIGATION => {
+                for (k, c) in numbers.iter().enumerate() {
+                    place(&mut cells, g + k, c)?;
+                }
+            }
+            (None, 10, Some(LITIGATION)) | (None, 10, Some(t4::DIRECT)) => {
+                for (k, c) in numbers.iter().enumerate() {
+                    place(&mut cells, t4::DIRECT + k, c)?;
+                }
+            }
+            _ => return None,
+        }
+        let r = range.get_or_insert(raw.range.clone());
+        r.end = raw.range.end;
+    }
+    let range = range?;
+    let placed = cells.iter().filter(|c| c.is_some()).count();
+    if placed == cols.len() && order.is_empty() && context.is_none() {
+        return None;
+    }
+    let at = range.end;
+    let cells: Vec<Cell> = cells
+        .into_iter()
+        .enumerate()
+        .map(|(col, c)| {
+            c.unwrap_or(Cell {
+                col,
+                range: at..at,
+                span: at..at,
+                value: Value::Blank,
+                missing: true,
+            })
+        })
+        .collect();
+    Some(Row {
+        spec: 0,
+        label: Vec::new(),
+        label_text: String::new(),
+        is_standard: true,
+        groups: Vec::new(),
+        cells,
+        fit: RowFit::Exact,
+        range,
+    })
+}
+
 fn assemble_t4(text: &str, items: &[&Item]) -> Table {
     let spec = &spec::T4;
     let mut t = Table::empty(TableId::T4);
@@ -1076,6 +1211,26 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
         if n > 0 && best.as_ref().is_none_or(|(_, _, b)| n > *b) {
             best = Some((raw, vals, n));
         }
+    }
+    // Fewer numbers than the 15 columns on any one line: the table may be written in pieces
+    // (two or three small tables, or transposed).
+    if best
+        .as_ref()
+        .is_none_or(|(_, _, n)| *n < spec.cols_of(0).len())
+        && let Some(row) = t4_pieces(text, items)
+    {
+        first = Some(first.map_or(row.range.start, |f| f.min(row.range.start)));
+        last = last.max(row.range.end);
+        t.shape = items
+            .iter()
+            .find_map(|it| match it {
+                Item::Row(r) => Some(r.shape),
+                Item::Break => None,
+            })
+            .unwrap_or(Shape::Markdown);
+        t.rows.push(row);
+        t.range = first.unwrap_or(0)..last;
+        return t;
     }
     if let Some((raw, vals, _)) = best {
         let (cells, fit) = make_cells(
