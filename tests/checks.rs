@@ -770,3 +770,27 @@ fn table_four_in_pieces_is_read_by_meaning() {
         );
     }
 }
+
+#[test]
+fn column_labels_with_a_year_or_a_slip() {
+    check_with(
+        |t| {
+            let t = t.replacen(
+                "| 信息内容 | 本年处理决定数量 |",
+                "| 信息内容 | 2024年处理决定数量 |",
+                1,
+            );
+            t.replacen(
+                "| 尚未审结 | 总计 | 结果维持",
+                "| 尚未审理 | 总计 | 结果维持",
+                1,
+            )
+        },
+        expect![[r#"
+            38:10 row-label «2024年处理决定数量» 列标签「2024年处理决定数量」不是标准标签，应为「本年处理决定数量」
+              fix: 改为「本年处理决定数量」
+            97:24 row-label «尚未审理» 列标签「尚未审理」不是标准标签，应为「尚未审结」
+              fix: 改为「尚未审结」
+        "#]],
+    );
+}

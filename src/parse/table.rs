@@ -157,7 +157,26 @@ fn header_match(spec: &TableSpec, n: &str, fuzzy: bool) -> Option<(&'static str,
             .chars()
             .filter(|c| !c.is_ascii_digit() && !matches!(c, '(' | ')'))
             .collect();
-        if let Some(&(_, label)) = nm.cols.iter().find(|(l, _)| *l == core) {
+        // `2024年处理决定数量`: the year in place of 本年.
+        let this_year = {
+            let mut out = String::new();
+            let mut digits = 0;
+            for c in n.chars() {
+                if c.is_ascii_digit() {
+                    digits += 1;
+                    continue;
+                }
+                // Digits that are not a year are dropped.
+                if c == '年' && digits == 4 {
+                    out.push_str("本年");
+                } else {
+                    out.push(c);
+                }
+                digits = 0;
+            }
+            out
+        };
+        if let Some(&(_, label)) = nm.cols.iter().find(|(l, _)| *l == core || *l == this_year) {
             return Some((label, false));
         }
     }
@@ -165,6 +184,22 @@ fn header_match(spec: &TableSpec, n: &str, fuzzy: bool) -> Option<(&'static str,
         let ll = l.chars().count();
         if ll >= 5 && len.abs_diff(ll) <= 4 && similarity(l, n) >= 0.7 {
             return Some((label, false));
+        }
+    }
+    // A short label with one character mistyped (`尚未审理`), when no other label is that close.
+    if len == 4 {
+        let mut close: Vec<&'static str> = nm
+            .cols
+            .iter()
+            .filter(|(l, _)| {
+                l.chars().count() == 4
+                    && l.chars().zip(n.chars()).filter(|(a, b)| a != b).count() == 1
+            })
+            .map(|&(_, label)| label)
+            .collect();
+        close.dedup(); // table 四 repeats its five labels in each group
+        if let [one] = close.as_slice() {
+            return Some((one, false));
         }
     }
     None
