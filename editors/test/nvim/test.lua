@@ -352,6 +352,22 @@ test(':NianbaoFixAll says what it fixed, and that a non-report is not checked', 
   wait_note('不是年度报告')
 end)
 
+test('a report window gets the status line (the window defaults work in every version)', function()
+  write_fixture('status.md', broken_text)
+  local buf = open('status.md')
+  wait_for('the server to say status.md is a report', function()
+    local st = status_of(buf)
+    return st and st.isReport
+  end)
+  wait_for('total-mismatch in status.md', function()
+    return #diags(buf, 'total-mismatch', b.line) == 1
+  end)
+  assert(vim.wo.statusline:find('nianbao', 1, true), 'window statusline is ' .. vim.wo.statusline)
+  vim.api.nvim_win_set_cursor(0, { b.line + 1, b.colByte })
+  local drawn = vim.api.nvim_eval_statusline(vim.wo.statusline, {}).str
+  assert(drawn:find('表三：1 个错误', 1, true), 'status line drawn as ' .. drawn)
+end)
+
 if has_011 then
   test('report buffers show virtual text, inlay hints, gO outline, folds and a status line', function()
     write_fixture('defaults.md', broken_text)
