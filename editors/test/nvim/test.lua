@@ -390,7 +390,11 @@ end
 -- omnifunc = vim.lsp.omnifunc, as a user would. Returns the words offered; when `choose` is
 -- given, the item with that word is accepted (else completion is cancelled), then <Esc>.
 local function omni_complete(bufnr, row, typed, choose)
-  vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  if has_011 then -- Neovim sets it when the client attaches
+    assert(vim.bo[bufnr].omnifunc == 'v:lua.vim.lsp.omnifunc', 'omnifunc is ' .. vim.bo[bufnr].omnifunc)
+  else -- 0.7 leaves markdown's htmlcomplete: users set it in on_attach (:help lsp)
+    vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  end
   vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
   local offered, chosen
   local started = vim.loop.now()
