@@ -3,8 +3,9 @@
 //   node fixtures.mjs NIANBAO_BIN OUT_DIR
 //
 // Writes OUT_DIR/base.md (the draft with consistent non-zero figures), broken.md
-// (one wrong 总计 in table 三), several.md (four wrong totals in tables 三 and 四)
-// and fixtures.json: where each broken cell is (0-based line, byte and UTF-16
+// (one wrong 总计 in table 三), several.md (four wrong totals in tables 三 and 四),
+// damaged.md (rows of uncertain shape beside two wrong totals), misaligned.md (base.md
+// with its table cells padded unevenly) and fixtures.json: where each broken cell is (0-based line, byte and UTF-16
 // columns) and which texts the tests expect.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -129,12 +130,51 @@ setLines(several);
 const severalCells = [where(iNew, totalCell(iNew)), where(iOpen, totalCell(iOpen)), where(iTotal, totalCell(iTotal)), where(t4Row, dataCells(t4Row, 15)[4])];
 setLines(base);
 
+// damaged.md: rows whose shape is uncertain, which no safe fix may touch, beside two wrong
+// totals that fix-all does fill in: a number written as 五 in （一）予以公开 (table 三), a cell
+// deleted from 2.重复申请 (table 三, 9 cells for 10 columns) and from table 四's data row (14 for 15).
+const ROW_REPEAT = '2.重复申请';
+const iRepeat = rowIndex(ROW_REPEAT);
+const iNoInfo = rowIndex(ROW_NOINFO);
+const five = dataCells(iOpen, 7)[0];
+let damaged = setRow(base, iNew, [3, 1, 0, 0, 0, 0, 9]);
+setLines(damaged);
+damaged = setRow(damaged, iNoInfo, [1, 0, 0, 0, 0, 0, 7]);
+setLines(base);
+const damagedLines = damaged.split('\n');
+const damagedRows = [
+  { line: iOpen, text: damagedLines[iOpen].slice(0, five.from) + '五' + damagedLines[iOpen].slice(five.to) },
+  { line: iRepeat, text: damagedLines[iRepeat].replace(/ 0 \|$/, '') },
+  { line: t4Row, text: damagedLines[t4Row].replace(/ 0 \|$/, '') },
+];
+for (const r of damagedRows) {
+  if (r.text === damagedLines[r.line]) throw new Error(`damaged.md: row ${r.line + 1} unchanged: ${r.text}`);
+  damagedLines[r.line] = r.text;
+}
+damaged = damagedLines.join('\n');
+const baseLines = base.split('\n');
+const damagedFixed = [iNew, iNoInfo].map((i) => ({ line: i, want: baseLines[i] }));
+
+// misaligned.md: base.md with the spaces around its table cells changed (none, one to three),
+// the cells' texts kept; formatting must line the pipes up again.
+const misaligned = baseLines
+  .map((l, i) => {
+    if (!l.startsWith('|')) return l;
+    const parts = l.split('|');
+    return parts
+      .map((p, j) => (j === 0 || j === parts.length - 1 ? p : ' '.repeat((i + j) % 3) + p.trim() + ' '.repeat((i * 2 + j) % 4)))
+      .join('|');
+  })
+  .join('\n');
+
 // The hover target: row （一）予以公开, column 自然人 (value 2).
 const hoverCell = where(iOpen, dataCells(iOpen, 7)[0]);
 
 writeFileSync(join(outDir, 'base.md'), base);
 writeFileSync(join(outDir, 'broken.md'), broken);
 writeFileSync(join(outDir, 'several.md'), several);
+writeFileSync(join(outDir, 'damaged.md'), damaged);
+writeFileSync(join(outDir, 'misaligned.md'), misaligned);
 // Every problem the server reports on several.md under the tests' settings, which turn off
 // balance-mismatch (the wrong printed totals also break the balance of table 三's 总计 column).
 const severalReport = JSON.parse(spawnSync(bin, ['check', '--format', 'json', join(outDir, 'several.md')], { encoding: 'utf8' }).stdout); // exit 1: it has errors
@@ -144,6 +184,7 @@ const meta = {
   severalProblems,
   broken: { ...brokenCell, expectedTotal: '4', rowLabel: ROW_NEW },
   several: severalCells,
+  damaged: { rows: damagedRows, fixed: damagedFixed },
   hover: { ...hoverCell, expect: ['三、本年度办理结果', '予以公开', '×', '自然人'] },
 };
 writeFileSync(join(outDir, 'fixtures.json'), JSON.stringify(meta, null, 2));

@@ -352,6 +352,322 @@ test(':NianbaoFixAll says what it fixed, and that a non-report is not checked', 
   wait_note('不是年度报告')
 end)
 
+test('a report window gets the status line (the window defaults work in every version)', function()
+  write_fixture('status.md', broken_text)
+  local buf = open('status.md')
+  wait_for('the server to say status.md is a report', function()
+    local st = status_of(buf)
+    return st and st.isReport
+  end)
+  wait_for('total-mismatch in status.md', function()
+    return #diags(buf, 'total-mismatch', b.line) == 1
+  end)
+  assert(vim.wo.statusline:find('nianbao', 1, true), 'window statusline is ' .. vim.wo.statusline)
+  vim.api.nvim_win_set_cursor(0, { b.line + 1, b.colByte })
+  local drawn = vim.api.nvim_eval_statusline(vim.wo.statusline, {}).str
+  assert(drawn:find('表三：1 个错误', 1, true), 'status line drawn as ' .. drawn)
+end)
+
+-- ---------------------------------------------------------------- completion, formatting, damaged rows
+
+local function buf_text(bufnr)
+  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
+end
+
+-- Asserts that a buffer holds `lines` (the lines of a file: a last empty one is its final newline).
+local function assert_lines(bufnr, lines)
+  local want = vim.deepcopy(lines)
+  if want[#want] == '' then
+    table.remove(want)
+  end
+  local got = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  for i = 1, math.max(#got, #want) do
+    assert(got[i] == want[i], string.format('line %d is %q, expected %q', i, tostring(got[i]), tostring(want[i])))
+  end
+end
+
+-- Types `typed` at the end of line `row` (0-based) in Insert mode and presses <C-x><C-o> with
+-- omnifunc = vim.lsp.omnifunc, as a user would. Returns the words offered; when `choose` is
+-- given, the item with that word is accepted (else completion is cancelled), then <Esc>.
+local function omni_complete(bufnr, row, typed, choose)
+  if has_011 then -- Neovim sets it when the client attaches
+    assert(vim.bo[bufnr].omnifunc == 'v:lua.vim.lsp.omnifunc', 'omnifunc is ' .. vim.bo[bufnr].omnifunc)
+  else -- 0.7 leaves markdown's htmlcomplete: users set it in on_attach (:help lsp)
+    vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  end
+  vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
+  local offered, chosen
+  local started = vim.loop.now()
+  local timer = vim.loop.new_timer()
+  -- Feedkeys with 'x!' stays in Insert mode while the server answers; this timer watches the
+  -- popup menu, picks the item and leaves Insert mode (or gives up after TIMEOUT).
+  timer:start(50, 50, vim.schedule_wrap(function()
+    if offered ~= nil or timer:is_closing() then
+      return
+    end
+    local info = vim.fn.complete_info({ 'items' })
+    local waited = vim.loop.now() - started
+    if #info.items == 0 and waited < TIMEOUT then
+      return
+    end
+    offered = {}
+    for i, item in ipairs(info.items) do
+      table.insert(offered, item.word)
+      if choose and item.word == choose then
+        chosen = i - 1
+      end
+    end
+    timer:stop()
+    timer:close()
+    if chosen then
+      vim.api.nvim_select_popupmenu_item(chosen, true, true, {})
+    else
+      vim.api.nvim_input('<C-e>')
+    end
+    vim.api.nvim_input('<Esc>')
+  end))
+  vim.fn.feedkeys('A' .. typed .. vim.api.nvim_replace_termcodes('<C-x><C-o>', true, false, true), 'x!')
+  wait_for('the completion to finish', function()
+    return offered ~= nil and vim.fn.mode() == 'n'
+  end)
+  return offered, chosen ~= nil
+end
+
+-- The section titles of the standard report (the `## ` headings of base.md).
+local section_titles = {}
+for _, l in ipairs(base_lines) do
+  local title = l:match('^## (.+)$')
+  if title then
+    table.insert(section_titles, title)
+  end
+end
+
+test('completion on a heading line gives the section title and keeps "## "', function()
+  local title = '五、存在的主要问题及改进情况'
+  local lines = vim.deepcopy(base_lines)
+  local at
+  for i, l in ipairs(lines) do
+    if l == '## ' .. title then
+      at = i
+    end
+  end
+  assert(at, 'no heading ## ' .. title .. ' in base.md')
+  lines[at] = '' -- the heading lost, its text kept: the drafter types it again
+  write_fixture('heading.md', table.concat(lines, '\n'))
+  local buf = open('heading.md')
+  wait_for('the server to say heading.md is a report', function()
+    local st = status_of(buf)
+    return st and st.isReport
+  end)
+  local want = '## ' .. title
+  local offered, accepted = omni_complete(buf, at - 1, '## 五', title)
+  assert(accepted, 'no item ' .. title .. ' offered: ' .. vim.inspect(offered))
+  assert(#offered == 1, 'typing 五 should leave only the one title: ' .. vim.inspect(offered))
+  local got = vim.api.nvim_buf_get_lines(buf, at - 1, at, false)[1]
+  assert(got == want, string.format('the line reads %q, expected %q', got, want))
+  -- Every other line is as it was.
+  lines[at] = want
+  assert_lines(buf, lines)
+end)
+
+test('completion in a table 三 label cell offers that column\'s labels only', function()
+  -- The labels of table 三's second label column in base.md: （一）予以公开 … （七）总计.
+  local column2, t3_labels = {}, {}
+  local first, last
+  for i, l in ipairs(base_lines) do
+    if l:find('一、本年新收政府信息公开申请数量', 1, true) then
+      first = i
+    elseif l:find('四、结转下年度继续办理', 1, true) then
+      last = i
+    end
+  end
+  assert(first and last, 'table 三 not found in base.md')
+  for i = first, last do
+    local cells = vim.split(base_lines[i], '|', { plain = true })
+    for c = 2, 4 do
+      local text = vim.trim(cells[c] or '')
+      if text ~= '' then
+        t3_labels[text] = true
+        if c == 3 then
+          column2[text] = true
+        end
+      end
+    end
+  end
+  -- A new row typed under （六）其他处理's items, before （七）总计: `|  | ` then <C-x><C-o>.
+  local total_row
+  for i = first, last do
+    if base_lines[i]:find('（七）总计', 1, true) then
+      total_row = i
+    end
+  end
+  local lines = vim.deepcopy(base_lines)
+  table.insert(lines, total_row, '')
+  write_fixture('cell.md', table.concat(lines, '\n'))
+  local buf = open('cell.md')
+  wait_for('the server to say cell.md is a report', function()
+    local st = status_of(buf)
+    return st and st.isReport
+  end)
+  local offered = omni_complete(buf, total_row - 1, '|  | ', nil)
+  assert(#offered > 0, 'nothing offered in the label cell')
+  local seen = {}
+  for _, w in ipairs(offered) do
+    assert(not vim.tbl_contains(section_titles, w), 'a section title offered in a table cell: ' .. vim.inspect(offered))
+    assert(t3_labels[w], w .. ' is no label of table 三: ' .. vim.inspect(offered))
+    assert(column2[w], w .. ' is a label of another column of table 三: ' .. vim.inspect(offered))
+    seen[w] = true
+  end
+  for label in pairs(column2) do
+    assert(seen[label], label .. ' not offered: ' .. vim.inspect(offered))
+  end
+end)
+
+-- The display columns of a line's pipes (CJK characters are two columns wide). strwidth, not
+-- strdisplaywidth: the latter adds a column where a wide character wraps at the window's edge.
+local function pipe_columns(line)
+  local cols = {}
+  local i = 0
+  while true do
+    i = line:find('|', i + 1, true)
+    if not i then
+      return cols
+    end
+    table.insert(cols, vim.fn.strwidth(line:sub(1, i - 1)))
+  end
+end
+
+-- A table line's cell texts; a separator row's cells reduced to their alignment (`-`, `-:`, `:-:`).
+local function cell_texts(line)
+  local parts = vim.split(line, '|', { plain = true })
+  local out = {}
+  for k = 2, #parts - 1 do
+    local t = vim.trim(parts[k])
+    if t:match('^:?%-+:?$') then
+      t = t:gsub('%-+', '-')
+    end
+    table.insert(out, t)
+  end
+  return table.concat(out, '|')
+end
+
+local function format_buffer(bufnr)
+  if vim.lsp.buf.format then
+    vim.lsp.buf.format({ bufnr = bufnr, timeout_ms = TIMEOUT })
+  else
+    vim.lsp.buf.formatting_sync(nil, TIMEOUT) -- Neovim 0.7
+  end
+end
+
+test('formatting aligns the pipe tables by display width, keeps every cell and is idempotent', function()
+  local buf = open('misaligned.md')
+  wait_for('the server to say misaligned.md is a report', function()
+    local st = status_of(buf)
+    return st and st.isReport
+  end)
+  local before = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  -- The cursor in the （七）总计 label cell.
+  local total_row
+  for i, l in ipairs(before) do
+    if l:find('（七）总计', 1, true) then
+      total_row = i
+    end
+  end
+  vim.api.nvim_win_set_cursor(0, { total_row, (before[total_row]:find('总计', 1, true)) - 1 })
+  format_buffer(buf)
+  local after = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  assert(#after == #before, string.format('%d lines became %d', #before, #after))
+  local tables, changed = 0, 0 -- base.md has six: four in section 二, tables 三 and 四
+  local cols -- the pipe columns of the current table's first row
+  for i, l in ipairs(after) do
+    if l:sub(1, 1) == '|' then
+      assert(cell_texts(l) == cell_texts(before[i]),
+        string.format('line %d: cells %q became %q', i, cell_texts(before[i]), cell_texts(l)))
+      if cols == nil then
+        cols = pipe_columns(l)
+        tables = tables + 1
+      else
+        local here = pipe_columns(l)
+        assert(vim.deep_equal(here, cols), string.format('line %d: pipes at display columns %s, the first row of its table at %s\n%s',
+          i, table.concat(here, ','), table.concat(cols, ','), table.concat(after, '\n', math.max(1, i - 3), i)))
+      end
+      if l ~= before[i] then
+        changed = changed + 1
+      end
+    else
+      cols = nil
+      assert(l == before[i], string.format('line %d outside the tables changed: %q → %q', i, before[i], l))
+    end
+  end
+  assert(tables == 6 and changed > 0, string.format('%d tables, %d lines changed', tables, changed))
+  -- The cursor stays in its cell.
+  local cur = vim.api.nvim_win_get_cursor(0)
+  local line = after[cur[1]]
+  local cell_start = 0
+  for k = cur[2], 1, -1 do
+    if line:sub(k, k) == '|' then
+      cell_start = k
+      break
+    end
+  end
+  local cell_end = line:find('|', cur[2] + 1, true) or #line + 1
+  local cell = vim.trim(line:sub(cell_start + 1, cell_end - 1))
+  assert(cur[1] == total_row and cell == '（七）总计',
+    string.format('the cursor went to line %d, cell %q', cur[1], cell))
+  -- Formatting again changes nothing.
+  format_buffer(buf)
+  local again = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  for i = 1, #after do
+    assert(again[i] == after[i], string.format('a second format changed line %d: %q → %q', i, after[i], again[i]))
+  end
+  assert(#again == #after, 'a second format changed the line count')
+end)
+
+test('a damaged row: row-shape shown on it, fix-all leaves it as it is and fixes the other totals, once', function()
+  local dm = meta.damaged
+  local buf = open('damaged.md')
+  wait_for('row-shape on the ' .. #dm.rows .. ' damaged rows', function()
+    for _, r in ipairs(dm.rows) do
+      if #diags(buf, 'row-shape', r.line) == 0 then
+        return false
+      end
+    end
+    return true
+  end)
+  for _, r in ipairs(dm.rows) do
+    local d = diags(buf, 'row-shape', r.line)[1]
+    assert(d.severity == vim.diagnostic.severity.ERROR, 'row-shape on line ' .. (r.line + 1) .. ' is not an error: ' .. describe({ d }))
+  end
+  wait_for('total-mismatch on the ' .. #dm.fixed .. ' wrong totals', function()
+    for _, f in ipairs(dm.fixed) do
+      if #diags(buf, 'total-mismatch', f.line) == 0 then
+        return false
+      end
+    end
+    return true
+  end)
+  vim.cmd('NianbaoFixAll')
+  for _, r in ipairs(dm.rows) do
+    local got = vim.api.nvim_buf_get_lines(buf, r.line, r.line + 1, false)[1]
+    assert(got == r.text, string.format('fix-all changed damaged line %d: %q → %q', r.line + 1, r.text, got))
+  end
+  for _, f in ipairs(dm.fixed) do
+    local got = vim.api.nvim_buf_get_lines(buf, f.line, f.line + 1, false)[1]
+    assert(got == f.want, string.format('line %d is %q after fix-all, expected %q', f.line + 1, got, f.want))
+  end
+  local once = buf_text(buf)
+  wait_for('the wrong totals to clear, row-shape to stay', function()
+    return #diags(buf, 'total-mismatch') == 0 and #diags(buf, 'row-shape') == #dm.rows
+  end)
+  local applied = require('nianbao').fix_all(buf)
+  assert(not applied and buf_text(buf) == once, 'a second fix-all changed the text')
+  vim.cmd('write')
+  local disk = vim.split(read_file(fixtures .. '/damaged.md'), '\n', { plain = true })
+  for _, r in ipairs(dm.rows) do
+    assert(disk[r.line + 1] == r.text, 'damaged line ' .. (r.line + 1) .. ' on disk: ' .. disk[r.line + 1])
+  end
+end)
+
 if has_011 then
   test('report buffers show virtual text, inlay hints, gO outline, folds and a status line', function()
     write_fixture('defaults.md', broken_text)

@@ -299,20 +299,25 @@ end
 
 local configured_ns = {}
 
+--- Sets a window-local option of window `win` (the `win` key of nvim_set_option_value is
+--- not there before Neovim 0.10; nvim_win_set_option, deprecated since, sets the local value).
+local function set_win_option(win, name, value)
+  if has_010 then
+    vim.api.nvim_set_option_value(name, value, { scope = 'local', win = win })
+  else
+    vim.api.nvim_win_set_option(win, name, value)
+  end
+end
+
 --- Window-local settings of a report buffer in window `win`.
 local function window_defaults(win, opts)
   if opts.folding and has_011 then
-    local o = { scope = 'local', win = win }
-    vim.api.nvim_set_option_value('foldmethod', 'expr', o)
-    vim.api.nvim_set_option_value('foldexpr', 'v:lua.vim.lsp.foldexpr()', o)
-    vim.api.nvim_set_option_value('foldlevel', 99, o) -- open at first; zc / zM close
+    set_win_option(win, 'foldmethod', 'expr')
+    set_win_option(win, 'foldexpr', 'v:lua.vim.lsp.foldexpr()')
+    set_win_option(win, 'foldlevel', 99) -- open at first; zc / zM close
   end
   if opts.statusline and vim.o.statusline == '' then
-    vim.api.nvim_set_option_value(
-      'statusline',
-      "%<%f %h%m%r%=%{v:lua.require'nianbao'.statusline()}    %-14.(%l,%c%V%) %P",
-      { scope = 'local', win = win }
-    )
+    set_win_option(win, 'statusline', "%<%f %h%m%r%=%{v:lua.require'nianbao'.statusline()}    %-14.(%l,%c%V%) %P")
   end
 end
 
