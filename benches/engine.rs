@@ -1,4 +1,4 @@
-//! Parse + check throughput: each seed, a 1 MB document, and 10 000 reports through `check`; and
+//! Parse + check throughput: each seed, the corpus of real reports, a 1 MB document, and 10 000 reports through `check`; and
 //! what the language server does per keystroke: an edit applied to the incremental buffer and the
 //! diagnostics of the new text, on a seed and on a compilation of 100 copies.
 
@@ -29,6 +29,18 @@ fn bench(c: &mut Criterion) {
             b.iter(|| analyse(black_box(text)))
         });
     }
+    // The corpus of real reports, every shape: the whole set per iteration.
+    let corpus = support::corpus();
+    let bytes: usize = corpus.iter().map(|(_, t)| t.len()).sum();
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function(format!("corpus ({} reports)", corpus.len()), |b| {
+        b.iter(|| {
+            corpus
+                .iter()
+                .map(|(_, t)| analyse(black_box(t)))
+                .sum::<usize>()
+        })
+    });
     // About 1 MB: one report with its sections repeated (a compilation of many bodies' reports).
     let one = &seeds[0].1;
     let big = one.repeat(1_000_000 / one.len() + 1);
