@@ -235,19 +235,31 @@ pub(crate) fn round_trip_problem(raw: &[u8], text: &str, encoding: Encoding) -> 
         .zip(&again)
         .position(|(a, b)| a != b)
         .unwrap_or(raw.len().min(again.len()));
+    // The differing bytes: between the common start and the common end.
+    let same_end = raw[at..]
+        .iter()
+        .rev()
+        .zip(again[at..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
     let hex = |b: &[u8]| -> String {
-        b.iter()
-            .take(4)
+        let mut s = b
+            .iter()
+            .take(8)
             .map(|x| format!("{x:02X}"))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" ");
+        if b.len() > 8 {
+            s.push_str(" …");
+        }
+        s
     };
     Some(format!(
         "按 {} 读入后，第 {} 字节起的「{}」写回时会变成「{}」，可能是混用了多种编码",
         encoding.name().to_uppercase(),
         at + 1,
-        hex(&raw[at.min(raw.len())..]),
-        hex(&again[at.min(again.len())..])
+        hex(&raw[at..raw.len() - same_end]),
+        hex(&again[at..again.len() - same_end])
     ))
 }
 
