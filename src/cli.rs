@@ -21,6 +21,7 @@ mod walk;
 mod write;
 
 pub(crate) use input::read_text;
+pub use input::streams_closed_at_start;
 use input::{Input, encode, read_input};
 pub(crate) use walk::expand;
 pub(crate) use write::{TempFile, install, write_atomic};

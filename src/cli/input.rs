@@ -6,7 +6,7 @@
 use std::fs::Metadata;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 /// Files above this many MiB are refused unless `--max-file-mib` says otherwise.
 pub(crate) const DEFAULT_MAX_MIB: u16 = 64;
@@ -86,8 +86,19 @@ pub(crate) struct Input {
     pub stamp: Option<Stamp>,
 }
 
+/// How standard input is named in messages.
+pub(crate) const STDIN_NAME: &str = "<标准输入>";
+
 /// Set when standard input was closed when the program started (it now reads as `/dev/null`).
 static STDIN_CLOSED: AtomicBool = AtomicBool::new(false);
+/// The standard streams closed at the start as the program's `main` found them (bit 0 input,
+/// 1 output, 2 error).
+static CLOSED_AT_START: AtomicU8 = AtomicU8::new(0);
+
+/// Tells which standard streams were closed before the runtime replaced them by `/dev/null`.
+pub fn streams_closed_at_start(mask: u8) {
+    CLOSED_AT_START.store(mask, Ordering::Relaxed);
+}
 
 /// Which standard streams were closed when the program started.
 #[derive(Debug, Default, Clone, Copy)]
@@ -95,34 +106,34 @@ pub(crate) struct ClosedStreams {
     pub stdout: bool,
 }
 
-/// Finds which of standard input, output and error are closed and puts `/dev/null` in their
-/// place, so that a file opened later never takes their number (a report printed into a file
-/// being fixed). Rust's standard streams read a closed descriptor as empty and drop what is
-/// written to it; the callers turn this into a message instead.
+/// Finds which of standard input, output and error are closed (as the program's start found
+/// them, or now) and puts `/dev/null` in the place of any still closed, so that a file opened
+/// later never takes their number (a report printed into a file being fixed). Rust's standard
+/// streams read a closed descriptor as empty and drop what is written to it; the callers turn
+/// this into a message instead.
 pub(crate) fn guard_std_streams() -> ClosedStreams {
-    let closed = |fd: libc::c_int| {
+    let at_start = CLOSED_AT_START.load(Ordering::Relaxed);
+    let closed_now = |fd: libc::c_int| {
         // SAFETY: F_GETFD only reads the descriptor's flags.
         let r = unsafe { libc::fcntl(fd, libc::F_GETFD) };
         r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
     };
-    let (stdin, stdout, stderr) = (closed(0), closed(1), closed(2));
-    for (fd, was_closed) in [(0, stdin), (1, stdout), (2, stderr)] {
-        if was_closed {
+    let mut closed = [false; 3];
+    for fd in 0..3 {
+        let now = closed_now(fd);
+        closed[fd as usize] = now || at_start & (1 << fd) != 0;
+        if now {
             // SAFETY: opening /dev/null takes the lowest free descriptor, which is `fd` as the
             // lower ones are open by now.
-            let got = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) };
+            let got = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
             if got >= 0 && got != fd {
                 // SAFETY: `got` was just opened by us and is not used elsewhere.
                 unsafe { libc::close(got) };
-            } else if got == fd {
-                // Standard streams are inherited by the programs we run (pdftotext).
-                // SAFETY: clearing close-on-exec on our own descriptor.
-                unsafe { libc::fcntl(fd, libc::F_SETFD, 0) };
             }
         }
     }
-    STDIN_CLOSED.store(stdin, Ordering::Relaxed);
-    ClosedStreams { stdout }
+    STDIN_CLOSED.store(closed[0], Ordering::Relaxed);
+    ClosedStreams { stdout: closed[1] }
 }
 
 pub(crate) fn io_message(e: &std::io::Error) -> String {
@@ -273,7 +284,7 @@ pub(crate) fn read_input(p: &Path, limit: u64, keep_raw: bool) -> Result<Input, 
         let bytes = read_bounded(std::io::stdin().lock(), limit, 0)?;
         let (text, encoding) = decode(&bytes)?;
         return Ok(Input {
-            display: "<标准输入>".to_string(),
+            display: STDIN_NAME.to_string(),
             path: None,
             text,
             encoding,

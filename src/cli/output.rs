@@ -8,6 +8,7 @@ use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 
+use super::input::STDIN_NAME;
 use super::{Outcome, Summary};
 use crate::diag::{Applicability, Diagnostic, Severity};
 use crate::text::{Encoding, LineIndex};
@@ -180,6 +181,15 @@ fn shown_path(display: &str) -> Cow<'_, str> {
     escape(display)
 }
 
+/// How a path that could not be read is named (`-` is standard input).
+fn failed_display(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
 pub(super) fn print_human(
     out: &mut impl Write,
     outcomes: &[Outcome],
@@ -200,7 +210,7 @@ pub(super) fn print_human(
     for o in outcomes {
         match o {
             Outcome::Failed { path, error } => {
-                let shown = path.display().to_string();
+                let shown = failed_display(path);
                 writeln!(
                     out,
                     "{}：{}：{}",
@@ -396,7 +406,7 @@ pub(super) fn print_json(
         match o {
             Outcome::Failed { path, error } => {
                 let mut file = json!({});
-                json_path(&mut file, Some(path), &path.display().to_string());
+                json_path(&mut file, Some(path), &failed_display(path));
                 file["error"] = json!(error);
                 files.push(file);
             }
