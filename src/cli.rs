@@ -127,7 +127,7 @@ pub enum ColorWhen {
 
 enum Outcome {
     Checked {
-        input: Input,
+        input: Box<Input>,
         /// How many annual reports the file holds (more than one in a compilation, 0 when it
         /// is not a report).
         reports: usize,
@@ -456,7 +456,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
                         input.places = diags.iter().map(|d| c.describe(&doc, &d.range)).collect();
                     }
                     Outcome::Checked {
-                        input,
+                        input: Box::new(input),
                         reports,
                         diags,
                         fixed,

@@ -61,36 +61,35 @@ fn is_root() -> bool {
 }
 
 /// Spawns `nianbao check --fix` on `path` while this test holds the file's advisory lock, and
-/// returns once its temporary file exists (it then waits for the lock).
+/// returns once its temporary file exists (it then waits for the lock). The caller waits for the
+/// child.
+#[allow(clippy::zombie_processes)]
 fn fix_while_locked(path: &Path) -> (Child, File, PathBuf) {
     let lock = File::open(path).unwrap();
     lock.lock().unwrap();
-    let child = bin()
+    let mut child = bin()
         .args(["check", "--fix", "--color", "never"])
         .arg(path)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let dir = path.parent().unwrap();
+    let dir = path.parent().unwrap_or(Path::new("."));
     let start = Instant::now();
     loop {
-        let temp = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with(".nianbao-")
-            });
+        let temp = std::fs::read_dir(dir).ok().and_then(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| p.to_string_lossy().contains("/.nianbao-"))
+        });
         if let Some(t) = temp {
             return (child, lock, t);
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(8),
-            "no temporary file appeared"
-        );
+        if start.elapsed() > Duration::from_secs(8) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no temporary file appeared");
+        }
         std::thread::sleep(Duration::from_millis(5));
     }
 }
