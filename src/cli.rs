@@ -1,21 +1,34 @@
-//! The command line: `nianbao check`, `nianbao new` (and `nianbao lsp`). Reads files in UTF-8 or
-//! GB18030/GBK, prints diagnostics for people (rustc/ruff style) or as JSON, and applies safe
-//! fixes atomically when asked.
+//! The command line: `nianbao check`, `nianbao new` (and `nianbao lsp`). Reads files in UTF-8,
+//! GB18030/GBK or UTF-16 (`input`), folders with their links (`walk`), prints diagnostics for
+//! people or as JSON (`output`), and applies safe fixes when asked, keeping the file's identity
+//! and never writing over a change made meanwhile (`write`).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anstyle::{AnsiColor, Style};
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::diag::{Applicability, Code, Diagnostic, Severity};
 use crate::settings::{self, Level, Settings};
-use crate::text::{Encoding, LineIndex};
 use crate::{check, draft, fix, parse};
 
 pub mod formats;
+mod input;
+mod output;
+mod walk;
+mod write;
+
+pub(crate) use input::read_text;
+pub use input::streams_closed_at_start;
+use input::{Input, encode, read_input};
+pub(crate) use walk::expand;
+pub(crate) use write::{TempFile, install, write_atomic};
+
+fn is_candidate(p: &Path) -> bool {
+    crate::input::is_candidate(p)
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -94,6 +107,9 @@ pub struct CheckArgs {
     /// 不读取项目设置文件 nianbao.toml
     #[arg(long)]
     pub no_config: bool,
+    /// 文件大小上限（MiB）：更大的文件不读取，报告一个错误，其他文件照常检查
+    #[arg(long, value_name = "MIB", default_value_t = input::DEFAULT_MAX_MIB, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_file_mib: u16,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,22 +125,9 @@ pub enum ColorWhen {
     Never,
 }
 
-/// What reading one input gave.
-struct Input {
-    display: String,
-    path: Option<PathBuf>,
-    text: String,
-    /// Encoding the file was in, to write it back the same way.
-    gb18030: bool,
-    /// A Word document, web page or PDF turned into text, with the places of its parts.
-    converted: Option<crate::input::Converted>,
-    /// For a converted file: where each diagnostic stands in the original (same order).
-    places: Vec<String>,
-}
-
 enum Outcome {
     Checked {
-        input: Input,
+        input: Box<Input>,
         /// How many annual reports the file holds (more than one in a compilation, 0 when it
         /// is not a report).
         reports: usize,
@@ -132,7 +135,7 @@ enum Outcome {
         fixed: Option<FixOutcome>,
     },
     Failed {
-        display: String,
+        path: PathBuf,
         error: String,
     },
 }
@@ -142,7 +145,54 @@ struct FixOutcome {
     error: Option<String>,
 }
 
+/// An error for the user on standard error, and the exit status for it.
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("错误：{msg}");
+    ExitCode::from(2)
+}
+
+/// Why an organisation's name cannot be used in a draft (a line break would start a heading or
+/// a paragraph of its own; control characters print as nothing or move the cursor).
+fn bad_org(org: &str) -> Option<&'static str> {
+    if org.trim().is_empty() {
+        return Some("--org 机关名称不能为空");
+    }
+    if org
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        return Some("--org 机关名称不能包含换行符、制表符或其他控制字符");
+    }
+    None
+}
+
+/// Writes everything to standard output; a consumer that stopped reading (`| head`) is not
+/// an error.
+fn print_all(bytes: &[u8]) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(format!("无法写入标准输出：{}", input::os_message(&e))),
+    }
+}
+
 pub fn run(cli: Cli) -> ExitCode {
+    let needs_stdout = match &cli.command {
+        // The server deals with its own streams.
+        Command::Lsp { .. } => None,
+        Command::Check(_) | Command::Codes => Some(true),
+        Command::New { output, .. } => Some(output.is_none()),
+        Command::Convert(a) => Some(a.output.is_none()),
+        Command::Extract(a) => Some(a.output.is_none()),
+        Command::Export(_) => Some(false),
+    };
+    if let Some(needs) = needs_stdout {
+        let closed = input::guard_std_streams();
+        if needs && closed.stdout {
+            return fail("标准输出已关闭，无法输出结果");
+        }
+    }
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Convert(args) => formats::run_convert(args),
@@ -153,37 +203,33 @@ pub fn run(cli: Cli) -> ExitCode {
             year,
             from: Some(from),
             output,
-        } => formats::run_new_from(&from, year, org, output.as_deref()),
+        } => {
+            if let Some(why) = org.as_deref().and_then(bad_org) {
+                return fail(why);
+            }
+            formats::run_new_from(&from, year, org, output.as_deref())
+        }
         Command::New {
             org, year, output, ..
         } => {
             let (Some(org), Some(year)) = (org, year) else {
-                eprintln!(
-                    "错误：请给出 --org 机关名称和 --year 报告年度，或用 --from 指定上一年度报告"
+                return fail(
+                    "请给出 --org 机关名称和 --year 报告年度，或用 --from 指定上一年度报告",
                 );
-                return ExitCode::from(2);
             };
-            if org.trim().is_empty() {
-                eprintln!("错误：--org 机关名称不能为空");
-                return ExitCode::from(2);
+            if let Some(why) = bad_org(&org) {
+                return fail(why);
             }
             if !(1990..=2100).contains(&year) {
-                eprintln!("错误：--year 应为四位年份，例如 2025");
-                return ExitCode::from(2);
+                return fail("--year 应为四位年份，例如 2025");
             }
             let draft = draft::new_report(org.trim(), year);
             match output {
                 Some(o) => match write_atomic(&o, draft.as_bytes()) {
                     Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => {
-                        eprintln!("错误：{}：{e}", o.display());
-                        ExitCode::from(2)
-                    }
+                    Err(e) => fail(format!("{}：{e}", output::escape(&o.display().to_string()))),
                 },
-                None => {
-                    print!("{draft}");
-                    ExitCode::SUCCESS
-                }
+                None => print_all(draft.as_bytes()),
             }
         }
         Command::Lsp {
@@ -195,112 +241,18 @@ pub fn run(cli: Cli) -> ExitCode {
             max_document: usize::from(max_document_mib) << 20,
         }) as u8),
         Command::Codes => {
+            let mut text = String::new();
             for c in Code::ALL {
-                println!(
-                    "{:<20} {:<12} {}",
+                text.push_str(&format!(
+                    "{:<20} {:<12} {}\n",
                     c.as_str(),
                     c.severity().as_str(),
                     c.summary()
-                );
+                ));
             }
-            ExitCode::SUCCESS
+            print_all(text.as_bytes())
         }
     }
-}
-
-fn is_candidate(p: &Path) -> bool {
-    crate::input::is_candidate(p)
-}
-
-/// Expands folders (recursively, sorted) into candidate files; errors for paths that do not exist.
-pub(crate) fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(String, String)>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            files.push(p.clone());
-            continue;
-        }
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => {
-                let mut found: Vec<PathBuf> = walkdir::WalkDir::new(p)
-                    .sort_by_file_name()
-                    .into_iter()
-                    .filter_map(|e| match e {
-                        Ok(e) => Some(e),
-                        Err(err) => {
-                            errors
-                                .push((p.display().to_string(), format!("无法读取文件夹：{err}")));
-                            None
-                        }
-                    })
-                    .filter(|e| e.file_type().is_file() && is_candidate(e.path()))
-                    .map(|e| e.into_path())
-                    .collect();
-                files.append(&mut found);
-            }
-            Ok(_) => files.push(p.clone()),
-            Err(e) => errors.push((p.display().to_string(), io_message(&e))),
-        }
-    }
-    (files, errors)
-}
-
-fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
-        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
-        _ => format!("无法读取：{e}"),
-    }
-}
-
-/// Decodes bytes as UTF-8, or else as GB18030 (a superset of GBK and GB2312).
-fn decode(bytes: &[u8]) -> Result<(String, bool), String> {
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), false));
-    }
-    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-    if had_errors {
-        return Err("无法识别文件编码（既不是 UTF-8，也不是 GB18030/GBK）".to_string());
-    }
-    Ok((text.into_owned(), true))
-}
-
-/// The text of a file of any supported format (or of standard input for `-`).
-pub(crate) fn read_text(p: &Path) -> Result<String, String> {
-    read_input(p).map(|i| i.text)
-}
-
-fn read_input(p: &Path) -> Result<Input, String> {
-    if p.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| io_message(&e))?;
-        let (text, gb) = decode(&bytes)?;
-        return Ok(Input {
-            display: "<标准输入>".to_string(),
-            path: None,
-            text,
-            gb18030: gb,
-            converted: None,
-            places: Vec::new(),
-        });
-    }
-    let bytes = std::fs::read(p).map_err(|e| io_message(&e))?;
-    let converted = crate::input::read(p, &bytes).map_err(|e| e.to_string())?;
-    let (text, gb) = match &converted {
-        Some(c) => (c.text.clone(), false),
-        None => decode(&bytes)?,
-    };
-    Ok(Input {
-        display: p.display().to_string(),
-        path: Some(p.to_path_buf()),
-        text,
-        gb18030: gb,
-        converted,
-        places: Vec::new(),
-    })
 }
 
 /// The number of reports in a text and its diagnostics as shown with `settings`.
@@ -378,59 +330,13 @@ impl ProjectFiles {
         {
             eprintln!(
                 "警告：项目设置文件 {} 有 {} 处问题（其余设置照常生效）：\n  {}",
-                p.path.display(),
+                output::escape(&p.path.display().to_string()),
                 p.errors.len(),
                 p.errors.join("\n  ")
             );
         }
         p.settings.overlay(flags)
     }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("无法创建临时文件：{e}"))?;
-    tmp.write_all(bytes).map_err(|e| format!("写入失败：{e}"))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| format!("写入失败：{e}"))?;
-    keep_permissions(tmp.path(), path);
-    tmp.persist(path)
-        .map_err(|e| format!("无法替换原文件：{}", e.error))?;
-    Ok(())
-}
-
-/// Gives the temporary file `tmp` the permissions of the file it replaces, or those of a new
-/// file (rw-r--r--) rather than the temporary file's own (rw-------).
-pub(crate) fn keep_permissions(tmp: &Path, target: &Path) {
-    match std::fs::metadata(target) {
-        Ok(meta) => {
-            let _ = std::fs::set_permissions(tmp, meta.permissions());
-        }
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(0o644));
-            }
-        }
-    }
-}
-
-fn encode(text: &str, gb: bool) -> Result<Vec<u8>, String> {
-    if !gb {
-        return Ok(text.as_bytes().to_vec());
-    }
-    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
-    if unmappable {
-        return Err("修复后的文本无法按 GB18030 编码写回".to_string());
-    }
-    Ok(bytes.into_owned())
 }
 
 fn fix_input(
@@ -463,21 +369,27 @@ fn fix_input(
         .map(|d| d.code)
         .collect();
     let new_text = fix::apply_edits(&input.text, &edits);
-    let error = match &input.path {
-        Some(path) => {
-            // Only write what re-encodes to the original bytes outside the edits.
-            let original = encode(&input.text, input.gb18030);
-            let on_disk = std::fs::read(path).ok();
-            match (original, encode(&new_text, input.gb18030)) {
-                (Ok(orig), Ok(bytes)) if on_disk.as_deref() == Some(&orig[..]) => {
-                    write_atomic(path, &bytes).err()
+    let raw = input.raw.take().unwrap_or_default();
+    // Only a text that comes back byte for byte outside the edits is written.
+    let (error, raw) = match input::round_trip_problem(&raw, &input.text, input.encoding) {
+        Some(why) => (
+            Some(format!("文件的编码无法原样写回（{why}），未写入")),
+            raw,
+        ),
+        None => match encode(&new_text, input.encoding) {
+            Err(e) => (Some(e), raw),
+            Ok(bytes) => match (&input.path, input.stamp) {
+                (Some(path), Some(stamp)) => {
+                    let expected = write::Expected { bytes: &raw, stamp };
+                    (write::replace(path, &bytes, Some(expected)).err(), raw)
                 }
-                (Ok(_), Ok(_)) => Some("文件在检查期间被修改，未写入".to_string()),
-                (Err(e), _) | (_, Err(e)) => Some(e),
-            }
-        }
-        None => None,
+                (Some(_), None) => (Some("不是普通文件，未写入".to_string()), raw),
+                // Standard input: the fixed text goes to standard output.
+                (None, _) => (None, bytes),
+            },
+        },
     };
+    input.raw = Some(raw);
     if error.is_none() {
         input.text = new_text;
     }
@@ -487,10 +399,7 @@ fn fix_input(
 fn run_check(args: CheckArgs) -> ExitCode {
     let flags = match flag_settings(&args) {
         Ok(s) => s,
-        Err(msg) => {
-            eprintln!("错误：{msg}");
-            return ExitCode::from(2);
-        }
+        Err(msg) => return fail(msg),
     };
     let projects = ProjectFiles::default();
     let fix_level = if args.unsafe_fixes {
@@ -506,79 +415,98 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let (files, expand_errors) = expand(&paths);
     let stdin_count = files.iter().filter(|p| p.as_os_str() == "-").count();
     if stdin_count > 1 {
-        eprintln!("错误：标准输入 `-` 只能给出一次");
-        return ExitCode::from(2);
+        return fail("标准输入 `-` 只能给出一次");
     }
-    let outcomes: Vec<Outcome> = files
-        .par_iter()
-        .map(|p| match read_input(p) {
-            Err(error) => Outcome::Failed {
-                display: p.display().to_string(),
-                error,
-            },
-            Ok(mut input) => {
-                let settings = if args.no_config {
-                    flags
-                } else {
-                    projects.settings_for(input.path.as_deref(), &flags)
-                };
-                let (reports, mut diags) = analyse(&input.text, &settings);
-                let mut fixed = None;
-                if args.fix && reports > 0 {
-                    fixed = fix_input(&mut input, &diags, fix_level);
-                    if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
-                        diags = analyse(&input.text, &settings).1;
+    let limit = input::mib(args.max_file_mib);
+    let mut outcomes: Vec<Outcome> = expand_errors
+        .into_iter()
+        .map(|(path, error)| Outcome::Failed { path, error })
+        .collect();
+    outcomes.par_extend(
+        files
+            .par_iter()
+            .map(|p| match read_input(p, limit, args.fix) {
+                Err(error) => Outcome::Failed {
+                    path: p.clone(),
+                    error,
+                },
+                Ok(mut input) => {
+                    let settings = if args.no_config {
+                        flags
+                    } else {
+                        projects.settings_for(input.path.as_deref(), &flags)
+                    };
+                    let (reports, mut diags) = analyse(&input.text, &settings);
+                    let mut fixed = None;
+                    if args.fix && reports > 0 {
+                        fixed = fix_input(&mut input, &diags, fix_level);
+                        if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
+                            diags = analyse(&input.text, &settings).1;
+                        }
+                    }
+                    // Standard input with `--fix` always gives its text back, fixed or not.
+                    if args.fix && input.path.is_none() && fixed.is_none() {
+                        fixed = Some(FixOutcome {
+                            applied: Vec::new(),
+                            error: None,
+                        });
+                    }
+                    if let Some(c) = &input.converted {
+                        let doc = parse::parse(&input.text);
+                        input.places = diags.iter().map(|d| c.describe(&doc, &d.range)).collect();
+                    }
+                    Outcome::Checked {
+                        input: Box::new(input),
+                        reports,
+                        diags,
+                        fixed,
                     }
                 }
-                if let Some(c) = &input.converted {
-                    let doc = parse::parse(&input.text);
-                    input.places = diags.iter().map(|d| c.describe(&doc, &d.range)).collect();
-                }
-                Outcome::Checked {
-                    input,
-                    reports,
-                    diags,
-                    fixed,
-                }
-            }
-        })
-        .collect();
-    let mut outcomes = outcomes;
-    for (display, error) in expand_errors {
-        outcomes.insert(0, Outcome::Failed { display, error });
-    }
+            }),
+    );
+    // With `--fix -` standard output carries the text (or the JSON holding it); the human
+    // report goes to standard error.
+    let text_out = args.fix && stdin_count == 1 && args.format == Format::Human;
     let color = match args.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => {
             std::env::var_os("NO_COLOR").is_none()
-                && std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && if text_out {
+                    std::io::IsTerminal::is_terminal(&std::io::stderr())
+                } else {
+                    std::io::IsTerminal::is_terminal(&std::io::stdout())
+                }
         }
     };
     let summary = summarise(&outcomes);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let written = match args.format {
-        Format::Json => print_json(&mut out, &outcomes, &summary),
-        Format::Human => print_human(&mut out, &outcomes, &summary, color, args.fix),
-    };
-    // With `--fix` on standard input, the fixed text goes to standard output after the report.
-    if args.fix {
-        for o in &outcomes {
-            if let Outcome::Checked {
-                input,
-                fixed: Some(_),
-                ..
-            } = o
-                && input.path.is_none()
-                && args.format == Format::Human
-            {
-                let _ = write!(out, "{}", input.text);
-            }
+    let report = |out: &mut dyn Write| -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(out);
+        match args.format {
+            Format::Json => output::print_json(&mut out, &outcomes, &summary)?,
+            Format::Human => output::print_human(&mut out, &outcomes, &summary, color, args.fix)?,
         }
-    }
-    if written.is_err() {
-        return ExitCode::from(2);
+        out.flush()
+    };
+    let written = if text_out {
+        let stdin_bytes = outcomes.iter().find_map(|o| match o {
+            Outcome::Checked { input, .. } if input.path.is_none() => input.raw.as_deref(),
+            _ => None,
+        });
+        let _ = report(&mut std::io::stderr().lock());
+        let mut out = std::io::stdout().lock();
+        out.write_all(stdin_bytes.unwrap_or_default())
+            .and_then(|_| out.flush())
+    } else {
+        report(&mut std::io::stdout().lock())
+    };
+    match written {
+        Ok(()) => {}
+        // A reader that stopped early (`| head`) has what it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            return fail(format!("无法写入标准输出：{}", input::os_message(&e)));
+        }
     }
     if summary.io_errors > 0 {
         ExitCode::from(2)
@@ -641,282 +569,4 @@ fn summarise(outcomes: &[Outcome]) -> Summary {
         }
     }
     s
-}
-
-fn print_human(
-    out: &mut impl Write,
-    outcomes: &[Outcome],
-    s: &Summary,
-    color: bool,
-    fixing: bool,
-) -> std::io::Result<()> {
-    let paint = |style: Style, text: &str| -> String {
-        if color {
-            format!("{style}{text}{style:#}")
-        } else {
-            text.to_string()
-        }
-    };
-    let bold = Style::new().bold();
-    let blue = Style::new().bold().fg_color(Some(AnsiColor::Blue.into()));
-    for o in outcomes {
-        match o {
-            Outcome::Failed { display, error } => {
-                writeln!(
-                    out,
-                    "{}：{display}：{error}",
-                    paint(
-                        Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
-                        "错误"
-                    )
-                )?;
-                writeln!(out)?;
-            }
-            Outcome::Checked {
-                input,
-                reports,
-                diags,
-                fixed,
-            } => {
-                if *reports == 0 {
-                    writeln!(
-                        out,
-                        "{}：{}：不是政府信息公开工作年度报告，已跳过",
-                        paint(bold, "跳过"),
-                        input.display
-                    )?;
-                    continue;
-                }
-                if let Some(f) = fixed {
-                    match &f.error {
-                        None => writeln!(
-                            out,
-                            "{}：{}：修复了 {} 处问题",
-                            paint(
-                                Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
-                                "已修复"
-                            ),
-                            input.display,
-                            f.applied.len()
-                        )?,
-                        Some(e) => writeln!(
-                            out,
-                            "{}：{}：{e}",
-                            paint(
-                                Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
-                                "修复失败"
-                            ),
-                            input.display
-                        )?,
-                    }
-                }
-                let idx = LineIndex::new(&input.text);
-                for (i, d) in diags.iter().enumerate() {
-                    let place = input.places.get(i).map(String::as_str);
-                    render(
-                        out,
-                        &input.display,
-                        &input.text,
-                        &idx,
-                        d,
-                        place,
-                        &paint,
-                        blue,
-                    )?;
-                }
-            }
-        }
-    }
-    let mut line = if s.reports > s.files {
-        format!(
-            "检查 {} 份报告（{} 个文件）：{} 个错误，{} 个警告",
-            s.reports, s.files, s.errors, s.warnings
-        )
-    } else {
-        format!(
-            "检查 {} 份报告：{} 个错误，{} 个警告",
-            s.reports, s.errors, s.warnings
-        )
-    };
-    if s.infos > 0 {
-        line.push_str(&format!("，{} 个提示", s.infos));
-    }
-    if s.skipped > 0 {
-        line.push_str(&format!("；跳过 {} 个非报告文件", s.skipped));
-    }
-    if s.io_errors > 0 {
-        line.push_str(&format!("；{} 个文件无法处理", s.io_errors));
-    }
-    writeln!(out, "{}", paint(bold, &line))?;
-    if fixing {
-        writeln!(out, "已自动修复 {} 处问题", s.fixed)?;
-    } else if s.fixable > 0 {
-        writeln!(
-            out,
-            "其中 {} 处可用 `nianbao check --fix` 自动修复",
-            s.fixable
-        )?;
-    }
-    Ok(())
-}
-
-fn severity_style(sev: Severity) -> Style {
-    let c = match sev {
-        Severity::Error => AnsiColor::Red,
-        Severity::Warning => AnsiColor::Yellow,
-        _ => AnsiColor::Cyan,
-    };
-    Style::new().bold().fg_color(Some(c.into()))
-}
-
-/// Display width of a source fragment, tabs expanded to four columns.
-fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            if c == '\t' {
-                4
-            } else {
-                unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
-            }
-        })
-        .sum()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn render(
-    out: &mut impl Write,
-    path: &str,
-    text: &str,
-    idx: &LineIndex,
-    d: &Diagnostic,
-    place: Option<&str>,
-    paint: &impl Fn(Style, &str) -> String,
-    blue: Style,
-) -> std::io::Result<()> {
-    let sev = severity_style(d.severity);
-    writeln!(
-        out,
-        "{}: {}",
-        paint(sev, &format!("{}[{}]", d.severity.chinese(), d.code)),
-        paint(Style::new().bold(), &d.message)
-    )?;
-    let start = idx.position(text, d.range.start, Encoding::Utf32);
-    let line_no = (start.line + 1).to_string();
-    let pad = " ".repeat(line_no.len());
-    match place {
-        // A Word document, web page or PDF: the place in words a person finds there.
-        Some(place) => writeln!(out, "{pad}{} {path}：{place}", paint(blue, "-->"))?,
-        None => writeln!(
-            out,
-            "{pad}{} {path}:{}:{}",
-            paint(blue, "-->"),
-            start.line + 1,
-            start.character + 1
-        )?,
-    }
-    let lr = idx.line_range(start.line as usize);
-    let line = &text[lr.clone()];
-    let shown: String = line.replace('\t', "    ");
-    writeln!(out, "{pad} {}", paint(blue, "|"))?;
-    writeln!(
-        out,
-        "{} {} {}",
-        paint(blue, &line_no),
-        paint(blue, "|"),
-        shown.trim_end()
-    )?;
-    let from = d.range.start.clamp(lr.start, lr.end);
-    let to = d.range.end.clamp(from, lr.end);
-    let lead = width(&text[lr.start..from]);
-    let len = width(&text[from..to]).max(1);
-    writeln!(
-        out,
-        "{pad} {} {}{}",
-        paint(blue, "|"),
-        " ".repeat(lead),
-        paint(sev, &"^".repeat(len))
-    )?;
-    if let Some(f) = d.fixes.iter().min_by_key(|f| f.applicability) {
-        let how = match f.applicability {
-            Applicability::Safe => "可自动修复",
-            Applicability::Unsafe => "建议（需确认，`--fix --unsafe-fixes` 可应用）",
-            Applicability::DisplayOnly => "可能的修改",
-        };
-        writeln!(out, "{pad} {} {how}：{}", paint(blue, "="), f.title)?;
-    }
-    writeln!(out)?;
-    Ok(())
-}
-
-fn print_json(out: &mut impl Write, outcomes: &[Outcome], s: &Summary) -> std::io::Result<()> {
-    use serde_json::{Value as J, json};
-    let mut files = Vec::new();
-    for o in outcomes {
-        match o {
-            Outcome::Failed { display, error } => {
-                files.push(json!({"path": display, "error": error}))
-            }
-            Outcome::Checked {
-                input,
-                reports,
-                diags,
-                fixed,
-            } => {
-                let idx = LineIndex::new(&input.text);
-                let range = |r: &std::ops::Range<usize>| -> J {
-                    let a = idx.position(&input.text, r.start, Encoding::Utf16);
-                    let b = idx.position(&input.text, r.end, Encoding::Utf16);
-                    json!({"start": {"line": a.line, "character": a.character}, "end": {"line": b.line, "character": b.character}})
-                };
-                let ds: Vec<J> = diags
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| {
-                        let mut j = json!({
-                            "code": d.code.as_str(),
-                            "severity": d.severity.as_str(),
-                            "message": d.message,
-                            "range": range(&d.range),
-                            "related": d.related.iter().map(|r| json!({"range": range(&r.range), "message": r.message})).collect::<Vec<_>>(),
-                            "fixes": d.fixes.iter().map(|f| json!({
-                                "title": f.title,
-                                "applicability": f.applicability.as_str(),
-                                "safe": f.is_safe(),
-                                "edits": f.edits.iter().map(|e| json!({"range": range(&e.range), "new_text": e.new_text})).collect::<Vec<_>>(),
-                            })).collect::<Vec<_>>(),
-                        });
-                        if let Some(p) = input.places.get(i) {
-                            j["place"] = json!(p);
-                        }
-                        j
-                    })
-                    .collect();
-                let mut file = json!({"path": input.display, "is_report": *reports > 0,
-                                      "reports": reports, "diagnostics": ds});
-                if let Some(f) = fixed {
-                    file["fixed"] = json!({
-                        "applied": f.applied.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-                        "error": f.error,
-                    });
-                }
-                files.push(file);
-            }
-        }
-    }
-    let doc = json!({
-        "files": files,
-        "summary": {
-            "files": s.files,
-            "reports": s.reports,
-            "skipped": s.skipped,
-            "errors": s.errors,
-            "warnings": s.warnings,
-            "information": s.infos,
-            "fixable": s.fixable,
-            "fixed": s.fixed,
-            "io_errors": s.io_errors,
-        }
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
-    writeln!(out)
 }

@@ -174,7 +174,10 @@ pub fn run_extract(args: ExtractArgs) -> ExitCode {
     let (files, expand_errors) = expand(&paths);
     let mut failures = expand_errors.len();
     for (p, e) in &expand_errors {
-        eprintln!("错误：{p}：{e}");
+        eprintln!(
+            "错误：{}：{e}",
+            super::output::escape(&p.display().to_string())
+        );
     }
     // Standard output, or a temporary file beside the output renamed at the end.
     let mut tmp = None;
@@ -184,9 +187,9 @@ pub fn run_extract(args: ExtractArgs) -> ExitCode {
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            match tempfile::NamedTempFile::new_in(dir) {
+            match super::TempFile::new_in(dir) {
                 Ok(f) => {
-                    let w = match f.reopen() {
+                    let w = match f.as_file().try_clone() {
                         Ok(w) => w,
                         Err(e) => return fail(format!("无法创建临时文件：{e}")),
                     };
@@ -246,14 +249,10 @@ pub fn run_extract(args: ExtractArgs) -> ExitCode {
     if let Err(e) = out.finish() {
         return write_failed(e);
     }
-    if let (Some(tmp), Some(o)) = (tmp, &args.output) {
-        if let Err(e) = tmp.as_file().sync_all() {
-            return fail(format!("写入失败：{e}"));
-        }
-        super::keep_permissions(tmp.path(), o);
-        if let Err(e) = tmp.persist(o) {
-            return fail(format!("{}：无法写入：{}", o.display(), e.error));
-        }
+    if let (Some(tmp), Some(o)) = (tmp, &args.output)
+        && let Err(e) = super::install(tmp, o)
+    {
+        return fail(format!("{}：{e}", o.display()));
     }
     if progress {
         eprintln!();
