@@ -44,6 +44,12 @@ pub struct RawRow {
 /// are prose.
 const MAX_CELL_CHARS: usize = 60;
 
+/// Most cells a raw row holds. A line split into more cells is prose; single cells gathered from
+/// one line each start another row when the row has this many. The widest row of a real report
+/// has under 40 cells (table 四's 15 numbers, merge debris, labels wrapped over lines); the limit
+/// bounds the work one row can cause.
+pub const MAX_ROW_CELLS: usize = 256;
+
 fn is_ws(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\u{0C}' || c == '\u{FEFF}'
 }
@@ -276,6 +282,9 @@ pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
     let Some((mut cells, shape)) = split_line(text, line) else {
         return LineKind::Skip;
     };
+    if cells.len() > MAX_ROW_CELLS {
+        return LineKind::Break;
+    }
     if cells.len() == 1 {
         let c = cells.swap_remove(0);
         if c.kind == Kind::Text && text[c.range.clone()].chars().count() > MAX_CELL_CHARS {
@@ -295,6 +304,8 @@ pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
 pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
     let mut out = Vec::with_capacity(lines.len());
     let mut stream: Option<RawRow> = None;
+    // Whether the stream holds a value: carried, so no line looks back at the cells before it.
+    let mut stream_has_value = false;
     let flush = |stream: &mut Option<RawRow>, out: &mut Vec<Item>| {
         if let Some(r) = stream.take() {
             out.push(Item::Row(r));
@@ -308,13 +319,16 @@ pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
                 out.push(Item::Break);
             }
             LineKind::Single(c, shape) => {
-                let starts_new = c.kind == Kind::Text
-                    && stream
-                        .as_ref()
-                        .is_some_and(|r| r.cells.iter().any(|x| x.kind == Kind::Value));
+                let starts_new = stream.as_ref().is_some_and(|r| {
+                    (c.kind == Kind::Text && stream_has_value) || r.cells.len() >= MAX_ROW_CELLS
+                });
                 if starts_new {
                     flush(&mut stream, &mut out);
                 }
+                if stream.is_none() {
+                    stream_has_value = false;
+                }
+                stream_has_value |= c.kind == Kind::Value;
                 let r = stream.get_or_insert_with(|| RawRow {
                     cells: Vec::new(),
                     shape,
