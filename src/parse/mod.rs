@@ -427,7 +427,14 @@ fn find_title<'a>(
 ) -> (Option<Title>, Option<String>, Option<i32>) {
     let base = region.start;
     let region = &text[..region.end.min(text.len())];
-    let ls = lines_in(region, base..region.len());
+    // The title stands in the first 80 lines (and may wrap onto the 81st): only those are split.
+    let ls: Vec<Line> = text::lines_iter(&region[base.min(region.len())..])
+        .take(81)
+        .map(|l| Line {
+            content: l.content.start + base..l.content.end + base,
+            full: l.full.start + base..l.full.end + base,
+        })
+        .collect();
     // The body's name may stand on the line before the title, even before the report's range
     // (in a compilation it is the last line of the previous block).
     let mut prev_nonempty: Option<&str> = line_before;
