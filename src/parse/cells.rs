@@ -111,7 +111,8 @@ pub fn is_page_furniture(s: &str) -> bool {
     dashed || paged || ratio
 }
 
-fn is_md_separator(s: &str) -> bool {
+/// `|---|:---:|`: the separator row of a pipe table.
+pub(crate) fn is_md_separator(s: &str) -> bool {
     let t = s.trim();
     t.contains('-')
         && t.contains('|')
@@ -270,6 +271,16 @@ pub enum LineKind {
 
 /// Splits and classes one line.
 pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
+    let full = line;
+    // A suppression comment after a row's last `|` is no cell of the row.
+    let cut;
+    let line = match super::trailing_suppression(&text[line.clone()]) {
+        Some(open) => {
+            cut = line.start..line.start + open;
+            &cut
+        }
+        None => line,
+    };
     let s = &text[line.clone()];
     // Prose: a long line with no cell delimiter at all. Decided without splitting it.
     if s.len() > MAX_CELL_CHARS * 4
@@ -295,7 +306,7 @@ pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
     LineKind::Row(RawRow {
         cells,
         shape,
-        range: line.clone(),
+        range: full.clone(),
     })
 }
 
@@ -657,6 +668,24 @@ mod tests {
                 Layout: T[行政许可] V[10] V[067] V[4]
             "#]],
         );
+    }
+
+    #[test]
+    fn a_suppression_ending_a_row_is_no_cell() {
+        show(
+            "| 规章 | 0 |  | 3 | <!-- nianbao-disable-line total-mismatch -->\n| 规章 | 0 | 3 <!-- nianbao-disable-line x -->\n规章\t1\t2 <!-- nianbao-disable-line -->\n",
+            expect![[r#"
+                Markdown: T[规章] V[0] _[] V[3]
+                Markdown: T[规章] V[0] V[3]
+                Tsv: T[规章] V[1] V[2]
+            "#]],
+        );
+        // The row still covers its whole line.
+        let t = "| 规章 | 0 | <!-- nianbao-disable-line x -->";
+        let LineKind::Row(r) = line_kind(t, &(0..t.len())) else {
+            panic!("a row");
+        };
+        assert_eq!(r.range, 0..t.len());
     }
 
     #[test]
