@@ -122,6 +122,12 @@ pub fn tables_of(text: &str, rows: &[Item]) -> Vec<Arc<Table>> {
         .collect()
 }
 
+/// Does this raw row announce a table (a table's reading starts at such a row)? Rows before the
+/// first that does belong to no table.
+pub fn announces_table(row: &cells::RawRow) -> bool {
+    table::tag(row).is_some()
+}
+
 /// Is this line a report's title (`某局2024年政府信息公开工作年度报告`), which in a compilation begins
 /// another report? Judged on the line alone: short, naming 政府信息公开 and 年度报告, not numbered,
 /// not a sentence, not a table row, not a title quoted in prose.

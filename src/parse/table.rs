@@ -109,7 +109,7 @@ static ITEM_HEADING: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("第二十条"));
 
 /// Which table a raw row announces, if any.
-fn tag(r: &RawRow) -> Option<TableId> {
+pub(crate) fn tag(r: &RawRow) -> Option<TableId> {
     let a = &*ANNOUNCERS;
     for c in r.cells.iter().filter(|c| c.kind == Kind::Text) {
         let n = c.norm.as_str();

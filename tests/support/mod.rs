@@ -128,7 +128,7 @@ pub fn short_lines(shape: ShortLines, bytes: usize) -> String {
             ShortLines::Ascii => ascii(&mut out, 8),
             ShortLines::Cjk => (0..20).for_each(|_| out.push(cjk[next(cjk.len())])),
             ShortLines::Blank => {
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     ascii(&mut out, 8);
                 } else {
                     (0..8).for_each(|_| out.push(cjk[next(cjk.len())]));
