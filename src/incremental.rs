@@ -177,7 +177,7 @@ pub enum Reparse {
     /// Digits typed over digits inside one count cell: its value was read again, nothing parsed.
     Cell,
     /// An edit inside one table line of the block parsed last: that line was split again and the
-    /// block's tables rebuilt from its rows.
+    /// block's tables rebuilt from its rows (only moved, when the line stands before every table).
     Line,
     /// An edit inside one line of prose that stays prose: nothing was parsed, the block's tables
     /// (which prose only separates) stay as they were.
@@ -289,6 +289,17 @@ struct Checked {
     settings: Settings,
     /// Anchored at the report's start.
     diags: Anchored<Vec<Diagnostic>>,
+}
+
+impl KeptRows {
+    /// The index of the first row that announces a table, looked for once.
+    fn first_table(&mut self) -> Option<usize> {
+        let rows = &self.rows.value;
+        *self.first_table_row.get_or_insert_with(|| {
+            rows.iter()
+                .position(|it| matches!(it, Item::Row(r) if parse::announces_table(r)))
+        })
+    }
 }
 
 impl TableCache {
@@ -581,7 +592,8 @@ impl Buffer {
     /// The fast path for typing inside a table line (a label, a header): when the edit stays
     /// within one line that made a row of its own in the block parsed last, and the line is still
     /// such a row (not a heading, not a title, not prose), only that line is split again; the
-    /// block's tables are rebuilt from its rows, which is what parsing the block would give.
+    /// block's tables are rebuilt from its rows, which is what parsing the block would give (see
+    /// [`Buffer::row_replaced`]: a row before every table leaves them as they were).
     fn line_edit(&mut self, i: usize, edited: &EditedLine) -> bool {
         let Some(kept) = self.kept.as_mut().filter(|k| k.id == self.ids[i]) else {
             return false;
@@ -598,25 +610,67 @@ impl Buffer {
             return false;
         };
         row.shift(line_start as isize);
+        let first = kept.first_table();
+        let rows = kept.rows.at(self.blocks[i].range.start);
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
         let delta = new_text.len() as isize - range.len() as isize;
         rows[k] = Item::Row(row);
         for it in &mut rows[k + 1..] {
             it.shift(delta);
         }
-        kept.first_table_row = None;
-        let tables = parse::tables_of(&self.text, rows);
-        self.settle(i..i + 1);
-        let b = &mut self.blocks[i];
-        b.tables = tables;
-        b.range.end = mv(b.range.end, delta);
-        self.move_blocks_from(i + 1, delta);
-        let id = self.fresh_id();
-        self.ids[i] = id;
-        if let Some(kept) = &mut self.kept {
-            kept.id = id;
-        }
+        self.row_replaced(i, k, first, line_end, delta);
         true
+    }
+
+    /// After row `k` of the kept rows of block `i` was replaced by what the edited text gives (the
+    /// rows after it moved by `delta` from `line_end`, where the line ended before the edit): the
+    /// block's tables are rebuilt from the rows when the row stands in a table (at or after
+    /// `first`, the first row that announced one before the edit, or announcing one now), and
+    /// else only moved, the block keeping its id and its report checked again.
+    fn row_replaced(
+        &mut self,
+        i: usize,
+        k: usize,
+        first: Option<usize>,
+        line_end: usize,
+        delta: isize,
+    ) {
+        let Some(kept) = self.kept.as_mut() else {
+            return;
+        };
+        let rows = &kept.rows.value;
+        let announces = matches!(&rows[k], Item::Row(r) if parse::announces_table(r));
+        let in_table = first.is_some_and(|f| f <= k) || announces;
+        kept.first_table_row = match first {
+            // The row that announced the first table no longer does: looked for again when asked.
+            Some(f) if f == k && !announces => None,
+            Some(f) if announces => Some(Some(f.min(k))),
+            None if announces => Some(Some(k)),
+            other => Some(other),
+        };
+        let tables = in_table.then(|| parse::tables_of(&self.text, rows));
+        self.settle(i..i + 1);
+        if let Some(tables) = tables {
+            let b = &mut self.blocks[i];
+            b.tables = tables;
+            b.range.end = mv(b.range.end, delta);
+            self.move_blocks_from(i + 1, delta);
+            let id = self.fresh_id();
+            self.ids[i] = id;
+            if let Some(kept) = &mut self.kept {
+                kept.id = id;
+            }
+            return;
+        }
+        if delta != 0 {
+            self.blocks[i].shift_from(line_end, delta);
+            self.move_blocks_from(i + 1, delta);
+        }
+        // The report holding the block is checked again.
+        let id = self.ids[i];
+        if let Some(c) = self.checked.iter_mut().find(|c| c.ids.contains(&id)) {
+            c.ids.clear();
+        }
     }
 
     /// The line of block `i` that an edit stays inside (no line break replaced or typed), and
@@ -740,10 +794,8 @@ impl Buffer {
         let Some((k, ci)) = found else {
             return false;
         };
-        let first = *kept.first_table_row.get_or_insert_with(|| {
-            rows.iter()
-                .position(|it| matches!(it, Item::Row(r) if parse::announces_table(r)))
-        });
+        let first = kept.first_table();
+        let rows = kept.rows.at(block_start);
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
         let delta = new_text.len() as isize - range.len() as isize;
         new.shift(line_start as isize);
@@ -755,37 +807,7 @@ impl Buffer {
         };
         r.cells[ci] = new;
         r.range = r.cells[0].range.start..r.cells.iter().map(|c| c.range.end).max().unwrap_or(0);
-        let announces = parse::announces_table(r);
-        let in_table = first.is_some_and(|f| f <= k) || announces;
-        kept.first_table_row = match first {
-            // The row that announced the first table no longer does: looked for again when asked.
-            Some(f) if f == k && !announces => None,
-            Some(f) if announces => Some(Some(f.min(k))),
-            None if announces => Some(Some(k)),
-            other => Some(other),
-        };
-        let tables = in_table.then(|| parse::tables_of(&self.text, rows));
-        self.settle(i..i + 1);
-        if let Some(tables) = tables {
-            let b = &mut self.blocks[i];
-            b.tables = tables;
-            b.range.end = mv(b.range.end, delta);
-            self.move_blocks_from(i + 1, delta);
-            let id = self.fresh_id();
-            self.ids[i] = id;
-            if let Some(kept) = &mut self.kept {
-                kept.id = id;
-            }
-            return true;
-        }
-        if delta != 0 {
-            self.blocks[i].shift_from(line_end, delta);
-            self.move_blocks_from(i + 1, delta);
-        }
-        // The report holding the block is checked again.
-        if let Some(c) = self.checked.iter_mut().find(|c| c.ids.contains(&id)) {
-            c.ids.clear();
-        }
+        self.row_replaced(i, k, first, line_end, delta);
         true
     }
 
