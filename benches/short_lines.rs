@@ -1,6 +1,8 @@
 //! Parse + check of 1, 4 and 16 MB of short lines (ASCII, CJK, blank-separated, PDF-like wrapped
 //! text): the shapes where a parser that looks back over what it has read grows quadratic. The
-//! time per byte should be the same at every size.
+//! time per byte should be the same at every size. And what the language server does per
+//! keystroke in 0.5 MB of them: a character typed at the end of the middle line and deleted, each
+//! followed by the diagnostics of the new text.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -28,5 +30,27 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+fn keystroke(c: &mut Criterion) {
+    let mut g = c.benchmark_group("keystroke in 0.5 MB of short lines");
+    for shape in ShortLines::ALL {
+        let text = short_lines(shape, 512 << 10);
+        let middle = text.len() / 2;
+        let at = middle + text[middle..].find('\n').unwrap_or(0);
+        let mut buf = nianbao::incremental::Buffer::new(text);
+        // The first edit parses the block and keeps its rows, as the first keystroke does.
+        buf.edit(at..at, "年");
+        buf.edit(at..at + 3, "");
+        g.bench_function(shape.name(), |b| {
+            b.iter(|| {
+                buf.edit(at..at, "年");
+                let n = buf.diagnostics(&Default::default()).len();
+                buf.edit(at..at + 3, "");
+                black_box(n + buf.diagnostics(&Default::default()).len())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, keystroke);
 criterion_main!(benches);
