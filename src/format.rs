@@ -75,7 +75,12 @@ fn split(text: &str, line: Range<usize>) -> Option<Line> {
     if !s[lead..].starts_with('|') {
         return None;
     }
-    let body = s.trim_end();
+    // A suppression comment after the last `|` (`<!-- nianbao-disable-line CODE -->`) is kept as
+    // it is, outside the cells.
+    let body = match crate::parse::trailing_suppression(s) {
+        Some(open) => s[..open].trim_end(),
+        None => s.trim_end(),
+    };
     let end = line.start + body.len();
     let mut pipes: Vec<usize> = Vec::new();
     let bytes = body.as_bytes();
@@ -246,6 +251,20 @@ mod tests {
             };
             assert_eq!(show(&text), show(&once));
         }
+    }
+
+    #[test]
+    fn a_suppression_ending_a_row_stays_outside_the_cells() {
+        let text = "| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 | <!-- nianbao-disable-line total-mismatch -->\n|行政规范性文件|12 <!-- nianbao-disable-line x -->\n";
+        let once = aligned(text);
+        expect_test::expect![[r#"
+            | 信息内容       | 本年制发件数 |
+            | -------------- | ------------ |
+            | 规章           | 0            | <!-- nianbao-disable-line total-mismatch -->
+            | 行政规范性文件 | 12           | <!-- nianbao-disable-line x -->
+        "#]]
+        .assert_eq(&once);
+        assert!(align_tables(&once, None).is_empty());
     }
 
     #[test]

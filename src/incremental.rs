@@ -177,11 +177,15 @@ pub enum Reparse {
     /// Digits typed over digits inside one count cell: its value was read again, nothing parsed.
     Cell,
     /// An edit inside one table line of the block parsed last: that line was split again and the
-    /// block's tables rebuilt from its rows.
+    /// block's tables rebuilt from its rows (only moved, when the line stands before every table).
     Line,
     /// An edit inside one line of prose that stays prose: nothing was parsed, the block's tables
     /// (which prose only separates) stay as they were.
     Prose,
+    /// An edit inside a line of a single cell (one cell per line, a short line on its own) that
+    /// stays a single cell of the same kind, in the block parsed last: that cell was read again in
+    /// the kept rows; the block's tables were rebuilt only if the line stands in one.
+    Single,
 }
 
 /// A text with its blocks, kept equal to a full parse across edits, and the diagnostics of its
@@ -259,6 +263,9 @@ struct KeptRows {
     id: u64,
     /// Anchored at the block's start.
     rows: Anchored<Vec<Item>>,
+    /// The index of the first row that announces a table (rows before it belong to no table), once
+    /// looked for: `Some(None)` when no row does.
+    first_table_row: Option<Option<usize>>,
 }
 
 /// An edit that stays inside one line, with that line: where it is now, and its text after the
@@ -282,6 +289,17 @@ struct Checked {
     settings: Settings,
     /// Anchored at the report's start.
     diags: Anchored<Vec<Diagnostic>>,
+}
+
+impl KeptRows {
+    /// The index of the first row that announces a table, looked for once.
+    fn first_table(&mut self) -> Option<usize> {
+        let rows = &self.rows.value;
+        *self.first_table_row.get_or_insert_with(|| {
+            rows.iter()
+                .position(|it| matches!(it, Item::Row(r) if parse::announces_table(r)))
+        })
+    }
 }
 
 impl TableCache {
@@ -521,6 +539,9 @@ impl Buffer {
             if self.prose_edit(i, &line) {
                 return Reparse::Prose;
             }
+            if self.single_edit(i, &line) {
+                return Reparse::Single;
+            }
         }
         // The blocks holding the edit's two ends (`i` holds its start; an end on a block start
         // belongs to that block, since deleting the line break before a heading changes the
@@ -563,6 +584,7 @@ impl Buffer {
         self.kept = (n == 1).then(|| KeptRows {
             id: self.ids[i],
             rows: Anchored::new(region_start, rows),
+            first_table_row: None,
         });
         Reparse::Blocks(n)
     }
@@ -570,7 +592,8 @@ impl Buffer {
     /// The fast path for typing inside a table line (a label, a header): when the edit stays
     /// within one line that made a row of its own in the block parsed last, and the line is still
     /// such a row (not a heading, not a title, not prose), only that line is split again; the
-    /// block's tables are rebuilt from its rows, which is what parsing the block would give.
+    /// block's tables are rebuilt from its rows, which is what parsing the block would give (see
+    /// [`Buffer::row_replaced`]: a row before every table leaves them as they were).
     fn line_edit(&mut self, i: usize, edited: &EditedLine) -> bool {
         let Some(kept) = self.kept.as_mut().filter(|k| k.id == self.ids[i]) else {
             return false;
@@ -587,24 +610,67 @@ impl Buffer {
             return false;
         };
         row.shift(line_start as isize);
+        let first = kept.first_table();
+        let rows = kept.rows.at(self.blocks[i].range.start);
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
         let delta = new_text.len() as isize - range.len() as isize;
         rows[k] = Item::Row(row);
         for it in &mut rows[k + 1..] {
             it.shift(delta);
         }
-        let tables = parse::tables_of(&self.text, rows);
-        self.settle(i..i + 1);
-        let b = &mut self.blocks[i];
-        b.tables = tables;
-        b.range.end = mv(b.range.end, delta);
-        self.move_blocks_from(i + 1, delta);
-        let id = self.fresh_id();
-        self.ids[i] = id;
-        if let Some(kept) = &mut self.kept {
-            kept.id = id;
-        }
+        self.row_replaced(i, k, first, line_end, delta);
         true
+    }
+
+    /// After row `k` of the kept rows of block `i` was replaced by what the edited text gives (the
+    /// rows after it moved by `delta` from `line_end`, where the line ended before the edit): the
+    /// block's tables are rebuilt from the rows when the row stands in a table (at or after
+    /// `first`, the first row that announced one before the edit, or announcing one now), and
+    /// else only moved, the block keeping its id and its report checked again.
+    fn row_replaced(
+        &mut self,
+        i: usize,
+        k: usize,
+        first: Option<usize>,
+        line_end: usize,
+        delta: isize,
+    ) {
+        let Some(kept) = self.kept.as_mut() else {
+            return;
+        };
+        let rows = &kept.rows.value;
+        let announces = matches!(&rows[k], Item::Row(r) if parse::announces_table(r));
+        let in_table = first.is_some_and(|f| f <= k) || announces;
+        kept.first_table_row = match first {
+            // The row that announced the first table no longer does: looked for again when asked.
+            Some(f) if f == k && !announces => None,
+            Some(f) if announces => Some(Some(f.min(k))),
+            None if announces => Some(Some(k)),
+            other => Some(other),
+        };
+        let tables = in_table.then(|| parse::tables_of(&self.text, rows));
+        self.settle(i..i + 1);
+        if let Some(tables) = tables {
+            let b = &mut self.blocks[i];
+            b.tables = tables;
+            b.range.end = mv(b.range.end, delta);
+            self.move_blocks_from(i + 1, delta);
+            let id = self.fresh_id();
+            self.ids[i] = id;
+            if let Some(kept) = &mut self.kept {
+                kept.id = id;
+            }
+            return;
+        }
+        if delta != 0 {
+            self.blocks[i].shift_from(line_end, delta);
+            self.move_blocks_from(i + 1, delta);
+        }
+        // The report holding the block is checked again.
+        let id = self.ids[i];
+        if let Some(c) = self.checked.iter_mut().find(|c| c.ids.contains(&id)) {
+            c.ids.clear();
+        }
     }
 
     /// The line of block `i` that an edit stays inside (no line break replaced or typed), and
@@ -680,6 +746,68 @@ impl Buffer {
         if let Some(c) = self.checked.iter_mut().find(|c| c.ids.contains(&id)) {
             c.ids.clear();
         }
+        true
+    }
+
+    /// The fast path for typing in a line of one cell (text typed one cell per line, short lines on
+    /// their own, which gather into rows with the lines around them): when the edit stays within
+    /// such a line of the block parsed last and the line stays a single cell of the same kind (text
+    /// or value), the rows gather as before; only that cell is read again in the kept rows. The
+    /// block's tables stay as they were when the line's row lies before the first row that
+    /// announces a table and still announces none (the block keeps its id, its report is checked
+    /// again); otherwise they are rebuilt from the rows.
+    fn single_edit(&mut self, i: usize, edited: &EditedLine) -> bool {
+        let (line_start, line_end, line) = (edited.start, edited.end, &edited.line);
+        let (range, new_text) = (edited.range.clone(), edited.new_text);
+        let block = &self.blocks[i];
+        if line_start == block.range.start && (block.heading.is_some() || block.starts_report) {
+            return false;
+        }
+        let block_start = block.range.start;
+        let id = self.ids[i];
+        let Some(kept) = self.kept.as_mut().filter(|k| k.id == id) else {
+            return false;
+        };
+        let LineKind::Single(old, old_shape) =
+            cells::line_kind(&self.text, &(line_start..line_end))
+        else {
+            return false;
+        };
+        let LineKind::Single(mut new, new_shape) = cells::line_kind(line, &(0..line.len())) else {
+            return false;
+        };
+        if old.kind != new.kind || old_shape != new_shape {
+            return false;
+        }
+        let rows = kept.rows.at(block_start);
+        // The row holding the cell, and the cell's place in it.
+        let found = rows.iter().enumerate().find_map(|(k, it)| match it {
+            Item::Row(r) if r.range.start <= old.range.start && old.range.end <= r.range.end => {
+                let ci = r.cells.partition_point(|c| c.range.start < old.range.start);
+                r.cells
+                    .get(ci)
+                    .is_some_and(|c| c.range == old.range && c.span == old.span)
+                    .then_some((k, ci))
+            }
+            _ => None,
+        });
+        let Some((k, ci)) = found else {
+            return false;
+        };
+        let first = kept.first_table();
+        let rows = kept.rows.at(block_start);
+        Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
+        let delta = new_text.len() as isize - range.len() as isize;
+        new.shift(line_start as isize);
+        for it in rows.iter_mut() {
+            it.shift_from(line_end, delta);
+        }
+        let Item::Row(r) = &mut rows[k] else {
+            return false; // found above: a row
+        };
+        r.cells[ci] = new;
+        r.range = r.cells[0].range.start..r.cells.iter().map(|c| c.range.end).max().unwrap_or(0);
+        self.row_replaced(i, k, first, line_end, delta);
         true
     }
 
@@ -781,9 +909,11 @@ mod tests {
             .into_iter()
             .map(|(_, text)| text)
             .collect();
-        // And a compilation of two of them.
+        // And a compilation of two of them, and one with its tables one cell per line.
         let two = format!("{}\n{}", out[3], out[1]);
+        let cells = out[0].replace('\t', "\n");
         out.push(two);
+        out.push(cells);
         out
     }
 
@@ -907,6 +1037,65 @@ mod tests {
     }
 
     #[test]
+    fn typing_in_a_short_line_reads_one_cell() {
+        // Short lines (web text, narrow PDF text) before a table written one cell per line.
+        let short: String = (0..400).map(|i| format!("第{i}条短句\n")).collect();
+        let text = SMALL.replace(
+            "正文。\n",
+            &format!(
+                "{short}三、收到和处理政府信息公开申请情况\n（一）予以公开\n3\n1.属于国家秘密\n0\n"
+            ),
+        );
+        let mut doc = Buffer::new(text);
+        let at = doc.text().find("第200条").unwrap() + "第200条".len();
+        // The first edit parses the block and keeps its rows; the next ones read one cell.
+        assert!(matches!(doc.edit(at..at, "年"), Reparse::Blocks(1)));
+        for (i, c) in "年度报告".chars().enumerate() {
+            let at = at + 3 * (i + 1);
+            assert_eq!(
+                doc.edit(at..at, c.encode_utf8(&mut [0; 4])),
+                Reparse::Single
+            );
+        }
+        assert_same(&mut doc);
+        assert_eq!(doc.edit(at..at + 3, ""), Reparse::Single);
+        assert_same(&mut doc);
+        // In the table (a block of its own: the first edit there parses it): its tables are
+        // rebuilt, the same as a full parse.
+        let label = doc.text().find("（一）予以公开").unwrap();
+        let how = doc.edit(label..label + "（一）".len(), "");
+        assert!(matches!(how, Reparse::Blocks(1)), "{how:?}");
+        assert_eq!(doc.edit(label..label, "（一）"), Reparse::Single);
+        assert_same(&mut doc);
+        assert_eq!(
+            doc.edit(label..label + "（一）".len(), "(一)"),
+            Reparse::Single
+        );
+        assert_same(&mut doc);
+        let value = doc.text().find("\n3\n").unwrap() + 1;
+        assert_eq!(doc.edit(value..value + 1, "12"), Reparse::Cell);
+        assert_same(&mut doc);
+        // A short line that comes to announce a table, and back.
+        let line = doc.text().find("第100条").unwrap();
+        assert!(matches!(doc.edit(line..line, "x"), Reparse::Blocks(1)));
+        assert_eq!(doc.edit(line..line + 1, ""), Reparse::Single);
+        assert_eq!(
+            doc.edit(line..line + "第100条短句".len(), "予以公开"),
+            Reparse::Single
+        );
+        assert_same(&mut doc);
+        assert_eq!(
+            doc.edit(line..line + "予以公开".len(), "第100条短句"),
+            Reparse::Single
+        );
+        assert_same(&mut doc);
+        // A text cell that becomes a number gathers differently: parsed again.
+        let how = doc.edit(line..line + "第100条短句".len(), "7");
+        assert!(matches!(how, Reparse::Blocks(1)), "{how:?}");
+        assert_same(&mut doc);
+    }
+
+    #[test]
     fn typing_prose_parses_nothing() {
         // A paragraph (a short line on its own could be a cell of a table, one cell per line).
         let paragraph = "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，持续推进决策、执行、管理、服务、结果公开。";
@@ -962,6 +1151,8 @@ mod tests {
         Digit(usize, usize, String),
         /// Type into the n-th line holding a tab (a table row), at a character of it.
         InRow(usize, usize, usize, String),
+        /// Type into the n-th short line without a tab (a cell of its own, or prose).
+        InLine(usize, usize, usize, String),
         Insert(usize, String),
         Delete(usize, usize),
         Replace(usize, usize, String),
@@ -1005,6 +1196,13 @@ mod tests {
                 "[年度总计合 \t|0-9（）一二三四]{0,3}"
             )
                 .prop_map(|(l, c, n, s)| Op::InRow(l, c, n, s)),
+            (
+                any::<usize>(),
+                any::<usize>(),
+                0usize..3,
+                "[年度总计合 0-9（）一二三四予以公开]{0,3}"
+            )
+                .prop_map(|(l, c, n, s)| Op::InLine(l, c, n, s)),
             (any::<usize>(), piece()).prop_map(|(a, s)| Op::Insert(a, s)),
             (any::<usize>(), 0usize..40).prop_map(|(a, n)| Op::Delete(a, n)),
             (any::<usize>(), 0usize..12, piece()).prop_map(|(a, n, s)| Op::Replace(a, n, s)),
@@ -1014,7 +1212,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, max_shrink_iters: 200, ..ProptestConfig::default() })]
         #[test]
-        fn incremental_equals_full_parse(seed in 0usize..6, ops in prop::collection::vec(op(), 1..12)) {
+        fn incremental_equals_full_parse(seed in 0usize..7, ops in prop::collection::vec(op(), 1..12)) {
             let seeds = seeds();
             let text = seeds[seed % seeds.len()].clone();
             let mut doc = Buffer::new(text);
@@ -1040,6 +1238,26 @@ mod tests {
                             let at = chars[c % chars.len()];
                             let to = chars[(c % chars.len() + n).min(chars.len() - 1)];
                             doc.edit(at..to, &s);
+                        }
+                    }
+                    Op::InLine(l, c, n, s) => {
+                        let lines: Vec<(usize, usize)> = crate::text::lines(doc.text())
+                            .iter()
+                            .filter(|x| {
+                                let t = &doc.text()[x.content.clone()];
+                                !t.is_empty() && !t.contains('\t') && t.chars().count() <= 60
+                            })
+                            .map(|x| (x.content.start, x.content.end))
+                            .collect();
+                        if !lines.is_empty() {
+                            let (a, b) = lines[l % lines.len()];
+                            let chars: Vec<usize> = doc.text()[a..b].char_indices().map(|(i, _)| a + i).chain([b]).collect();
+                            let at = chars[c % chars.len()];
+                            let to = chars[(c % chars.len() + n).min(chars.len() - 1)];
+                            // Twice: the first edit may parse the block, the second reads one cell.
+                            doc.edit(at..to, &s);
+                            let end = at + s.len();
+                            doc.edit(end..end, &s);
                         }
                     }
                     Op::Insert(a, s) => { let a = a % len; doc.edit(a..a, &s); }

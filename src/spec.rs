@@ -867,6 +867,8 @@ pub struct TableNorms {
     pub markers_2019: rustc_hash::FxHashSet<&'static str>,
     /// Column labels of every column set: (normalised, standard).
     pub cols: Vec<(&'static str, &'static str)>,
+    /// The length in characters of the longest normalised label or alias of the candidates.
+    pub longest_label: usize,
 }
 
 static TABLE_NORMS: std::sync::LazyLock<[TableNorms; 4]> = std::sync::LazyLock::new(|| {
@@ -910,8 +912,20 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
         TableId::T2 => T2_2019_MARKERS.iter().map(|m| normed(m)).collect(),
         _ => Default::default(),
     };
+    let aliases: Vec<Vec<&'static str>> = t
+        .rows
+        .iter()
+        .map(|r| r.aliases.iter().map(|a| normed(a)).collect())
+        .collect();
+    let longest_label = candidates
+        .iter()
+        .flat_map(|&(i, l)| std::iter::once(l).chain(aliases[i].iter().copied()))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
     TableNorms {
         markers_2019,
+        longest_label,
         descendants: (0..t.rows.len())
             .map(|i| {
                 let mut v = Vec::new();
@@ -919,11 +933,7 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
                 v
             })
             .collect(),
-        aliases: t
-            .rows
-            .iter()
-            .map(|r| r.aliases.iter().map(|a| normed(a)).collect())
-            .collect(),
+        aliases,
         rows,
         candidates,
         candidates_by_end,

@@ -14,31 +14,42 @@ pub struct Line {
 /// Splits `text` into lines at `\n`, `\r\n` and lone `\r`. An empty text has one empty line; a
 /// text ending in a line break has a last empty line, as editors count them.
 pub fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::with_capacity(text.len() / 40 + 1);
+    out.extend(lines_iter(text));
+    out
+}
+
+/// The lines of [`lines`], one at a time: reading the first few costs only as much text as they
+/// take.
+pub fn lines_iter(text: &str) -> impl Iterator<Item = Line> + '_ {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() / 40 + 1);
+    let mut breaks = memchr::memchr2_iter(b'\n', b'\r', bytes);
     let mut start = 0;
-    let mut skip_lf = None;
-    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-        if skip_lf == Some(i) {
-            continue; // the \n of a \r\n
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
         }
+        let Some(i) = breaks.next() else {
+            done = true;
+            return Some(Line {
+                content: start..bytes.len(),
+                full: start..bytes.len(),
+            });
+        };
         let end = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-            skip_lf = Some(i + 1);
+            breaks.next(); // the \n of the \r\n
             i + 2
         } else {
             i + 1
         };
-        out.push(Line {
+        let line = Line {
             content: start..i,
             full: start..end,
-        });
+        };
         start = end;
-    }
-    out.push(Line {
-        content: start..bytes.len(),
-        full: start..bytes.len(),
-    });
-    out
+        Some(line)
+    })
 }
 
 /// The unit in which a column is counted.

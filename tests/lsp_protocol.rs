@@ -443,3 +443,83 @@ async fn a_compilation_is_served_report_by_report() {
     assert_eq!(text, parts.join("\n"));
     assert!(c.shutdown().await);
 }
+
+/// Rows of HTML tables that a GFM renderer (comrak) makes of a Markdown text.
+fn rendered_rows(markdown: &str) -> (usize, usize) {
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    let html = comrak::markdown_to_html(markdown, &options);
+    (
+        html.matches("<table>").count(),
+        html.matches("<tr>").count(),
+    )
+}
+
+/// In a Markdown table the ignore action ends the row with a comment instead of putting a line
+/// between two rows (where a renderer ends the table): the diagnostic goes, the table keeps every
+/// row, for the renderer and for the checker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ignoring_inside_a_markdown_table_keeps_the_table() {
+    let md = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/markdown/000_745ac7de65919f15.md"),
+    )
+    .unwrap();
+    let row = "|  | (七) 总计 |  | 4 | 0 | 0 | 0 | 0 | 0 | 4 |";
+    assert!(md.contains(row));
+    let text = md.replace(row, "|  | (七) 总计 |  | 4 | 0 | 0 | 0 | 0 | 0 | 5 |");
+    let mut c = Client::start();
+    c.initialize(caps(&["utf-16"]), json!({"diagnosticsDelayMs": 0}))
+        .await;
+    let from = c.count();
+    c.open(URI, &text).await;
+    let p = c.publish(from, URI, Some(1)).await;
+    let before = codes(&p);
+    let d = p["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "total-mismatch")
+        .expect("the broken total")
+        .clone();
+    let r = c
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": URI}, "range": d["range"], "context": {"diagnostics": [d]}}))
+        .await;
+    let titles: Vec<String> = actions(&r)
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t == nianbao::server::IGNORE_TITLE),
+        "{titles:?}"
+    );
+    let ignore = actions(&r)
+        .into_iter()
+        .find(|a| a["title"] == nianbao::server::IGNORE_ROW_TITLE)
+        .expect("the ignore action");
+    let edits = edits_of(&ignore);
+    let ignored = apply(&text, &edits);
+    assert!(
+        ignored.contains(
+            "|  | (七) 总计 |  | 4 | 0 | 0 | 0 | 0 | 0 | 5 | <!-- nianbao-disable-line total-mismatch -->\n"
+        ),
+        "{edits:?}"
+    );
+    let from = c.count();
+    send_edits(&c, 2, &edits).await;
+    let after = codes(&c.publish(from, URI, Some(2)).await);
+    let mut expected = before.clone();
+    let gone = expected.iter().position(|x| x == "total-mismatch").unwrap();
+    expected.remove(gone);
+    assert_eq!(after, expected, "{before:?} → {after:?}");
+    // A GFM renderer shows the same tables with the same rows, the comment as nothing.
+    assert_eq!(rendered_rows(&ignored), rendered_rows(&text));
+    assert_eq!(rendered_rows(&text), (6, 40));
+    // A comment line between the rows, as the action used to write, ends the table there.
+    let between = text.replace(
+        "|  | (七) 总计",
+        "<!-- nianbao-disable-next-line total-mismatch -->\n|  | (七) 总计",
+    );
+    assert_ne!(rendered_rows(&between), rendered_rows(&text));
+    assert!(c.shutdown().await);
+}

@@ -44,6 +44,12 @@ pub struct RawRow {
 /// are prose.
 const MAX_CELL_CHARS: usize = 60;
 
+/// Most cells a raw row holds. A line split into more cells is prose; single cells gathered from
+/// one line each start another row when the row has this many. The widest row of a real report
+/// has under 40 cells (table 四's 15 numbers, merge debris, labels wrapped over lines); the limit
+/// bounds the work one row can cause.
+pub const MAX_ROW_CELLS: usize = 256;
+
 fn is_ws(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\u{0C}' || c == '\u{FEFF}'
 }
@@ -113,7 +119,8 @@ pub fn is_page_furniture(s: &str) -> bool {
     dashed || paged || ratio
 }
 
-fn is_md_separator(s: &str) -> bool {
+/// `|---|:---:|`: the separator row of a pipe table.
+pub(crate) fn is_md_separator(s: &str) -> bool {
     let t = s.trim();
     t.contains('-')
         && t.contains('|')
@@ -272,6 +279,16 @@ pub enum LineKind {
 
 /// Splits and classes one line.
 pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
+    let full = line;
+    // A suppression comment after a row's last `|` is no cell of the row.
+    let cut;
+    let line = match super::trailing_suppression(&text[line.clone()]) {
+        Some(open) => {
+            cut = line.start..line.start + open;
+            &cut
+        }
+        None => line,
+    };
     let s = &text[line.clone()];
     // Prose: a long line with no cell delimiter at all. Decided without splitting it.
     if s.len() > MAX_CELL_CHARS * 4
@@ -284,6 +301,9 @@ pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
     let Some((mut cells, shape)) = split_line(text, line) else {
         return LineKind::Skip;
     };
+    if cells.len() > MAX_ROW_CELLS {
+        return LineKind::Break;
+    }
     if cells.len() == 1 {
         let c = cells.swap_remove(0);
         if c.kind == Kind::Text && text[c.range.clone()].chars().count() > MAX_CELL_CHARS {
@@ -294,7 +314,7 @@ pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
     LineKind::Row(RawRow {
         cells,
         shape,
-        range: line.clone(),
+        range: full.clone(),
     })
 }
 
@@ -303,6 +323,8 @@ pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
 pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
     let mut out = Vec::with_capacity(lines.len());
     let mut stream: Option<RawRow> = None;
+    // Whether the stream holds a value: carried, so no line looks back at the cells before it.
+    let mut stream_has_value = false;
     let flush = |stream: &mut Option<RawRow>, out: &mut Vec<Item>| {
         if let Some(r) = stream.take() {
             out.push(Item::Row(r));
@@ -316,13 +338,16 @@ pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
                 out.push(Item::Break);
             }
             LineKind::Single(c, shape) => {
-                let starts_new = c.kind == Kind::Text
-                    && stream
-                        .as_ref()
-                        .is_some_and(|r| r.cells.iter().any(|x| x.kind == Kind::Value));
+                let starts_new = stream.as_ref().is_some_and(|r| {
+                    (c.kind == Kind::Text && stream_has_value) || r.cells.len() >= MAX_ROW_CELLS
+                });
                 if starts_new {
                     flush(&mut stream, &mut out);
                 }
+                if stream.is_none() {
+                    stream_has_value = false;
+                }
+                stream_has_value |= c.kind == Kind::Value;
                 let r = stream.get_or_insert_with(|| RawRow {
                     cells: Vec::new(),
                     shape,
@@ -656,6 +681,24 @@ mod tests {
                 Layout: T[行政许可] V[10] V[067] V[4]
             "#]],
         );
+    }
+
+    #[test]
+    fn a_suppression_ending_a_row_is_no_cell() {
+        show(
+            "| 规章 | 0 |  | 3 | <!-- nianbao-disable-line total-mismatch -->\n| 规章 | 0 | 3 <!-- nianbao-disable-line x -->\n规章\t1\t2 <!-- nianbao-disable-line -->\n",
+            expect![[r#"
+                Markdown: T[规章] V[0] _[] V[3]
+                Markdown: T[规章] V[0] V[3]
+                Tsv: T[规章] V[1] V[2]
+            "#]],
+        );
+        // The row still covers its whole line.
+        let t = "| 规章 | 0 | <!-- nianbao-disable-line x -->";
+        let LineKind::Row(r) = line_kind(t, &(0..t.len())) else {
+            panic!("a row");
+        };
+        assert_eq!(r.range, 0..t.len());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use memchr::memmem;
 
+use crate::diag::Edit;
 use crate::model::{
     Document, Period, Report, ReportContext, Section, Shape, Suppression, Table, Title,
 };
@@ -119,6 +120,12 @@ pub fn tables_of(text: &str, rows: &[Item]) -> Vec<Arc<Table>> {
         .into_iter()
         .map(Arc::new)
         .collect()
+}
+
+/// Does this raw row announce a table (a table's reading starts at such a row)? Rows before the
+/// first that does belong to no table.
+pub fn announces_table(row: &cells::RawRow) -> bool {
+    table::tag(row).is_some()
 }
 
 /// Is this line a report's title (`某局2024年政府信息公开工作年度报告`), which in a compilation begins
@@ -490,7 +497,14 @@ fn find_title<'a>(
 ) -> (Option<Title>, Option<String>, Option<i32>) {
     let base = region.start;
     let region = &text[..region.end.min(text.len())];
-    let ls = lines_in(region, base..region.len());
+    // The title stands in the first 80 lines (and may wrap onto the 81st): only those are split.
+    let ls: Vec<Line> = text::lines_iter(&region[base.min(region.len())..])
+        .take(81)
+        .map(|l| Line {
+            content: l.content.start + base..l.content.end + base,
+            full: l.full.start + base..l.full.end + base,
+        })
+        .collect();
     // The body's name may stand on the line before the title, even before the report's range
     // (in a compilation it is the last line of the previous block).
     let mut prev_nonempty: Option<&str> = line_before;
@@ -628,26 +642,55 @@ pub fn mentions_suppression(text: &str, range: Range<usize>) -> bool {
     DISABLE_FINDER.find(&b[from..to]).is_some()
 }
 
+/// Where a suppression comment that ends a line begins (`| 规章 | 0 | <!-- nianbao-disable-line
+/// CODE -->`): no cell of the row, which ends before it. `None` when the line does not end so.
+pub fn trailing_suppression(line: &str) -> Option<usize> {
+    let t = line.trim_end();
+    if !t.ends_with("-->") {
+        return None;
+    }
+    let open = t.rfind("<!--")?;
+    let inner = t[open + 4..].trim_start();
+    (open > 0 && inner.starts_with(DISABLE)).then_some(open)
+}
+
+/// How far a suppression comment reaches.
+enum Reach {
+    /// From the comment to the end of the text (`nianbao-disable`).
+    Rest,
+    /// The next line that is not blank (`nianbao-disable-next-line`).
+    NextLine,
+    /// The line the comment ends (`nianbao-disable-line`, written after a table row's last `|`).
+    Line,
+}
+
 pub fn find_suppressions(text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
     for at in DISABLE_FINDER.find_iter(text.as_bytes()) {
         let line_start = text::line_start(text, at);
         let line_end = text::line_end(text, at);
         let line = &text[line_start..line_end];
-        let lead = line.trim_start();
-        if !(lead.starts_with("<!--")
-            || lead.starts_with("//")
-            || lead.starts_with('#')
-            || lead.starts_with(DISABLE))
-        {
-            continue;
-        }
         let after = &text[at + DISABLE.len()..line_end];
-        let (next_line, rest) = match after.strip_prefix("-next-line") {
-            Some(r) => (true, r),
-            None => (false, after),
+        let (reach, rest) = if let Some(r) = after.strip_prefix("-next-line") {
+            (Reach::NextLine, r)
+        } else if let Some(r) = after.strip_prefix("-line") {
+            (Reach::Line, r)
+        } else {
+            (Reach::Rest, after)
         };
-        if !(rest.is_empty() || rest.starts_with([' ', '\t', ':', '-']))
+        let placed = match reach {
+            // An HTML comment, anywhere in the line (after a row's cells).
+            Reach::Line => text[line_start..at].trim_end().ends_with("<!--"),
+            _ => {
+                let lead = line.trim_start();
+                lead.starts_with("<!--")
+                    || lead.starts_with("//")
+                    || lead.starts_with('#')
+                    || lead.starts_with(DISABLE)
+            }
+        };
+        if !placed
+            || !(rest.is_empty() || rest.starts_with([' ', '\t', ':', '-']))
             || rest.starts_with("-line")
         {
             continue;
@@ -658,20 +701,22 @@ pub fn find_suppressions(text: &str) -> Vec<Suppression> {
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
-        let applies = if next_line {
-            // The next line that is not blank.
-            let mut pos = crate::parse::line_end_full(text, line_end);
-            loop {
-                let e = text[pos..]
-                    .find(['\n', '\r'])
-                    .map_or(text.len(), |i| pos + i);
-                if !text[pos..e].trim().is_empty() || e >= text.len() {
-                    break pos..e;
+        let applies = match reach {
+            Reach::NextLine => {
+                // The next line that is not blank.
+                let mut pos = crate::parse::line_end_full(text, line_end);
+                loop {
+                    let e = text[pos..]
+                        .find(['\n', '\r'])
+                        .map_or(text.len(), |i| pos + i);
+                    if !text[pos..e].trim().is_empty() || e >= text.len() {
+                        break pos..e;
+                    }
+                    pos = line_end_full(text, e);
                 }
-                pos = line_end_full(text, e);
             }
-        } else {
-            line_end..text.len()
+            Reach::Line => line_start..line_end,
+            Reach::Rest => line_end..text.len(),
         };
         out.push(Suppression {
             codes,
@@ -680,6 +725,53 @@ pub fn find_suppressions(text: &str) -> Vec<Suppression> {
         });
     }
     out
+}
+
+/// Is this line a row of a pipe table (it starts with `|`), not its separator row?
+fn is_pipe_row(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('|') && !cells::is_md_separator(t)
+}
+
+/// The edit that silences diagnostic `code` on the line holding byte `at`. Inside a pipe table
+/// (a row after the table's first line) the comment ends the row, after its last `|`, where a
+/// Markdown renderer shows nothing and keeps the table whole: `| 规章 | 0 | <!--
+/// nianbao-disable-line CODE -->` (a row that has such a comment already gets the code added to
+/// it). Anywhere else it is a line of its own before the line: `<!-- nianbao-disable-next-line
+/// CODE -->` (before a table's first line, it stands before the table).
+pub fn suppression_edit(text: &str, at: usize, code: &str) -> Edit {
+    let at = text::floor_char_boundary(text, at.min(text.len()));
+    let start = text::line_start(text, at);
+    let end = text::line_end(text, at);
+    let line = &text[start..end];
+    // The line just before (`start` follows its line break).
+    let previous = (start > 0).then(|| {
+        let prev_end = start
+            - if text[..start].ends_with("\r\n") {
+                2
+            } else {
+                1
+            };
+        &text[text::line_start(text, prev_end)..prev_end]
+    });
+    if is_pipe_row(line) && previous.is_some_and(|p| p.trim_start().starts_with('|')) {
+        if trailing_suppression(line).is_some() {
+            // Add the code to the row's comment: before its `-->`.
+            let close = start + line.trim_end().len() - 3;
+            let pad = if text[..close].ends_with(' ') {
+                ""
+            } else {
+                " "
+            };
+            return Edit::insert(close, format!("{pad}{code} "));
+        }
+        let content_end = start + line.trim_end().len();
+        return Edit::insert(content_end, format!(" <!-- {DISABLE}-line {code} -->"));
+    }
+    Edit::insert(
+        start,
+        format!("<!-- {DISABLE}-next-line {code} -->{}", dominant_eol(text)),
+    )
 }
 
 #[cfg(test)]
@@ -802,6 +894,96 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].codes, ["total-mismatch"]);
         assert_eq!(&t[s[0].applies.clone()], "row");
+    }
+
+    #[test]
+    fn a_suppression_ending_a_row_applies_to_its_line() {
+        let t = "| 规章 | 1 |\n| 行政规范性文件 | 5 | <!-- nianbao-disable-line total-mismatch, cell-blank -->\n| 总计 | 9 |\n";
+        let s = find_suppressions(t);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].codes, ["total-mismatch", "cell-blank"]);
+        assert_eq!(
+            &t[s[0].applies.clone()],
+            "| 行政规范性文件 | 5 | <!-- nianbao-disable-line total-mismatch, cell-blank -->"
+        );
+        // Only as an HTML comment: words in prose or a cell are not one.
+        for t in [
+            "| 规章 | nianbao-disable-line total-mismatch |\n",
+            "正文写到 nianbao-disable-line 的用法\n",
+            "| 规章 | 1 | <!-- nianbao-disable-lines x -->\n",
+        ] {
+            assert!(find_suppressions(t).is_empty(), "{t}");
+        }
+        assert_eq!(
+            trailing_suppression("| a | 1 | <!-- nianbao-disable-line x -->  "),
+            Some(10)
+        );
+        assert_eq!(trailing_suppression("| a | 1 | <!-- other -->"), None);
+        assert_eq!(
+            trailing_suppression("<!-- nianbao-disable-line x -->"),
+            None
+        );
+    }
+
+    #[test]
+    fn suppression_edits_keep_tables_whole() {
+        let t = "前言\n| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 1 |  \n| 行政规范性文件 | 5 | <!-- nianbao-disable-line cell-blank -->\n正文\n";
+        let edited =
+            |at: usize| crate::fix::apply_edits(t, &[suppression_edit(t, at, "total-mismatch")]);
+        expect_test::expect![[r#"
+            前言
+            | 信息内容 | 本年制发件数 |
+            |---|---|
+            | 规章 | 1 | <!-- nianbao-disable-line total-mismatch -->  
+            | 行政规范性文件 | 5 | <!-- nianbao-disable-line cell-blank -->
+            正文
+        "#]]
+        .assert_eq(&edited(t.find("1 |").unwrap()));
+        // A row that has a comment gets the code added to it.
+        expect_test::expect![[r#"
+            前言
+            | 信息内容 | 本年制发件数 |
+            |---|---|
+            | 规章 | 1 |  
+            | 行政规范性文件 | 5 | <!-- nianbao-disable-line cell-blank total-mismatch -->
+            正文
+        "#]]
+        .assert_eq(&edited(t.find("5 |").unwrap()));
+        // The table's first line and lines outside tables get a line of their own before them.
+        expect_test::expect![[r#"
+            前言
+            <!-- nianbao-disable-next-line total-mismatch -->
+            | 信息内容 | 本年制发件数 |
+            |---|---|
+            | 规章 | 1 |  
+            | 行政规范性文件 | 5 | <!-- nianbao-disable-line cell-blank -->
+            正文
+        "#]]
+        .assert_eq(&edited(t.find("本年").unwrap()));
+        expect_test::expect![[r#"
+            前言
+            | 信息内容 | 本年制发件数 |
+            |---|---|
+            | 规章 | 1 |  
+            | 行政规范性文件 | 5 | <!-- nianbao-disable-line cell-blank -->
+            <!-- nianbao-disable-next-line total-mismatch -->
+            正文
+        "#]]
+        .assert_eq(&edited(t.find("正文").unwrap()));
+        // Each edit silences what it names, on that row only.
+        let once = edited(t.find("1 |").unwrap());
+        let s = find_suppressions(&once);
+        let row = once.find("| 规章").unwrap();
+        assert!(crate::model::suppressed(
+            &s,
+            "total-mismatch",
+            &(row + 9..row + 10)
+        ));
+        assert!(!crate::model::suppressed(
+            &s,
+            "total-mismatch",
+            &(once.find("| 行政").unwrap()..once.len())
+        ));
     }
 }
 

@@ -9,6 +9,12 @@ use crate::model::{Cell, GroupLabel, HeaderCell, Row, RowFit, Shape, Table, Valu
 use crate::spec::{self, RowKind, TableId, TableSpec, normed};
 use crate::text::{norm, similarity, split_numbering};
 
+/// Most raw rows and breaks one table is read from. A table runs from the row that announces it
+/// to the next table's or the block's end; past this many items it ends (a later row that
+/// announces it begins another). Real tables have under 100 (table 三 wrapped over lines of PDF
+/// text); the limit bounds the work of reading and checking one table.
+pub const MAX_TABLE_ITEMS: usize = 2000;
+
 /// Splits a block's raw rows into tables and assembles each.
 pub fn tables(text: &str, items: &[Item]) -> Vec<Table> {
     let mut segments: Vec<(TableId, Vec<&Item>)> = Vec::new();
@@ -17,7 +23,10 @@ pub fn tables(text: &str, items: &[Item]) -> Vec<Table> {
             Item::Row(r) => tag(r),
             Item::Break => None,
         };
-        match (tag, segments.last_mut()) {
+        let open = segments
+            .last_mut()
+            .filter(|(_, rows)| rows.len() < MAX_TABLE_ITEMS);
+        match (tag, open) {
             (Some(t), Some((cur, rows))) if *cur == t => rows.push(it),
             (Some(t), _) => segments.push((t, vec![it])),
             (None, Some((_, rows))) => rows.push(it),
@@ -111,7 +120,7 @@ static ITEM_HEADING: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("第二十条"));
 
 /// Which table a raw row announces, if any.
-fn tag(r: &RawRow) -> Option<TableId> {
+pub(crate) fn tag(r: &RawRow) -> Option<TableId> {
     let a = &*ANNOUNCERS;
     for c in r.cells.iter().filter(|c| c.kind == Kind::Text) {
         let n = c.norm.as_str();
@@ -277,9 +286,24 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
             exact: covered == len,
         });
     }
-    // Fuzzy: try each tail of the fragments against every row label and alias.
+    // Fuzzy: try each tail of the fragments against every row label and alias. Only tails that
+    // can reach the threshold are tried: a normalised edit distance is at least the difference in
+    // length over the longer length, so a tail whose text (less a numbering of up to
+    // `NUMBERING_SLACK` characters) is more than three times as long as the longest label scores
+    // under 1/3, and under 0.55 with the bonus for the expected row. Longer runs of pieces cost
+    // no more than short ones.
+    let reach = 3 * nm.longest_label + NUMBERING_SLACK;
+    let mut from = frags.len();
+    let mut chars = 0;
+    while from > 0 {
+        chars += frags[from - 1].norm.chars().count();
+        if chars > reach {
+            break;
+        }
+        from -= 1;
+    }
     let mut top: Option<(f64, usize, usize)> = None;
-    for own in 0..frags.len() {
+    for own in from..frags.len() {
         let cand = self::joined(&frags[own..]);
         let (cnum, cbody) = split_numbering(&cand);
         for &(i, _) in &nm.candidates {
@@ -312,6 +336,10 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
         _ => None,
     }
 }
+
+/// The longest numbering (`(十二)`, `3.`) that [`match_label`]'s bound on the length of a label
+/// allows for; real numberings have at most five characters.
+const NUMBERING_SLACK: usize = 16;
 
 fn next_expected(spec: &TableSpec, after: usize) -> Option<usize> {
     (after + 1..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data)
@@ -586,6 +614,8 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     let columns = Columns::of(items);
     let mut t = Table::empty(spec.id);
     t.rows.reserve(spec.rows.len());
+    // Which spec rows `t.rows` holds, carried so that no row looks back over the rows before it.
+    let mut present = vec![false; spec.rows.len()];
     let mut pending: Vec<Frag> = Vec::new();
     let mut expected = (0..spec.rows.len()).find(|&i| spec.rows[i].kind == RowKind::Data);
     let mut shapes = [0usize; 4];
@@ -654,6 +684,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 text,
                 spec,
                 &mut t,
+                &mut present,
                 &mut pending,
                 &frags,
                 &mut first,
@@ -690,7 +721,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             let empties = if raw.shape == Shape::Layout {
                 Vec::new()
             } else {
-                empty_rows(text, spec, &t, before, m.row)
+                empty_rows(text, spec, &present, before, m.row)
             };
             let taken: Vec<&Range<usize>> = empties.iter().flat_map(|r| &r.label).collect();
             let rest: Vec<Frag> = before
@@ -700,6 +731,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
                 .collect();
             for r in empties {
                 first.get_or_insert(r.range.start);
+                present[r.spec] = true;
                 t.rows.push(r);
             }
             let groups = group_labels(spec, text, &rest, m.row);
@@ -722,6 +754,7 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
             if spec.rows[m.row].kind == RowKind::Data {
                 expected = next_expected(spec, m.row);
             }
+            present[m.row] = true;
             t.rows.push(Row {
                 spec: m.row,
                 label: own.iter().map(|f| f.range.clone()).collect(),
@@ -771,7 +804,13 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
 /// Label pieces, pending before the label of row `next`, that name standard data rows before it
 /// exactly: rows written without any number (one cell per line, where blank cells leave no
 /// trace), each made a row of blank cells.
-fn empty_rows(text: &str, spec: &TableSpec, t: &Table, pieces: &[Frag], next: usize) -> Vec<Row> {
+fn empty_rows(
+    text: &str,
+    spec: &TableSpec,
+    present: &[bool],
+    pieces: &[Frag],
+    next: usize,
+) -> Vec<Row> {
     let nm = spec.norms();
     let mut out: Vec<Row> = Vec::new();
     for f in pieces {
@@ -782,7 +821,7 @@ fn empty_rows(text: &str, spec: &TableSpec, t: &Table, pieces: &[Frag], next: us
         else {
             continue;
         };
-        if row >= next || t.rows.iter().chain(&out).any(|r| r.spec == row) {
+        if row >= next || present[row] || out.iter().any(|r| r.spec == row) {
             continue;
         }
         let (cells, fit) = make_cells(text, spec, row, &[], f.range.end, &Columns::default());
@@ -941,6 +980,7 @@ fn label_only<'a>(
     text: &str,
     spec: &'static TableSpec,
     t: &mut Table,
+    present: &mut [bool],
     pending: &mut Vec<Frag<'a>>,
     frags: &[Frag<'a>],
     first: &mut Option<usize>,
@@ -972,6 +1012,7 @@ fn label_only<'a>(
     {
         first.get_or_insert(raw.range.start);
         *last = (*last).max(raw.range.end);
+        present[i] = true;
         t.rows.push(Row {
             spec: i,
             label: frags.iter().map(|f| f.range.clone()).collect(),
@@ -1002,7 +1043,7 @@ fn label_only<'a>(
             && m.exact
             && joins_to(text, &all[m.own..], nm.rows[m.row])
             && spec.rows[m.row].kind == RowKind::Data
-            && t.row(m.row).is_none()
+            && !present[m.row]
         {
             let own = &all[m.own..];
             let groups = group_labels(spec, text, &all[..m.own], m.row);
@@ -1017,6 +1058,7 @@ fn label_only<'a>(
             let start = all.first().map_or(raw.range.start, |f| f.range.start);
             first.get_or_insert(start);
             *last = (*last).max(raw.range.end);
+            present[m.row] = true;
             t.rows.push(Row {
                 spec: m.row,
                 label: own.iter().map(|f| f.range.clone()).collect(),

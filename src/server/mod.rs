@@ -38,11 +38,11 @@ use tower_lsp_server::jsonrpc::{Request, Response, Result as RpcResult};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, ExitedError, LanguageServer, LspService, Server};
 
-use crate::diag::{self, Code};
+use crate::diag;
 use crate::model::Document;
 use crate::settings::{self, Settings};
 use crate::text::Encoding;
-use crate::{fix, ide};
+use crate::{fix, ide, parse};
 use config::Config;
 use framing::{FrameSink, FrameWriter, FramedInput};
 use jsonrpc::{Change, Channels, Lost, NewText, Side};
@@ -54,6 +54,8 @@ pub const FILL_TABLE_TITLE: &str = "填入本表全部总计";
 pub const FIX_ALL_TITLE: &str = "nianbao：修复全部可计算的总计和标签";
 /// Title of the action that adds a suppression comment for one diagnostic.
 pub const IGNORE_TITLE: &str = "忽略此问题（添加 nianbao-disable-next-line 注释）";
+/// The same inside a Markdown table: the comment ends the row, so the table stays a table.
+pub const IGNORE_ROW_TITLE: &str = "忽略此问题（在行末添加 nianbao-disable-line 注释）";
 pub const FIX_ALL_KIND: &str = "source.fixAll.nianbao";
 /// The notification that tells an opting-in client what the last check found (status bar and
 /// status line): sent after each `publishDiagnostics` to clients whose capabilities hold
@@ -1329,11 +1331,17 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     }));
                 }
+                let ignore = parse::suppression_edit(&s.text, d.range.start, d.code.as_str());
+                let title = if ignore.new_text.contains("-next-line") {
+                    IGNORE_TITLE
+                } else {
+                    IGNORE_ROW_TITLE
+                };
                 out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                    title: IGNORE_TITLE.to_string(),
+                    title: title.to_string(),
                     kind: Some(quickfix.clone()),
                     diagnostics: Some(vec![ld]),
-                    edit: Some(edit(&[suppression_edit(&s, d.code, d.range.start)])),
+                    edit: Some(edit(&[ignore])),
                     ..Default::default()
                 }));
             }
@@ -1397,20 +1405,6 @@ fn cell_around(s: &Snapshot, range: std::ops::Range<usize>) -> std::ops::Range<u
         .find(['|', '\t'])
         .map_or(line_end, |i| end + i);
     left.min(start)..right.max(end)
-}
-
-/// `<!-- nianbao-disable-next-line CODE -->` on its own line before the line holding `at`.
-fn suppression_edit(s: &Snapshot, code: Code, at: usize) -> diag::Edit {
-    let at = at.min(s.rope.len_bytes());
-    let line_start = s.rope.line_to_byte(s.rope.byte_to_line(at));
-    diag::Edit {
-        range: line_start..line_start,
-        new_text: format!(
-            "<!-- nianbao-disable-next-line {} -->{}",
-            code.as_str(),
-            s.doc.report_at(at).eol
-        ),
-    }
 }
 
 /// Runs the server until `exit` or the end of the input: the client's bytes go through the

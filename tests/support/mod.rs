@@ -70,3 +70,90 @@ pub fn corpus_dir() -> PathBuf {
 pub fn corpus() -> Vec<(String, String)> {
     read_sorted(&corpus_dir().join("reports"), &[".txt"])
 }
+
+/// Texts of short lines, the shapes web pages and narrow PDF text arrive in, where a parser that
+/// looks back over what it has read grows quadratic: [`short_lines`].
+#[derive(Debug, Clone, Copy)]
+pub enum ShortLines {
+    /// Lines of 8 ASCII letters.
+    Ascii,
+    /// Lines of 20 CJK characters.
+    Cjk,
+    /// Lines of 8 characters with a blank line after each.
+    Blank,
+    /// Text as `pdftotext` gives it: lines of 18–36 characters wrapped from paragraphs, a blank
+    /// line between paragraphs, indented lines ending in a number, a page number and a form feed
+    /// every 50 lines.
+    Pdf,
+}
+
+impl ShortLines {
+    pub const ALL: [ShortLines; 4] = [
+        ShortLines::Ascii,
+        ShortLines::Cjk,
+        ShortLines::Blank,
+        ShortLines::Pdf,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ShortLines::Ascii => "ascii 8-char lines",
+            ShortLines::Cjk => "cjk 20-char lines",
+            ShortLines::Blank => "blank-separated lines",
+            ShortLines::Pdf => "pdf-like wrapped text",
+        }
+    }
+}
+
+/// About `bytes` bytes of `shape`, the same every time (a fixed pseudo-random sequence).
+pub fn short_lines(shape: ShortLines, bytes: usize) -> String {
+    const CJK: &str = "政府信息公开工作年度报告本机关依申请主动办理结果行政复议诉讼情况存在问题改进措施其他事项总体规章规范性文件许可处罚强制";
+    let cjk: Vec<char> = CJK.chars().collect();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) % n as u64) as usize
+    };
+    let mut out = String::with_capacity(bytes + 64);
+    let mut i = 0usize;
+    while out.len() < bytes {
+        let mut ascii = |out: &mut String, n: usize| {
+            for _ in 0..n {
+                out.push((b'a' + next(26) as u8) as char);
+            }
+        };
+        match shape {
+            ShortLines::Ascii => ascii(&mut out, 8),
+            ShortLines::Cjk => (0..20).for_each(|_| out.push(cjk[next(cjk.len())])),
+            ShortLines::Blank => {
+                if i.is_multiple_of(2) {
+                    ascii(&mut out, 8);
+                } else {
+                    (0..8).for_each(|_| out.push(cjk[next(cjk.len())]));
+                }
+                out.push('\n');
+            }
+            ShortLines::Pdf => match i % 50 {
+                49 => out.push_str(&format!("- {} -\n\u{0C}", i / 50 + 1)),
+                k if k % 10 == 9 => {}
+                k if k % 7 == 3 => {
+                    out.push_str("  ");
+                    let n = 10 + next(21);
+                    (0..n).for_each(|_| out.push(cjk[next(cjk.len())]));
+                    out.push_str(&format!(" {}", next(1000)));
+                }
+                _ => {
+                    let n = 18 + next(19);
+                    (0..n).for_each(|_| out.push(cjk[next(cjk.len())]));
+                }
+            },
+        }
+        if !matches!(shape, ShortLines::Pdf) || i % 50 != 49 {
+            out.push('\n');
+        }
+        i += 1;
+    }
+    out
+}
