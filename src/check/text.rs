@@ -1,0 +1,1267 @@
+//! Figures of the prose against the tables (`text-mismatch`): a sentence that restates a cell or a
+//! sum of cells of tables 二, 三 or 四 in one of the accepted wordings of [`spec::prose`], with
+//! another number; a percentage stated with such a figure that the table does not give; a stated
+//! total whose listed parts (其中…N条、…M条) do not add up to it.
+//!
+//! Precision comes first: a sentence is read only through the wordings, only when it is about this
+//! year (no comparison, no earlier year, no plan), only where the cells can be read for certain,
+//! and a figure that could mean two cells is wrong only when it is neither. The diagnostic sits on
+//! the figure; its fix (将正文改为 N) is unsafe, since the table may be what is wrong.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::ReportCtx;
+use crate::diag::{Code, Diagnostic, Edit, Fix, Related};
+use crate::model::{Report, Shape, Table, Value};
+use crate::parse::cells::{chinese_number, is_page_furniture};
+use crate::spec::prose::{self, About, Reading, T3Cols, Target, Wording};
+use crate::spec::{self, RowKind, TableId, t3, t4};
+use crate::totals;
+
+/// A wording with its pattern compiled.
+struct Compiled {
+    re: Regex,
+    wording: &'static Wording,
+}
+
+static WORDINGS: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
+    prose::WORDINGS
+        .iter()
+        .map(|w| Compiled {
+            re: Regex::new(&w.pattern.replace("{N}", prose::FIGURE_PATTERN))
+                .unwrap_or_else(|e| panic!("wording {}: {e}", w.id)),
+            wording: w,
+        })
+        .collect()
+});
+
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(prose::PERCENT_PATTERN).unwrap_or_else(|e| panic!("percent pattern: {e}"))
+});
+
+/// A figure with its unit, for the parts of a stated total.
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        "{}(?P<u>万元|件|条|个|项|起|篇|期|次|宗|份|%)",
+        prose::FIGURE_PATTERN
+    ))
+    .unwrap_or_else(|e| panic!("amount pattern: {e}"))
+});
+
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("(?:19|20)[0-9]{2}年").unwrap_or_else(|e| panic!("year pattern: {e}"))
+});
+
+pub fn text_mismatch(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
+    let r = ctx.report;
+    if r.tables.is_empty() {
+        return;
+    }
+    for para in paragraphs(ctx) {
+        for s in para.sentences() {
+            Sentence::new(&para, s, r).check(out);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- prose
+
+/// A paragraph of prose prepared for reading (see [`spec::prose`]), with the source range of each
+/// of its characters.
+struct Para {
+    text: String,
+    /// For each character of `text`: its offset in `text` and its bytes in the source.
+    map: Vec<(usize, Range<usize>)>,
+    /// Index into [`spec::SECTIONS`] of the section the paragraph stands in.
+    section: Option<usize>,
+}
+
+impl Para {
+    fn new(section: Option<usize>) -> Para {
+        Para {
+            text: String::new(),
+            map: Vec::new(),
+            section,
+        }
+    }
+
+    fn push(&mut self, c: char, src: Range<usize>) {
+        self.map.push((self.text.len(), src));
+        self.text.push(c);
+    }
+
+    /// Appends a line of the source, folded; `space` is set while white space is pending.
+    fn push_line(&mut self, text: &str, line: Range<usize>) {
+        let s = &text[line.clone()];
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
+        let mut space: Option<Range<usize>> = None;
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let at = line.start + i..line.start + i + c.len_utf8();
+            if is_ws(c) {
+                space = Some(at);
+                continue;
+            }
+            let c = fold(c);
+            // A thousands separator: 3,119.
+            if c == ','
+                && self.text.ends_with(|p: char| p.is_ascii_digit())
+                && chars[k + 1..]
+                    .iter()
+                    .take(3)
+                    .filter(|(_, d)| d.is_ascii_digit())
+                    .count()
+                    == 3
+                && !chars
+                    .get(k + 4)
+                    .is_some_and(|(_, d)| d.is_ascii_digit() || fold(*d).is_ascii_digit())
+            {
+                space = None;
+                continue;
+            }
+            let c = fold_punct(c);
+            if let Some(sp) = space.take()
+                && c.is_ascii_digit()
+                && self.text.ends_with(|p: char| p.is_ascii_digit())
+            {
+                self.push(' ', sp);
+            }
+            self.push(c, at);
+        }
+    }
+
+    /// The sentences: up to and with each 。！？, and the rest.
+    fn sentences(&self) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, c) in self.text.char_indices() {
+            if matches!(c, '。' | '！' | '？') {
+                let end = i + c.len_utf8();
+                out.push(start..end);
+                start = end;
+            }
+        }
+        if start < self.text.len() {
+            out.push(start..self.text.len());
+        }
+        out
+    }
+
+    /// The source bytes of `range` of `text`.
+    fn source(&self, range: Range<usize>) -> Range<usize> {
+        let first = self.map.partition_point(|(at, _)| *at < range.start);
+        let last = self.map.partition_point(|(at, _)| *at < range.end);
+        match (
+            self.map.get(first),
+            last.checked_sub(1).and_then(|l| self.map.get(l)),
+        ) {
+            (Some(a), Some(b)) if first < last => a.1.start..b.1.end,
+            _ => 0..0,
+        }
+    }
+}
+
+fn is_ws(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{3000}' | '\u{0C}' | '\u{FEFF}' | '\u{A0}')
+}
+
+fn fold(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '．' => '.',
+        '％' => '%',
+        _ => c,
+    }
+}
+
+fn fold_punct(c: char) -> char {
+    match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '(' => '（',
+        ')' => '）',
+        '!' => '！',
+        '?' => '？',
+        _ => c,
+    }
+}
+
+/// The prose of a report: its lines outside its tables, one paragraph per line, or, in text laid
+/// out from a PDF, lines joined up to the next indented line (a sentence wraps there).
+fn paragraphs(ctx: &ReportCtx) -> Vec<Para> {
+    let r = ctx.report;
+    let text_of = |range: Range<usize>| ctx.slice(range);
+    let layout = r.shape == Shape::Layout;
+    let mut out: Vec<Para> = Vec::new();
+    let mut cur: Option<Para> = None;
+    let report_text = ctx.slice(r.range.clone());
+    for line in crate::text::lines(report_text) {
+        let content = r.range.start + line.content.start..r.range.start + line.content.end;
+        if r.tables
+            .iter()
+            .any(|t| in_table(t, &content, ctx.slice(content.clone())))
+        {
+            if let Some(p) = cur.take() {
+                out.push(p);
+            }
+            continue;
+        }
+        let s = text_of(content.clone());
+        if s.trim_matches(is_ws).is_empty() || is_page_furniture(s) {
+            if !layout && let Some(p) = cur.take() {
+                out.push(p);
+            }
+            continue;
+        }
+        let indent = s.chars().take_while(|c| is_ws(*c)).count();
+        let section = r.section_at(content.start).map(|i| r.sections[i].index);
+        let starts = !layout
+            || indent >= 2
+            || cur.as_ref().is_none_or(|p| p.section != section)
+            || r.sections
+                .iter()
+                .any(|h| h.line.start <= content.start && content.start < h.line.end);
+        if starts {
+            if let Some(p) = cur.take() {
+                out.push(p);
+            }
+            cur = Some(Para::new(section));
+        }
+        if let Some(p) = cur.as_mut() {
+            p.push_line(ctx.text(), content);
+        }
+    }
+    out.extend(cur);
+    out
+}
+
+/// Whether a line belongs to a table: it holds a row or a header cell of it, or it stands among
+/// its rows and is not a sentence (a sentence between a table's heading and its first rows, as
+/// web copies have them, is prose).
+fn in_table(t: &Table, line: &Range<usize>, s: &str) -> bool {
+    let touches = |r: &Range<usize>| r.start < line.end.max(line.start + 1) && line.start < r.end;
+    if !touches(&t.range) {
+        return false;
+    }
+    t.rows.iter().any(|r| {
+        r.label.iter().any(touches)
+            || r.groups.iter().any(|g| touches(&g.range))
+            || r.cells
+                .iter()
+                .any(|c| !c.range.is_empty() && touches(&c.range))
+    }) || t.headers.iter().any(|h| touches(&h.range))
+        || !s.contains('。')
+        || s.contains('\t')
+}
+
+// ---------------------------------------------------------------- claims
+
+/// A figure a sentence states in one of the wordings.
+#[derive(Debug, Clone)]
+struct Claim {
+    wording: &'static Wording,
+    /// The figure in the sentence (the words, for a zero stated in words).
+    at: Range<usize>,
+    /// The whole match in the sentence.
+    matched: Range<usize>,
+    /// The figure: a count, or 万元 with its decimals.
+    value: Figure,
+    /// The targets, with the context resolved (see [`Target::T3SameRows`] …).
+    targets: Vec<Resolved>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Figure {
+    Count(i64),
+    Money { value: f64, decimals: usize },
+}
+
+/// A target of a claim, with the rows or case kinds of the sentence filled in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Resolved {
+    T3 {
+        rows: &'static [usize],
+        cols: T3Cols,
+    },
+    T4 {
+        groups: Groups,
+        cols: &'static [usize],
+    },
+    T2 {
+        row: usize,
+        col: usize,
+    },
+}
+
+/// The case kinds of table 四 a figure is about (at most the three).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Groups {
+    kinds: [bool; 3],
+}
+
+impl Groups {
+    fn of(groups: &[usize]) -> Groups {
+        let mut kinds = [false; 3];
+        for &g in groups {
+            kinds[g / 5] = true;
+        }
+        Groups { kinds }
+    }
+    fn starts(self) -> impl Iterator<Item = usize> {
+        (0..3).filter(move |&k| self.kinds[k]).map(|k| k * 5)
+    }
+    fn union(self, other: Groups) -> Groups {
+        let mut kinds = self.kinds;
+        for k in 0..3 {
+            kinds[k] |= other.kinds[k];
+        }
+        Groups { kinds }
+    }
+}
+
+struct Sentence<'a> {
+    para: &'a Para,
+    /// The sentence's range in the paragraph's text.
+    range: Range<usize>,
+    text: &'a str,
+    report: &'a Report,
+}
+
+impl<'a> Sentence<'a> {
+    fn new(para: &'a Para, range: Range<usize>, report: &'a Report) -> Sentence<'a> {
+        Sentence {
+            para,
+            text: &para.text[range.clone()],
+            range,
+            report,
+        }
+    }
+
+    /// The source bytes of a range of the sentence.
+    fn source(&self, r: &Range<usize>) -> Range<usize> {
+        self.para
+            .source(self.range.start + r.start..self.range.start + r.end)
+    }
+
+    fn check(&self, out: &mut Vec<Diagnostic>) {
+        if !self
+            .text
+            .chars()
+            .any(|c| c.is_ascii_digit() || "零〇一二两三四五六七八九十未没无".contains(c))
+        {
+            return;
+        }
+        let claims = self.claims();
+        for c in &claims {
+            self.check_claim(c, out);
+        }
+        self.check_parts(&claims, out);
+    }
+
+    /// The clause around `r`: from the punctuation before it to the punctuation after it.
+    fn clause(&self, r: &Range<usize>) -> &'a str {
+        let stops = ['，', '；', '：', '。', '！', '？'];
+        let start = self.text[..r.start].rfind(stops).map_or(0, |i| {
+            i + self.text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let end = self.text[r.end..]
+            .find(stops)
+            .map_or(self.text.len(), |i| r.end + i);
+        &self.text[start..end]
+    }
+
+    /// Whether what the sentence says up to `r` (and in `r`'s clause) is this year's figure.
+    fn this_year(&self, r: &Range<usize>) -> bool {
+        let before = &self.text[..r.end];
+        let clause = self.clause(r);
+        if prose::NOT_THIS_YEAR
+            .iter()
+            .any(|w| before.contains(w) || clause.contains(w))
+            || has_comparison(before)
+        {
+            return false;
+        }
+        for w in prose::PAST_YEAR_WORDS {
+            for (i, _) in before.match_indices(w) {
+                let rest = &before[i + w.len()..];
+                if !prose::PAST_YEAR_BUT.iter().any(|b| rest.starts_with(b)) {
+                    return false;
+                }
+            }
+        }
+        if let Some(y) = self.report.year {
+            for m in YEAR.find_iter(before) {
+                let n: i32 = before[m.start()..m.start() + 4].parse().unwrap_or(y);
+                if n < y {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn about(&self, about: About) -> bool {
+        match about {
+            About::Any => true,
+            About::Applications => self.text.contains("申请"),
+            About::Disclosure => {
+                self.text.contains("信息公开")
+                    || self.text.contains("依申请")
+                    || self.para.section == Some(TableId::T4.section())
+            }
+        }
+    }
+
+    /// The figures the sentence states, in order, each read by the first wording that reads it.
+    fn claims(&self) -> Vec<Claim> {
+        let mut found: Vec<(Range<usize>, Range<usize>, &'static Wording, Figure, usize)> =
+            Vec::new();
+        for c in WORDINGS.iter() {
+            let w = c.wording;
+            if !self.about(w.about) {
+                continue;
+            }
+            if is_t3(w)
+                && prose::NOT_APPLICATIONS
+                    .iter()
+                    .any(|x| self.text.contains(x))
+            {
+                continue;
+            }
+            for caps in c.re.captures_iter(self.text) {
+                let Some(m) = caps.get(0) else { continue };
+                let matched = m.start()..m.end();
+                let (at, value) = match caps.name(prose::FIGURE_GROUP) {
+                    Some(n) => {
+                        let Some(v) = self.figure(n.start()..n.end(), &matched) else {
+                            continue;
+                        };
+                        (n.start()..n.end(), v)
+                    }
+                    None => {
+                        // Zero in words: the words, without the punctuation that ends them.
+                        let words = m.as_str().trim_end_matches(['，', '。', '；', '！']);
+                        if words.starts_with("无法") {
+                            continue;
+                        }
+                        (m.start()..m.start() + words.len(), Figure::Count(0))
+                    }
+                };
+                if prose::OTHER_COUNT
+                    .iter()
+                    .any(|x| self.clause(&matched).contains(x))
+                    || !self.this_year(&matched)
+                {
+                    continue;
+                }
+                let kind = caps
+                    .name(prose::KIND_GROUP)
+                    .and_then(|k| prose::KINDS.iter().position(|x| *x == k.as_str()));
+                if found.iter().any(|f| overlaps(&f.0, &at)) {
+                    continue;
+                }
+                found.push((at, matched, w, value, kind.unwrap_or(usize::MAX)));
+            }
+        }
+        found.sort_by_key(|f| f.0.start);
+        // Resolve the targets that refer to the sentence's previous figures.
+        let mut out = Vec::new();
+        let mut t3_rows: Option<&'static [usize]> = None;
+        let mut t4_last: Option<Groups> = None;
+        let mut t4_run: Option<Groups> = None;
+        let mut t2_row: Option<usize> = None;
+        for (at, matched, w, value, kind) in found {
+            let chosen: Vec<&Target> = if kind == usize::MAX {
+                w.targets.iter().collect()
+            } else {
+                w.targets.get(kind).into_iter().collect()
+            };
+            let mut targets = Vec::new();
+            let mut t4_here = None;
+            for t in chosen {
+                let r = match *t {
+                    Target::T3 { rows, cols } => {
+                        if cols == T3Cols::Total && w.targets.len() == 1 {
+                            t3_rows = Some(rows);
+                        }
+                        Some(Resolved::T3 { rows, cols })
+                    }
+                    Target::T3SameRows(cols) => t3_rows.map(|rows| Resolved::T3 { rows, cols }),
+                    Target::T4 { groups, cols } => {
+                        let g = Groups::of(groups);
+                        t4_here = Some(t4_here.map_or(g, |h: Groups| h.union(g)));
+                        Some(Resolved::T4 { groups: g, cols })
+                    }
+                    Target::T4SameGroups(cols) => {
+                        let groups = if w.reading == Reading::Each {
+                            t4_run
+                        } else {
+                            t4_last
+                        };
+                        groups.map(|groups| Resolved::T4 { groups, cols })
+                    }
+                    Target::T2 { row, col } => {
+                        t2_row = Some(row);
+                        Some(Resolved::T2 { row, col })
+                    }
+                    Target::T2SameRow(col) => t2_row.map(|row| Resolved::T2 { row, col }),
+                };
+                targets.extend(r);
+            }
+            // Only the figures of one kind of case, named just before, are what 「其中结果维持…」
+            // and 「均已结案」 speak of.
+            let is_t4_total = w.targets.iter().all(|t| matches!(t, Target::T4 { .. }))
+                && w.reading == Reading::Any;
+            if is_t4_total {
+                t4_last = t4_here;
+                t4_run = Some(t4_run.map_or(t4_here.unwrap_or(Groups::of(&[])), |r| {
+                    r.union(t4_here.unwrap_or(Groups::of(&[])))
+                }));
+            } else if !w
+                .targets
+                .iter()
+                .any(|t| matches!(t, Target::T4SameGroups(_)))
+            {
+                t4_run = None;
+            }
+            if targets.len() == w.targets.len() || kind != usize::MAX && targets.len() == 1 {
+                out.push(Claim {
+                    wording: w,
+                    at,
+                    matched,
+                    value,
+                    targets,
+                });
+            }
+        }
+        out
+    }
+
+    /// The figure at `n` of a match: its value, unless it is approximate or not a whole count.
+    fn figure(&self, n: Range<usize>, matched: &Range<usize>) -> Option<Figure> {
+        let s = &self.text[n.clone()];
+        let before = &self.text[..n.start];
+        let after = &self.text[matched.end..];
+        if before.chars().next_back().is_some_and(|c| {
+            c.is_ascii_digit() || c == '.' || chinese_number(&c.to_string()).is_some()
+        }) || prose::APPROXIMATE_BEFORE
+            .iter()
+            .any(|w| before.ends_with(w))
+            || ["以上", "左右", "余", "多"]
+                .iter()
+                .any(|w| after.starts_with(w))
+        {
+            return None;
+        }
+        // A wording that does not start with its figure must not follow a negation (不予以公开).
+        if matched.start < n.start
+            && before[..matched.start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| "不未没无".contains(c))
+        {
+            return None;
+        }
+        if s.starts_with(|c: char| c.is_ascii_digit()) {
+            if let Some((_, frac)) = s.split_once('.') {
+                let value: f64 = s.parse().ok()?;
+                return Some(Figure::Money {
+                    value,
+                    decimals: frac.len(),
+                });
+            }
+            return s.parse().ok().map(Figure::Count);
+        }
+        chinese_number(s).map(Figure::Count)
+    }
+
+    fn check_claim(&self, c: &Claim, out: &mut Vec<Diagnostic>) {
+        let readings: Vec<Read> = c
+            .targets
+            .iter()
+            .map(|t| read(self.report, *t))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
+        if readings.is_empty() {
+            return;
+        }
+        let range = self.source(&c.at);
+        if range.is_empty() {
+            return;
+        }
+        match c.wording.reading {
+            Reading::Any => {
+                if readings.iter().any(|r| r.accepts(c.value)) {
+                    self.check_percent(c, &readings[0], out);
+                    return;
+                }
+                let written = &self.text[c.at.clone()];
+                let said: Vec<String> = readings
+                    .iter()
+                    .map(|r| format!("{}为 {}", r.words, r.shown()))
+                    .collect();
+                let mut d = Diagnostic::new(
+                    Code::TextMismatch,
+                    range.clone(),
+                    format!("正文为 {written}，而{}", said.join("，")),
+                )
+                .with_related(readings.iter().flat_map(Read::related).collect());
+                let mut offered: Vec<String> = Vec::new();
+                for r in &readings {
+                    let new = r.written_like(written);
+                    if !offered.contains(&new) {
+                        d = d.with_fix(Fix::unsafe_edit(
+                            format!("将正文改为 {new}"),
+                            Edit::replace(range.clone(), new.clone()),
+                        ));
+                        offered.push(new);
+                    }
+                }
+                out.push(d);
+            }
+            Reading::Each => {
+                let words = &self.text[c.at.clone()];
+                for r in readings.iter().filter(|r| !r.accepts(Figure::Count(0))) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::TextMismatch,
+                            range.clone(),
+                            format!("正文说「{words}」，而{}为 {}", r.words, r.shown()),
+                        )
+                        .with_related(r.related()),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A percentage stated right after a figure of table 三: it must be the cell's share of the
+    /// applications handled (or received) within its rounding.
+    fn check_percent(&self, c: &Claim, cell: &Read, out: &mut Vec<Diagnostic>) {
+        if !matches!(c.targets.as_slice(), [Resolved::T3 { .. }]) || c.targets.len() != 1 {
+            return;
+        }
+        let Some(caps) = PERCENT.captures(&self.text[c.matched.end..]) else {
+            return;
+        };
+        let Some(p) = caps.name("p") else { return };
+        let at = c.matched.end + p.start()..c.matched.end + p.end();
+        let written = p.as_str();
+        let Ok(stated) = written.parse::<f64>() else {
+            return;
+        };
+        let decimals = written.split_once('.').map_or(0, |(_, f)| f.len());
+        let mut bases: Vec<i64> = Vec::new();
+        for rows in [&[t3::TOTAL][..], &[t3::NEW], &[t3::NEW, t3::CARRIED]] {
+            if let Some(b) = read(
+                self.report,
+                Resolved::T3 {
+                    rows,
+                    cols: T3Cols::Total,
+                },
+            ) {
+                bases.extend(b.accepted.iter().copied().filter(|&v| v > 0));
+            }
+        }
+        let Some(&base) = bases.first() else { return };
+        let Figure::Count(figure) = c.value else {
+            return;
+        };
+        let parts: Vec<i64> = cell.accepted.iter().copied().chain([figure]).collect();
+        let tolerance = 10f64.powi(-(decimals as i32));
+        let fits = parts.iter().any(|&n| {
+            bases
+                .iter()
+                .any(|&b| (n as f64 * 100.0 / b as f64 - stated).abs() < tolerance)
+        });
+        if fits {
+            return;
+        }
+        let share = cell.value as f64 * 100.0 / base as f64;
+        let computed = format!("{share:.decimals$}");
+        let range = self.source(&at);
+        if range.is_empty() {
+            return;
+        }
+        out.push(
+            Diagnostic::new(
+                Code::TextMismatch,
+                range.clone(),
+                format!(
+                    "正文为 {written}%，而按表三计算，{} {} 占（七）总计 {base} 的 {computed}%",
+                    cell.words, cell.value
+                ),
+            )
+            .with_related(cell.related())
+            .with_fix(Fix::unsafe_edit(
+                format!("将正文改为 {computed}"),
+                Edit::replace(range, computed),
+            )),
+        );
+    }
+
+    /// A stated total followed by its listed parts (其中…N条、…M条) that do not add up to it.
+    fn check_parts(&self, claims: &[Claim], out: &mut Vec<Diagnostic>) {
+        let amounts: Vec<Amount> = AMOUNT
+            .captures_iter(self.text)
+            .filter_map(|caps| {
+                let n = caps.name(prose::FIGURE_GROUP)?;
+                let u = caps.name("u")?;
+                Some(Amount {
+                    at: n.start()..n.end(),
+                    end: u.end(),
+                    unit: Amount::unit_of(u.as_str()),
+                })
+            })
+            .collect();
+        let claimed = |r: &Range<usize>| claims.iter().any(|c| overlaps(&c.matched, r));
+        for (i, total) in amounts.iter().enumerate() {
+            let after = &self.text[total.end..];
+            let gap = after.len() - after.trim_start_matches(['，', '（', '：', '(']).len();
+            if gap > "（".len() + "，".len() {
+                continue;
+            }
+            let Some(open) = prose::PARTS_OPEN
+                .iter()
+                .find(|w| after[gap..].starts_with(**w))
+            else {
+                continue;
+            };
+            if total.unit == "%"
+                || claimed(&total.at)
+                || !self.this_year(&total.at)
+                || self.count(total).is_none()
+            {
+                continue;
+            }
+            let mut parts: Vec<(&Amount, i64)> = Vec::new();
+            let mut from = total.end + gap + open.len();
+            let mut broken = false;
+            let mut last_label = "";
+            for a in &amounts[i + 1..] {
+                let label = &self.text[from..a.at.start];
+                if a.unit == "%" {
+                    if label.trim_start_matches(['，', '（']).starts_with('占') {
+                        from = a.end;
+                        continue;
+                    }
+                    break;
+                }
+                let name = label.trim_start_matches(['，', '、', '；', '（']);
+                if label.contains(['。', '）', ')', '：'])
+                    || prose::PARTS_END.iter().any(|w| name.starts_with(w))
+                    || a.unit != total.unit
+                {
+                    break;
+                }
+                if name.is_empty()
+                    || prose::PARTS_OPEN.iter().any(|w| name.contains(w))
+                    || claimed(&a.at)
+                {
+                    broken = true;
+                    break;
+                }
+                let Some(n) = self.count(a) else {
+                    broken = true;
+                    break;
+                };
+                last_label = name;
+                parts.push((a, n));
+                from = a.end;
+                if self.text[a.end..].starts_with(['。', '）']) {
+                    break;
+                }
+            }
+            if broken || parts.len() < 2 {
+                continue;
+            }
+            let Some(stated) = self.count(total) else {
+                continue;
+            };
+            let sum: i64 = parts.iter().map(|(_, n)| n).sum();
+            let rest = prose::PARTS_REST.iter().any(|w| last_label.starts_with(w));
+            if sum == stated || (sum < stated && !rest) {
+                continue;
+            }
+            let range = self.source(&total.at);
+            if range.is_empty() {
+                continue;
+            }
+            let unit = total.unit;
+            let listed: Vec<String> = parts.iter().map(|(_, n)| n.to_string()).collect();
+            let written = &self.text[total.at.clone()];
+            let new = written_like(sum, written);
+            out.push(
+                Diagnostic::new(
+                    Code::TextMismatch,
+                    range.clone(),
+                    format!(
+                        "正文的合计为 {written}{unit}，而其后所列各项之和为 {sum}{unit}（{}）",
+                        listed.join(" + ")
+                    ),
+                )
+                .with_related(
+                    parts
+                        .iter()
+                        .map(|(a, n)| Related::here(self.source(&a.at), format!("分项 {n}{unit}")))
+                        .collect(),
+                )
+                .with_fix(Fix::unsafe_edit(
+                    format!("将正文改为 {new}"),
+                    Edit::replace(range, new),
+                )),
+            );
+        }
+    }
+
+    /// A whole count of an amount, unless approximate.
+    fn count(&self, a: &Amount) -> Option<i64> {
+        let whole = a.at.start..a.end;
+        match self.figure(a.at.clone(), &whole)? {
+            Figure::Count(n) => Some(n),
+            Figure::Money { .. } => None,
+        }
+    }
+}
+
+/// A figure with its unit (for the parts of a total).
+struct Amount {
+    at: Range<usize>,
+    /// The end of the unit.
+    end: usize,
+    unit: &'static str,
+}
+
+impl Amount {
+    fn unit_of(s: &str) -> &'static str {
+        [
+            "万元", "件", "条", "个", "项", "起", "篇", "期", "次", "宗", "份", "%",
+        ]
+        .into_iter()
+        .find(|u| *u == s)
+        .unwrap_or("")
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// 「比上年多」「比去年少」: a comparison with words between.
+fn has_comparison(s: &str) -> bool {
+    s.match_indices('比').any(|(i, _)| {
+        let rest: String = s[i..].chars().skip(1).take(10).collect();
+        rest.contains(['多', '少'])
+    })
+}
+
+fn is_t3(w: &Wording) -> bool {
+    w.targets
+        .iter()
+        .any(|t| matches!(t, Target::T3 { .. } | Target::T3SameRows(_)))
+}
+
+// ---------------------------------------------------------------- the tables
+
+/// What the tables say of a target: the value as printed, the values the prose may also mean
+/// (a total's sum of parts where the printed total is wrong), the cells and their words.
+#[derive(Debug)]
+struct Read {
+    value: f64,
+    is_money: bool,
+    accepted: Vec<i64>,
+    cells: Vec<(Range<usize>, f64)>,
+    words: String,
+}
+
+impl Read {
+    fn accepts(&self, f: Figure) -> bool {
+        match f {
+            Figure::Count(n) => !self.is_money && self.accepted.contains(&n),
+            Figure::Money { value, decimals } => {
+                let tolerance = 0.5 * 10f64.powi(-(decimals as i32)) + 1e-9;
+                (self.value - value).abs() <= tolerance
+            }
+        }
+    }
+
+    fn shown(&self) -> String {
+        if self.is_money {
+            format!("{}", self.value)
+        } else {
+            format!("{}", self.value as i64)
+        }
+    }
+
+    /// The cell's value written as the prose wrote its figure (Arabic or Chinese numerals).
+    fn written_like(&self, written: &str) -> String {
+        if self.is_money {
+            return self.shown();
+        }
+        written_like(self.value as i64, written)
+    }
+
+    fn related(&self) -> Vec<Related> {
+        let nonzero: Vec<&(Range<usize>, f64)> =
+            self.cells.iter().filter(|(_, v)| *v != 0.0).collect();
+        let shown: Vec<&(Range<usize>, f64)> = if nonzero.is_empty() {
+            self.cells.iter().take(1).collect()
+        } else {
+            nonzero
+        };
+        shown
+            .into_iter()
+            .filter(|(r, _)| !r.is_empty())
+            .map(|(r, v)| Related::here(r.clone(), format!("{}：{v}", self.words)))
+            .collect()
+    }
+}
+
+fn written_like(n: i64, written: &str) -> String {
+    if written.starts_with(|c: char| c.is_ascii_digit()) {
+        n.to_string()
+    } else {
+        chinese(n, written.contains('两'))
+    }
+}
+
+/// A count in Chinese numerals (三十五, 一百零二); 两 for a lone 2 where the prose wrote 两.
+fn chinese(n: i64, liang: bool) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    if n == 2 && liang {
+        return "两".into();
+    }
+    if !(0..100_000).contains(&n) {
+        return n.to_string();
+    }
+    if n < 10 {
+        return DIGITS[n as usize].into();
+    }
+    let units = [(10_000, "万"), (1000, "千"), (100, "百"), (10, "十")];
+    let mut out = String::new();
+    let mut rest = n;
+    let mut zero = false;
+    for (u, name) in units {
+        let d = rest / u;
+        rest %= u;
+        if d > 0 {
+            if zero {
+                out.push('零');
+                zero = false;
+            }
+            if !(u == 10 && d == 1 && out.is_empty()) {
+                out.push_str(DIGITS[d as usize]);
+            }
+            out.push_str(name);
+        } else if !out.is_empty() {
+            zero = true;
+        }
+    }
+    if rest > 0 {
+        if zero {
+            out.push('零');
+        }
+        out.push_str(DIGITS[rest as usize]);
+    }
+    out
+}
+
+/// A count cell as a number: blank counts as 0; `None` for anything else.
+fn cell_count(t: &Table, row: usize, col: usize) -> Option<(Range<usize>, i64)> {
+    let r = &t.rows[row];
+    let c = r.cells.get(col)?;
+    Some((c.range.clone(), c.value.count()?))
+}
+
+/// The rows of table `t` for spec rows `rows` (a group for its data rows; a 2019 single-row group
+/// for itself), each found for certain; `None` if one is missing or uncertain.
+fn t3_rows(t: &Table, rows: &[usize]) -> Option<Vec<usize>> {
+    let spec = t.spec();
+    let at = totals::row_index(t);
+    let order = t.rows_in_order();
+    if totals::unplaced_numbers(t) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for &r in rows {
+        let data: Vec<usize> = match spec.rows[r].kind {
+            RowKind::Data => vec![r],
+            _ => {
+                let kids = spec.data_descendants(r);
+                if kids.iter().all(|k| at[*k].is_none()) && at[r].is_some() {
+                    vec![r]
+                } else {
+                    kids.to_vec()
+                }
+            }
+        };
+        for d in data {
+            let i = at[d]?;
+            if !t.rows[i].fit.is_certain() || !order[i] {
+                return None;
+            }
+            out.push(i);
+        }
+    }
+    Some(out)
+}
+
+/// Reads a target in the report's tables; `None` where it cannot be read for certain.
+fn read(report: &Report, target: Resolved) -> Option<Read> {
+    match target {
+        Resolved::T3 { rows, cols } => read_t3(report, rows, cols),
+        Resolved::T4 { groups, cols } => read_t4(report, groups, cols),
+        Resolved::T2 { row, col } => read_t2(report, row, col),
+    }
+}
+
+fn read_t3(report: &Report, rows: &'static [usize], cols: T3Cols) -> Option<Read> {
+    let t = report.table(TableId::T3)?;
+    let spec = t.spec();
+    let found = t3_rows(t, rows)?;
+    let total_col = t3::TOTAL_COL;
+    let (printed, parts): (Vec<usize>, Vec<usize>) = match cols {
+        T3Cols::Total => (vec![total_col], (0..total_col).collect()),
+        T3Cols::Col(c) => (vec![c], vec![c]),
+        T3Cols::Legal => ((1..total_col).collect(), (1..total_col).collect()),
+    };
+    let mut cells = Vec::new();
+    let mut value = 0i64;
+    let mut parts_sum = Some(0i64);
+    for &i in &found {
+        for &c in &printed {
+            let (range, v) = cell_count(t, i, c)?;
+            value += v;
+            cells.push((range, v as f64));
+        }
+        parts_sum = parts_sum.and_then(|s| {
+            parts
+                .iter()
+                .map(|&c| cell_count(t, i, c).map(|x| x.1))
+                .sum::<Option<i64>>()
+                .map(|p| s + p)
+        });
+    }
+    let mut accepted = vec![value];
+    accepted.extend(parts_sum);
+    // （七）总计 may be wrong itself: its leaves' sum is what the prose may mean.
+    if rows == [t3::TOTAL] {
+        let leaves: Vec<usize> = spec
+            .data_descendants(t3::RESULTS)
+            .iter()
+            .copied()
+            .filter(|&r| r != t3::TOTAL)
+            .collect();
+        if let Some(leaf_rows) = t3_rows(t, &leaves) {
+            let sum: Option<i64> = leaf_rows
+                .iter()
+                .map(|&i| {
+                    printed
+                        .iter()
+                        .map(|&c| cell_count(t, i, c).map(|x| x.1))
+                        .sum::<Option<i64>>()
+                })
+                .sum();
+            accepted.extend(sum);
+        }
+    }
+    let names: Vec<String> = rows
+        .iter()
+        .map(|&r| format!("「{}」", spec.short_label(r)))
+        .collect();
+    let rows_words = names.join("与");
+    let col_words = match cols {
+        T3Cols::Total => format!("「{}」列", spec.col_sets[0][total_col].label),
+        T3Cols::Col(c) => format!("「{}」列", spec.col_sets[0][c].label),
+        T3Cols::Legal => format!("「{}」各列之和", spec::T3_LEGAL),
+    };
+    let group = rows.iter().any(|&r| spec.rows[r].kind == RowKind::Group);
+    let words = match (rows.len(), group) {
+        (1, false) => format!("{}{rows_words}行{col_words}", spec.short_name),
+        (_, true) => format!("{}{rows_words}各项{col_words}之和", spec.short_name),
+        _ => format!("{}{rows_words}两行{col_words}之和", spec.short_name),
+    };
+    Some(Read {
+        value: value as f64,
+        is_money: false,
+        accepted,
+        cells,
+        words,
+    })
+}
+
+fn read_t4(report: &Report, groups: Groups, cols: &'static [usize]) -> Option<Read> {
+    let t = report.table(TableId::T4)?;
+    let row = t.rows.first()?;
+    if !row.fit.is_certain() {
+        return None;
+    }
+    let spec = t.spec();
+    let mut value = 0i64;
+    let mut alt = Some(0i64);
+    let mut cells = Vec::new();
+    let mut names = Vec::new();
+    for g in groups.starts() {
+        for &c in cols {
+            let (range, v) = cell_count(t, 0, g + c)?;
+            value += v;
+            cells.push((range, v as f64));
+            let computed = if c == t4::TOTAL {
+                t4::PARTS
+                    .iter()
+                    .map(|&p| cell_count(t, 0, g + p).map(|x| x.1))
+                    .sum::<Option<i64>>()
+            } else {
+                Some(v)
+            };
+            alt = alt.and_then(|a| computed.map(|x| a + x));
+        }
+        let col = &spec.col_sets[0][g];
+        names.push(format!("「{}」", col.parents.last().copied().unwrap_or("")));
+    }
+    let col_names: Vec<&str> = cols.iter().map(|&c| spec.col_sets[0][c].label).collect();
+    let words = format!(
+        "{}{}的「{}」{}",
+        spec.short_name,
+        names.join("与"),
+        col_names.join("」「"),
+        if names.len() + col_names.len() > 2 {
+            "之和"
+        } else {
+            ""
+        }
+    );
+    let mut accepted = vec![value];
+    accepted.extend(alt);
+    Some(Read {
+        value: value as f64,
+        is_money: false,
+        accepted,
+        cells,
+        words,
+    })
+}
+
+fn read_t2(report: &Report, row: usize, col: usize) -> Option<Read> {
+    let t = report.table(TableId::T2)?;
+    if !t.layout_2019.is_empty() {
+        return None;
+    }
+    let spec = t.spec();
+    let at = totals::row_index(t);
+    let i = at[row]?;
+    let r = &t.rows[i];
+    if !r.fit.is_certain() {
+        return None;
+    }
+    let c = r.cells.get(col)?;
+    let (value, is_money) = match c.value {
+        Value::Blank => (0.0, false),
+        Value::Count(n) => (n as f64, false),
+        Value::Money(m) => (m, true),
+        _ => return None,
+    };
+    let words = format!(
+        "{}「{}」行「{}」列",
+        spec.short_name,
+        spec.rows[row].label,
+        spec.cols_of(row)[col].label
+    );
+    Some(Read {
+        value,
+        is_money: is_money || spec.cols_of(row)[col].unit == spec::Unit::Money,
+        accepted: vec![value as i64],
+        cells: vec![(c.range.clone(), value)],
+        words,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ReportContext;
+    use crate::settings::Settings;
+
+    /// The text-mismatch diagnostics of a text: the figure, the message, the fixes.
+    fn found(text: &str) -> Vec<String> {
+        let doc = crate::parse::parse(text);
+        let mut out = Vec::new();
+        for r in doc.annual_reports() {
+            let context = ReportContext::of(text, r.range.clone(), "\n");
+            let ctx = ReportCtx {
+                report: r,
+                context: &context,
+                text,
+            };
+            let mut d = Vec::new();
+            text_mismatch(&ctx, &mut d);
+            for d in d {
+                let fixes: Vec<&str> = d.fixes.iter().map(|f| f.title.as_str()).collect();
+                out.push(format!(
+                    "「{}」{} {:?}",
+                    &text[d.range.clone()],
+                    d.message,
+                    fixes
+                ));
+            }
+        }
+        let _ = Settings::default();
+        out
+    }
+
+    /// The claims of every sentence of a text's reports (for looking at what is read).
+    fn claims(text: &str) -> Vec<String> {
+        let doc = crate::parse::parse(text);
+        let mut out = Vec::new();
+        for r in doc.annual_reports() {
+            let context = ReportContext::of(text, r.range.clone(), "\n");
+            let ctx = ReportCtx {
+                report: r,
+                context: &context,
+                text,
+            };
+            for p in paragraphs(&ctx) {
+                for s in p.sentences() {
+                    let sent = Sentence::new(&p, s, r);
+                    for c in sent.claims() {
+                        out.push(format!(
+                            "{} {} {:?}",
+                            c.wording.id,
+                            &sent.text[c.at.clone()],
+                            c.targets
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    #[ignore = "prints what the corpus says, for reading"]
+    fn dump_corpus() {
+        let dirs = ["../shared/seeds", "../shared/corpus/reports"];
+        for dir in dirs {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .collect();
+            files.sort();
+            for f in files {
+                let text = std::fs::read_to_string(&f).unwrap();
+                println!("== {}", f.display());
+                for c in claims(&text) {
+                    println!("   {c}");
+                }
+                for d in found(&text) {
+                    println!(" !! {d}");
+                }
+            }
+        }
+    }
+}
