@@ -1240,6 +1240,733 @@ mod tests {
         out
     }
 
+    use crate::spec::{t2, t3, t4};
+
+    const T2: TableId = TableId::T2;
+    const T3: TableId = TableId::T3;
+    const T4: TableId = TableId::T4;
+    /// Rows of table 三 below the groups: the first of each group.
+    const SECRET: usize = t3::WITHHELD + 1;
+    const NOT_HELD: usize = t3::UNAVAILABLE + 1;
+    const COMPLAINT: usize = t3::NOT_HANDLED + 1;
+    const OVERDUE: usize = t3::OTHER + 1;
+    const PARTIAL: usize = t3::DISCLOSED + 1;
+    const TOT: usize = t3::TOTAL_COL;
+
+    type Cell = (TableId, usize, usize, &'static str);
+
+    /// The standard draft for `year` with `sentence` as its paragraph on applications and the
+    /// cells set (every other cell is 0).
+    fn report(year: i32, sentence: &str, cells: &[Cell]) -> String {
+        let text = crate::draft::new_report("某某市某某局", year)
+            .replace("（填写依申请公开工作情况。）", sentence);
+        let doc = crate::parse::parse(&text);
+        let r = &doc.reports[0];
+        let edits: Vec<Edit> = cells
+            .iter()
+            .map(|&(id, row, col, v)| {
+                let t = r.table(id).unwrap();
+                let c = &t.row(row).unwrap().cells[col];
+                Edit::replace(c.range.clone(), v)
+            })
+            .collect();
+        crate::fix::apply_edits(&text, &edits)
+    }
+
+    /// One case per wording: the year of its example, the cells that make the example agree with
+    /// the tables, the cells that make it disagree, and the text the diagnostic then sits on.
+    struct Case {
+        id: &'static str,
+        year: i32,
+        cells: &'static [Cell],
+        change: &'static [Cell],
+        on: &'static str,
+    }
+
+    const RESULTS_202: &[Cell] = &[
+        (T3, t3::TOTAL, TOT, "81"),
+        (T3, t3::DISCLOSED, TOT, "22"),
+        (T3, PARTIAL, TOT, "20"),
+        (T3, SECRET, TOT, "5"),
+        (T3, NOT_HELD, TOT, "31"),
+        (T3, COMPLAINT, TOT, "1"),
+        (T3, OVERDUE, TOT, "2"),
+    ];
+    const RESULTS_215: &[Cell] = &[
+        (T3, t3::NEW, TOT, "8"),
+        (T3, t3::TOTAL, TOT, "8"),
+        (T3, t3::DISCLOSED, TOT, "3"),
+        (T3, PARTIAL, TOT, "1"),
+        (T3, NOT_HELD, TOT, "4"),
+    ];
+    const T4_201: &[Cell] = &[
+        (T4, 0, 0, "72"),
+        (T4, 0, 1, "64"),
+        (T4, 0, 2, "178"),
+        (T4, 0, 3, "37"),
+        (T4, 0, 4, "351"),
+        (T4, 0, 5, "13"),
+        (T4, 0, 6, "4"),
+        (T4, 0, 7, "8"),
+        (T4, 0, 8, "1"),
+        (T4, 0, 9, "26"),
+        (T4, 0, 10, "12"),
+        (T4, 0, 11, "1"),
+        (T4, 0, 12, "1"),
+        (T4, 0, 13, "6"),
+        (T4, 0, 14, "20"),
+    ];
+    const T3_203: &[Cell] = &[
+        (T3, t3::NEW, TOT, "154"),
+        (T3, t3::TOTAL, TOT, "148"),
+        (T3, t3::DISCLOSED, TOT, "148"),
+        (T3, t3::CARRY_NEXT, TOT, "6"),
+        (T4, 0, t4::REVIEW + t4::TOTAL, "36"),
+        (T4, 0, t4::DIRECT + t4::TOTAL, "6"),
+        (T4, 0, t4::AFTER + t4::TOTAL, "3"),
+    ];
+    const T3_201: &[Cell] = &[
+        (T3, t3::NEW, TOT, "3119"),
+        (T3, t3::CARRIED, TOT, "34"),
+        (T3, t3::TOTAL, TOT, "3050"),
+        (T3, t3::DISCLOSED, TOT, "3050"),
+        (T3, t3::CARRY_NEXT, TOT, "103"),
+    ];
+    const T2_000: &[Cell] = &[
+        (T2, t2::NORMATIVE, 0, "7"),
+        (T2, t2::NORMATIVE, 1, "1"),
+        (T2, t2::NORMATIVE, 2, "7"),
+    ];
+
+    const CASES: &[Case] = &[
+        Case {
+            id: "new-received",
+            year: 2025,
+            cells: T3_203,
+            change: &[(T3, t3::NEW, TOT, "155")],
+            on: "154",
+        },
+        Case {
+            id: "new-received-letters",
+            year: 2024,
+            cells: &[
+                (T3, t3::NEW, TOT, "4"),
+                (T3, t3::TOTAL, TOT, "4"),
+                (T3, t3::DISCLOSED, TOT, "4"),
+            ],
+            change: &[(T3, t3::NEW, TOT, "5")],
+            on: "4",
+        },
+        Case {
+            id: "new-none",
+            year: 2022,
+            cells: &[],
+            change: &[(T3, t3::NEW, 0, "1"), (T3, t3::NEW, TOT, "1")],
+            on: "未收到依申请公开信件",
+        },
+        Case {
+            id: "received-and-handled-before",
+            year: 2020,
+            cells: &[
+                (T3, t3::NEW, TOT, "2"),
+                (T3, t3::TOTAL, TOT, "2"),
+                (T3, t3::DISCLOSED, TOT, "2"),
+            ],
+            change: &[
+                (T3, t3::NEW, TOT, "3"),
+                (T3, t3::TOTAL, TOT, "3"),
+                (T3, t3::DISCLOSED, TOT, "3"),
+            ],
+            on: "2",
+        },
+        Case {
+            id: "new-received-before",
+            year: 2020,
+            cells: &[(T3, t3::NEW, TOT, "2")],
+            change: &[(T3, t3::NEW, TOT, "3")],
+            on: "2",
+        },
+        Case {
+            id: "natural-persons",
+            year: 2023,
+            cells: &[
+                (T3, t3::NEW, 0, "80"),
+                (T3, t3::NEW, 1, "1"),
+                (T3, t3::NEW, TOT, "81"),
+            ],
+            change: &[(T3, t3::NEW, 0, "79")],
+            on: "80",
+        },
+        Case {
+            id: "legal-persons",
+            year: 2023,
+            cells: &[
+                (T3, t3::NEW, 0, "80"),
+                (T3, t3::NEW, 1, "1"),
+                (T3, t3::NEW, TOT, "81"),
+            ],
+            change: &[(T3, t3::NEW, 2, "1")],
+            on: "1",
+        },
+        Case {
+            id: "business",
+            year: 2022,
+            cells: &[
+                (T3, t3::NEW, 0, "72"),
+                (T3, t3::NEW, 1, "3"),
+                (T3, t3::NEW, TOT, "75"),
+            ],
+            change: &[(T3, t3::NEW, 1, "2")],
+            on: "3",
+        },
+        Case {
+            id: "carried",
+            year: 2024,
+            cells: T3_201,
+            change: &[(T3, t3::CARRIED, TOT, "35")],
+            on: "34",
+        },
+        Case {
+            id: "handled",
+            year: 2024,
+            cells: &[(T3, t3::TOTAL, TOT, "58"), (T3, t3::DISCLOSED, TOT, "58")],
+            change: &[(T3, t3::TOTAL, TOT, "57"), (T3, t3::DISCLOSED, TOT, "57")],
+            on: "58",
+        },
+        Case {
+            id: "handled-before",
+            year: 2020,
+            cells: &[(T3, t3::TOTAL, TOT, "2"), (T3, t3::DISCLOSED, TOT, "2")],
+            change: &[(T3, t3::TOTAL, TOT, "3"), (T3, PARTIAL, TOT, "1")],
+            on: "2",
+        },
+        Case {
+            id: "processed",
+            year: 2024,
+            cells: &[
+                (T3, t3::NEW, TOT, "218"),
+                (T3, t3::TOTAL, TOT, "218"),
+                (T3, t3::DISCLOSED, TOT, "218"),
+            ],
+            change: &[
+                (T3, t3::NEW, TOT, "217"),
+                (T3, t3::TOTAL, TOT, "217"),
+                (T3, t3::DISCLOSED, TOT, "217"),
+            ],
+            on: "218",
+        },
+        Case {
+            id: "applications-info",
+            year: 2021,
+            cells: &[
+                (T3, t3::NEW, TOT, "5"),
+                (T3, t3::TOTAL, TOT, "5"),
+                (T3, t3::DISCLOSED, TOT, "5"),
+            ],
+            change: &[
+                (T3, t3::NEW, TOT, "6"),
+                (T3, t3::TOTAL, TOT, "6"),
+                (T3, t3::DISCLOSED, TOT, "6"),
+            ],
+            on: "5",
+        },
+        Case {
+            id: "disclosed-and-partial",
+            year: 2023,
+            cells: RESULTS_202,
+            change: &[(T3, t3::DISCLOSED, TOT, "21")],
+            on: "42",
+        },
+        Case {
+            id: "disclosed",
+            year: 2024,
+            cells: RESULTS_215,
+            change: &[(T3, t3::DISCLOSED, TOT, "2")],
+            on: "3",
+        },
+        Case {
+            id: "partial",
+            year: 2024,
+            cells: RESULTS_215,
+            change: &[(T3, PARTIAL, TOT, "2")],
+            on: "1",
+        },
+        Case {
+            id: "withheld",
+            year: 2019,
+            cells: &[
+                (T3, t3::NEW, TOT, "1"),
+                (T3, t3::TOTAL, TOT, "1"),
+                (T3, t3::DISCLOSED, TOT, "1"),
+            ],
+            change: &[(T3, SECRET + 1, 0, "1"), (T3, SECRET + 1, TOT, "1")],
+            on: "0",
+        },
+        Case {
+            id: "unavailable",
+            year: 2024,
+            cells: RESULTS_215,
+            change: &[(T3, NOT_HELD, TOT, "5")],
+            on: "4",
+        },
+        Case {
+            id: "not-handled",
+            year: 2023,
+            cells: RESULTS_202,
+            change: &[(T3, COMPLAINT + 1, TOT, "1")],
+            on: "1",
+        },
+        Case {
+            id: "other-handling",
+            year: 2023,
+            cells: RESULTS_202,
+            change: &[(T3, OVERDUE + 2, TOT, "1")],
+            on: "2",
+        },
+        Case {
+            id: "carry-next",
+            year: 2025,
+            cells: T3_203,
+            change: &[(T3, t3::CARRY_NEXT, TOT, "7")],
+            on: "6",
+        },
+        Case {
+            id: "carry-next-before",
+            year: 2024,
+            cells: T3_201,
+            change: &[(T3, t3::CARRY_NEXT, TOT, "104")],
+            on: "103",
+        },
+        Case {
+            id: "review",
+            year: 2025,
+            cells: T3_203,
+            change: &[(T4, 0, t4::REVIEW + t4::TOTAL, "35")],
+            on: "36",
+        },
+        Case {
+            id: "litigation",
+            year: 2025,
+            cells: T3_203,
+            change: &[(T4, 0, t4::DIRECT + t4::TOTAL, "5")],
+            on: "9",
+        },
+        Case {
+            id: "no-review-or-litigation",
+            year: 2024,
+            cells: &[],
+            change: &[
+                (T4, 0, t4::AFTER + t4::TOTAL, "1"),
+                (T4, 0, t4::AFTER + t4::PENDING, "1"),
+            ],
+            on: "没有因政府信息公开针对区公安局申请行政复议或行政诉讼的事项",
+        },
+        Case {
+            id: "no-review",
+            year: 2022,
+            cells: &[],
+            change: &[
+                (T4, 0, t4::REVIEW + t4::UPHELD, "1"),
+                (T4, 0, t4::REVIEW + t4::TOTAL, "1"),
+            ],
+            on: "未有政府信息公开行政复议有关情况",
+        },
+        Case {
+            id: "no-litigation",
+            year: 2022,
+            cells: &[],
+            change: &[
+                (T4, 0, t4::DIRECT + t4::UPHELD, "2"),
+                (T4, 0, t4::DIRECT + t4::TOTAL, "2"),
+            ],
+            on: "未有政府信息公开行政诉讼有关情况",
+        },
+        Case {
+            id: "upheld",
+            year: 2024,
+            cells: T4_201,
+            change: &[(T4, 0, t4::DIRECT + t4::UPHELD, "14")],
+            on: "25",
+        },
+        Case {
+            id: "corrected",
+            year: 2024,
+            cells: T4_201,
+            change: &[(T4, 0, t4::REVIEW + t4::CORRECTED, "65")],
+            on: "64",
+        },
+        Case {
+            id: "other-result",
+            year: 2024,
+            cells: T4_201,
+            change: &[(T4, 0, t4::REVIEW + t4::OTHER, "179")],
+            on: "178",
+        },
+        Case {
+            id: "pending",
+            year: 2024,
+            cells: T4_201,
+            change: &[(T4, 0, t4::DIRECT + t4::PENDING, "2")],
+            on: "7",
+        },
+        Case {
+            id: "all-closed",
+            year: 2022,
+            cells: &[
+                (T4, 0, t4::REVIEW + t4::CORRECTED, "1"),
+                (T4, 0, t4::REVIEW + t4::OTHER, "1"),
+                (T4, 0, t4::REVIEW + t4::TOTAL, "2"),
+                (T4, 0, t4::DIRECT + t4::UPHELD, "1"),
+                (T4, 0, t4::DIRECT + t4::TOTAL, "1"),
+            ],
+            change: &[
+                (T4, 0, t4::DIRECT + t4::UPHELD, "0"),
+                (T4, 0, t4::DIRECT + t4::PENDING, "1"),
+            ],
+            on: "均已结案",
+        },
+        Case {
+            id: "all-upheld",
+            year: 2024,
+            cells: &[
+                (T3, t3::NEW, TOT, "4"),
+                (T3, t3::TOTAL, TOT, "4"),
+                (T3, t3::DISCLOSED, TOT, "4"),
+                (T4, 0, t4::REVIEW + t4::UPHELD, "2"),
+                (T4, 0, t4::REVIEW + t4::TOTAL, "2"),
+            ],
+            change: &[
+                (T4, 0, t4::REVIEW + t4::UPHELD, "1"),
+                (T4, 0, t4::REVIEW + t4::PENDING, "1"),
+            ],
+            on: "均获维持",
+        },
+        Case {
+            id: "normative-issued",
+            year: 2024,
+            cells: T2_000,
+            change: &[(T2, t2::NORMATIVE, 0, "6")],
+            on: "7",
+        },
+        Case {
+            id: "normative-none-issued",
+            year: 2024,
+            cells: &[(T2, t2::NORMATIVE, 2, "11")],
+            change: &[(T2, t2::NORMATIVE, 0, "1")],
+            on: "行政规范性文件本年度未制发",
+        },
+        Case {
+            id: "normative-repealed",
+            year: 2024,
+            cells: T2_000,
+            change: &[(T2, t2::NORMATIVE, 1, "2")],
+            on: "1",
+        },
+        Case {
+            id: "normative-in-force",
+            year: 2022,
+            cells: &[(T2, t2::NORMATIVE, 0, "88"), (T2, t2::NORMATIVE, 2, "698")],
+            change: &[(T2, t2::NORMATIVE, 2, "699")],
+            on: "698",
+        },
+        Case {
+            id: "in-force-count",
+            year: 2024,
+            cells: &[(T2, t2::NORMATIVE, 2, "11")],
+            change: &[(T2, t2::NORMATIVE, 2, "12")],
+            on: "11",
+        },
+        Case {
+            id: "rules-issued",
+            year: 2024,
+            cells: &[(T2, t2::GUIZHANG, 0, "1")],
+            change: &[(T2, t2::GUIZHANG, 0, "2")],
+            on: "1",
+        },
+        Case {
+            id: "rules-in-force",
+            year: 2024,
+            cells: &[
+                (T2, t2::NORMATIVE, 0, "7"),
+                (T2, t2::NORMATIVE, 1, "1"),
+                (T2, t2::GUIZHANG, 2, "3"),
+            ],
+            change: &[(T2, t2::GUIZHANG, 2, "4")],
+            on: "3",
+        },
+        Case {
+            id: "decisions",
+            year: 2021,
+            cells: &[(T2, t2::PENALTY, 0, "211")],
+            change: &[(T2, t2::PENALTY, 0, "210")],
+            on: "211",
+        },
+        Case {
+            id: "fees",
+            year: 2021,
+            cells: &[(T2, t2::FEES, 0, "59.91")],
+            change: &[(T2, t2::FEES, 0, "59.92")],
+            on: "59.91",
+        },
+    ];
+
+    fn wording(id: &str) -> &'static Wording {
+        prose::WORDINGS.iter().find(|w| w.id == id).unwrap()
+    }
+
+    /// Every wording reads its example sentence; the example agrees with tables that say the
+    /// same, and disagrees (on its figure or its words) with tables changed; the fix 将正文改为 N
+    /// then clears that diagnostic.
+    #[test]
+    fn every_wording_reads_its_example() {
+        for w in prose::WORDINGS {
+            assert!(CASES.iter().any(|c| c.id == w.id), "no case for {}", w.id);
+        }
+        for case in CASES {
+            let w = wording(case.id);
+            let same = report(case.year, w.example, case.cells);
+            let read = claims(&same);
+            assert!(
+                read.iter().any(|c| c.starts_with(&format!("{} ", w.id))),
+                "{}: not read in {:?}: {read:#?}",
+                w.id,
+                w.example
+            );
+            assert_eq!(found(&same), Vec::<String>::new(), "{}", w.id);
+            let cells: Vec<Cell> = case
+                .cells
+                .iter()
+                .filter(|c| {
+                    !case
+                        .change
+                        .iter()
+                        .any(|x| (x.0, x.1, x.2) == (c.0, c.1, c.2))
+                })
+                .chain(case.change)
+                .copied()
+                .collect();
+            let changed = report(case.year, w.example, &cells);
+            let d = diagnostics(&changed);
+            let hit: Vec<&Diagnostic> = d
+                .iter()
+                .filter(|d| &changed[d.range.clone()] == case.on)
+                .collect();
+            assert!(
+                !hit.is_empty(),
+                "{}: nothing on 「{}」: {:#?}",
+                w.id,
+                case.on,
+                found(&changed)
+            );
+            for d in hit {
+                assert!(
+                    d.fixes
+                        .iter()
+                        .all(|f| f.applicability == crate::diag::Applicability::Unsafe)
+                );
+                if let Some(f) = d.fixes.first() {
+                    let fixed = crate::fix::apply_edits(&changed, &f.edits);
+                    assert!(
+                        diagnostics(&fixed)
+                            .iter()
+                            .all(|e| e.range.start != d.range.start),
+                        "{}: {} does not clear it",
+                        w.id,
+                        f.title
+                    );
+                }
+            }
+        }
+    }
+
+    fn diagnostics(text: &str) -> Vec<Diagnostic> {
+        let doc = crate::parse::parse(text);
+        let mut out = Vec::new();
+        for r in doc.annual_reports() {
+            let context = ReportContext::of(text, r.range.clone(), "\n");
+            let ctx = ReportCtx {
+                report: r,
+                context: &context,
+                text,
+            };
+            text_mismatch(&ctx, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn messages_name_the_cell_and_its_value() {
+        let text = report(
+            2022,
+            "2022年，全区收到政府信息公开申请75件，涉及自然人72件、商业企业3件，均在法定期限内予以答复，办结率100%。",
+            &[
+                (T3, t3::NEW, 0, "71"),
+                (T3, t3::NEW, 1, "3"),
+                (T3, t3::NEW, TOT, "74"),
+            ],
+        );
+        expect_test::expect![[r#"
+            [
+                "「75」正文为 75，而表三「一、本年新收政府信息公开申请数量」行「总计」列为 74 [\"将正文改为 74\"]",
+                "「72」正文为 72，而表三「一、本年新收政府信息公开申请数量」行「自然人」列为 71 [\"将正文改为 71\"]",
+            ]
+        "#]]
+        .assert_debug_eq(&found(&text));
+        let d = diagnostics(&text);
+        let related: Vec<&str> = d[0]
+            .related
+            .iter()
+            .map(|r| &text[r.range.clone()])
+            .collect();
+        assert_eq!(related, ["74"]);
+    }
+
+    #[test]
+    fn chinese_numerals_are_read_and_written_back() {
+        let text = report(
+            2025,
+            "2025年，共收到政府信息公开申请三十五件，答复两件。",
+            &[
+                (T3, t3::NEW, TOT, "36"),
+                (T3, t3::TOTAL, TOT, "3"),
+                (T3, t3::DISCLOSED, TOT, "3"),
+            ],
+        );
+        expect_test::expect![[r#"
+            [
+                "「三十五」正文为 三十五，而表三「一、本年新收政府信息公开申请数量」行「总计」列为 36 [\"将正文改为 三十六\"]",
+                "「两」正文为 两，而表三「（七）总计」行「总计」列为 3 [\"将正文改为 三\"]",
+            ]
+        "#]]
+        .assert_debug_eq(&found(&text));
+        assert_eq!(chinese(102, false), "一百零二");
+        assert_eq!(chinese(10, false), "十");
+        assert_eq!(chinese(2, true), "两");
+        assert_eq!(chinese(1005, false), "一千零五");
+    }
+
+    #[test]
+    fn percentages_within_rounding() {
+        let sentence =
+            "其中，同意公开3件，占比37.5%；无法提供4件，占比50%；区分处理后公开1件，占比12.5%。";
+        assert!(found(&report(2024, sentence, RESULTS_215)).is_empty());
+        let wrong = sentence.replace("37.5%", "33.9%");
+        expect_test::expect![[r#"
+            [
+                "「33.9」正文为 33.9%，而按表三计算，表三「（一）予以公开」行「总计」列 3 占（七）总计 8 的 37.5% [\"将正文改为 37.5\"]",
+            ]
+        "#]]
+        .assert_debug_eq(&found(&report(2024, &wrong, RESULTS_215)));
+        // 42 of 81 is 51.85%, 51.9% and 52% as well.
+        let s202 = wording("disclosed-and-partial").example;
+        for p in ["51.9%", "52%"] {
+            let t = report(2023, &s202.replace("51.85%", p), RESULTS_202);
+            assert!(found(&t).is_empty(), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_total_whose_parts_do_not_add_up() {
+        // 207: 82+80+21+40+390+69+143+208+246+271+1053 = 2603.
+        let s = "全年我区政府信息公开单位共公布政府信息2602条(其中机构职能类信息82条，政策、规范性文件类信息80条，规划计划类信息21条，行政许可类信息40条，重大建设项目信息390条，为民办实事类信息69条，民政扶贫救灾社会保障就业类信息143条，国土资源城乡建设环保能源类信息208条，科教文体卫生类信息246条，安全生产、应急管理类信息271条，其他应主动公开政府信息1053条)，对于主动公开的政府信息，主要通过政府门户网站进行公开。";
+        expect_test::expect![[r#"
+            [
+                "「2602」正文的合计为 2602条，而其后所列各项之和为 2603条（82 + 80 + 21 + 40 + 390 + 69 + 143 + 208 + 246 + 271 + 1053） [\"将正文改为 2603\"]",
+            ]
+        "#]]
+        .assert_debug_eq(&found(&report(2020, s, &[])));
+        assert!(found(&report(2020, &s.replace("2602", "2603"), &[])).is_empty());
+        // 210: the parts add up; one less in the total, with 其他 last, is wrong too.
+        let s210 = "全年主动公开信息数160条，其中机关职能类信息13条，行政许可类信息4条，财政预决算类信息2条，扶贫、教育、医疗、社会保障、促进就业类信息7条；突发公共事件应急预案类信息27条；环境保护、公共卫生、安全生产、食品药品、产品质量类信息42条；其他应主动公开的政府信息65条。";
+        assert!(found(&report(2023, s210, &[])).is_empty());
+        assert_eq!(
+            found(&report(2023, &s210.replace("160条", "161条"), &[])).len(),
+            1
+        );
+        // A list that is only some of the total (no 其他) may add up to less.
+        let some = "全年主动公开信息数160条，其中机关职能类信息13条，行政许可类信息4条。";
+        assert!(found(&report(2023, some, &[])).is_empty());
+        // 211: the list ends where the unit changes.
+        let s211 = "全年主动公开信息数86条，其中机关职能类信息8条，行政许可类信息2条，扶贫、教育、医疗、社会保障、促进就业类信息1条；突发公共事件应急预案类信息4条；环境保护、公共卫生、安全生产、食品药品、产品质量类信息35条；其他应主动公开的政府信息36条;行政规范性文件本年度未制发，现行有效件数11件。";
+        assert!(found(&report(2024, s211, &[(T2, t2::NORMATIVE, 2, "11")])).is_empty());
+    }
+
+    /// What is not this year's figure, or not a figure of the tables, is not read.
+    #[test]
+    fn comparisons_other_counts_and_other_years_are_not_read() {
+        let cells: &[Cell] = &[
+            (T3, t3::NEW, TOT, "10"),
+            (T3, t3::TOTAL, TOT, "10"),
+            (T3, t3::DISCLOSED, TOT, "10"),
+        ];
+        for s in [
+            // comparisons
+            "2024年收到政府信息公开申请12件比上年多。",
+            "2024年，收到政府信息公开申请较上年增加12件。",
+            "与上年相比，收到政府信息公开申请12件。",
+            "2024年收到的政府信息公开申请比上年多12件。",
+            // published items: 主动公开…条 is no cell of the tables (230)
+            "2024年，共制发政府信息316条，其中，主动公开政府信息121条、依申请公开128条、不予公开67条。",
+            // letters and complaints are not applications
+            "2024年，共收到群众来信15件，受理群众诉求12件。",
+            "我局通过关联12345平台受理群众政策解答、维权服务等方面的诉求累计受理4355件，全部办结，办理率100%。",
+            // another year (004)
+            "2021年9月收到作出的政府信息公开决定1件,申请人2022年提出行政复议,结果为“决定维持”。",
+            "2023年共收到政府信息公开申请12件。",
+            // approximate figures
+            "2024年，共收到政府信息公开申请近12件。",
+            "2024年，共收到政府信息公开申请十余件。",
+            // a negation before the wording
+            "2024年，不予以公开12件。",
+            // 行政复议 of other matters
+            "2024年，共办理行政复议案件120件。",
+        ] {
+            let text = report(2024, s, cells);
+            assert_eq!(found(&text), Vec::<String>::new(), "{s}");
+            assert!(claims(&text).is_empty(), "{s}: {:?}", claims(&text));
+        }
+    }
+
+    /// A comparison after the figure, in a clause of its own, leaves it this year's figure.
+    #[test]
+    fn a_comparison_after_the_figure_leaves_it_read() {
+        let cells: &[Cell] = &[(T3, t3::NEW, TOT, "10")];
+        let text = report(
+            2024,
+            "2024年，共收到政府信息公开申请12件，同比增长20%。",
+            cells,
+        );
+        assert_eq!(found(&text).len(), 1, "{:?}", found(&text));
+    }
+
+    #[test]
+    fn figures_in_laid_out_text_are_read_across_line_breaks() {
+        // 201 as pdftotext lays it out: a sentence wraps inside 尚\n未审结.
+        let text = "淮安市人民政府\n2024 年政府信息公开工作年度报告\n   一、总体情况\n   （二）依申请公开情况。2024 年，全市共受理政府信息公开申请 3119 件，答\n复 3050 件。政府信息公开行政复议 351\n件，其中结果维持 72 件，结果纠正 64 件，其他结果 178 件，尚\n未审结 38 件。\n";
+        let doc = crate::parse::parse(text);
+        let r = &doc.reports[0];
+        let context = ReportContext::of(text, r.range.clone(), "\n");
+        let mut report = r.clone();
+        report.shape = Shape::Layout;
+        report.kind = crate::model::ReportKind::AnnualReport;
+        let ctx = ReportCtx {
+            report: &report,
+            context: &context,
+            text,
+        };
+        let ps = paragraphs(&ctx);
+        let joined: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+        assert!(
+            joined
+                .iter()
+                .any(|p| p.contains("其他结果178件，尚未审结38件。")),
+            "{joined:#?}"
+        );
+        let p = ps.iter().find(|p| p.text.contains("尚未审结")).unwrap();
+        let at = p.text.find("38").unwrap();
+        assert_eq!(&text[p.source(at..at + 2)], "38");
+    }
+
     #[test]
     #[ignore = "prints what the corpus says, for reading"]
     fn dump_corpus() {

@@ -217,8 +217,8 @@ pub static WORDINGS: &[Wording] = &[
         targets: &[t3(HANDLED)],
         reading: Reading::Any,
         about: About::Applications,
-        example: "2023年全区接收通过邮寄、网络提交的各类政府信息公开申请共计81件，涉及自然人80件、商业企业1件。办结依申请公开81件，其中：予以公开及部分公开42件，占51.85%；不予公开5件，占6.17%；无法提供31件，占38.27%；不予处理1件，占1.23%；其他处理2件，占2.47%；因政府信息公开引起的行政复议案件2件、行政诉讼案件7件。",
-        source: "202_fujian-pingtan-gwh-2023",
+        example: "全年我局依法办结政府信息公开申请58件，其中网络申请数14件，信函申请数44件。",
+        source: "223_fujian-pingtan-jiaotongjianshe-2024（句子后半「申请内容主要涉及……」略去）",
     },
     Wording {
         id: "handled-before",
@@ -411,8 +411,8 @@ pub static WORDINGS: &[Wording] = &[
         }],
         reading: Reading::Each,
         about: About::Disclosure,
-        example: "2022年，未有政府信息公开行政复议及行政诉讼有关情况。",
-        source: "230_fujian-pingtan-jingjifazhan-2022",
+        example: "2022年，未有政府信息公开行政诉讼有关情况。",
+        source: "改写自 230_fujian-pingtan-jingjifazhan-2022（原句兼说行政复议）",
     },
     Wording {
         id: "upheld",
