@@ -157,3 +157,16 @@ fn every_fix_clears_its_finding_and_is_never_applied_in_bulk() {
     }
     assert!(fixes >= 4, "{fixes}");
 }
+
+/// docs/text-mismatch.md lists every accepted wording with what it says and its example.
+#[test]
+fn the_docs_list_every_wording() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/text-mismatch.md"),
+    )
+    .expect("docs/text-mismatch.md");
+    for w in nianbao::spec::prose::WORDINGS {
+        let row = format!("| `{}` | {} | {} | {} |", w.id, w.says, w.example, w.source);
+        assert!(doc.contains(&row), "docs/text-mismatch.md lacks {row}");
+    }
+}
