@@ -315,11 +315,21 @@ impl Groups {
     }
     fn union(self, other: Groups) -> Groups {
         let mut kinds = self.kinds;
-        for k in 0..3 {
-            kinds[k] |= other.kinds[k];
+        for (k, o) in kinds.iter_mut().zip(other.kinds) {
+            *k |= o;
         }
         Groups { kinds }
     }
+}
+
+/// A figure found by a wording, before its targets are resolved: `kind` picks one target of a
+/// wording with one target per kind (`usize::MAX`: all of them).
+struct Found {
+    at: Range<usize>,
+    matched: Range<usize>,
+    wording: &'static Wording,
+    value: Figure,
+    kind: usize,
 }
 
 struct Sentence<'a> {
@@ -417,8 +427,7 @@ impl<'a> Sentence<'a> {
 
     /// The figures the sentence states, in order, each read by the first wording that reads it.
     fn claims(&self) -> Vec<Claim> {
-        let mut found: Vec<(Range<usize>, Range<usize>, &'static Wording, Figure, usize)> =
-            Vec::new();
+        let mut found: Vec<Found> = Vec::new();
         for c in WORDINGS.iter() {
             let w = c.wording;
             if !self.about(w.about) {
@@ -460,20 +469,33 @@ impl<'a> Sentence<'a> {
                 let kind = caps
                     .name(prose::KIND_GROUP)
                     .and_then(|k| prose::KINDS.iter().position(|x| *x == k.as_str()));
-                if found.iter().any(|f| overlaps(&f.0, &at)) {
+                if found.iter().any(|f| overlaps(&f.at, &at)) {
                     continue;
                 }
-                found.push((at, matched, w, value, kind.unwrap_or(usize::MAX)));
+                found.push(Found {
+                    at,
+                    matched,
+                    wording: w,
+                    value,
+                    kind: kind.unwrap_or(usize::MAX),
+                });
             }
         }
-        found.sort_by_key(|f| f.0.start);
+        found.sort_by_key(|f| f.at.start);
         // Resolve the targets that refer to the sentence's previous figures.
         let mut out = Vec::new();
         let mut t3_rows: Option<&'static [usize]> = None;
         let mut t4_last: Option<Groups> = None;
         let mut t4_run: Option<Groups> = None;
         let mut t2_row: Option<usize> = None;
-        for (at, matched, w, value, kind) in found {
+        for Found {
+            at,
+            matched,
+            wording: w,
+            value,
+            kind,
+        } in found
+        {
             let chosen: Vec<&Target> = if kind == usize::MAX {
                 w.targets.iter().collect()
             } else {
@@ -680,7 +702,7 @@ impl<'a> Sentence<'a> {
         if fits {
             return;
         }
-        let share = cell.value as f64 * 100.0 / base as f64;
+        let share = cell.value * 100.0 / base as f64;
         let computed = format!("{share:.decimals$}");
         let range = self.source(&at);
         if range.is_empty() {
