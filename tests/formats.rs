@@ -139,10 +139,18 @@ fn word_copies_of_published_pages_read_like_their_text() {
         }
         if name.starts_with("206") {
             // The text copy starts every line with a tab, which hides its section headings; the
-            // Word document has them, and only the misspelt heading of 四 is missing.
+            // Word document has them, and only the misspelt heading of 四 is missing; the prose
+            // contradicts table 三 in both (the corpus annotates it).
             let d = diags(&docx);
+            let (prose, d): (Vec<_>, Vec<_>) = d.into_iter().partition(|d| d.0 == "text-mismatch");
             assert_eq!(d.len(), 1, "{d:?}");
             assert!(d[0].1.contains("缺少第四部分"), "{d:?}");
+            let in_txt: Vec<_> = diags(&txt)
+                .into_iter()
+                .filter(|d| d.0 == "text-mismatch")
+                .collect();
+            assert_eq!(prose, in_txt, "{name}");
+            assert_eq!(prose.len(), 2, "{prose:?}");
             continue;
         }
         same_report(&txt, &docx, &name);

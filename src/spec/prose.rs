@@ -264,12 +264,22 @@ pub static WORDINGS: &[Wording] = &[
     Wording {
         id: "disclosed",
         says: "（一）予以公开（予以公开、同意公开N件）",
-        pattern: "(?:予以公开|同意公开)(?:信息数)?(?:的)?(?:申请)?(?:为)?{N}(?:件|条)",
+        pattern: "(?:予以公开|同意公开)(?:的)?(?:申请)?(?:为)?{N}件",
         targets: &[t3(DISCLOSED)],
         reading: Reading::Any,
         about: About::Any,
         example: "其中，同意公开3件，占比37.5%；无法提供4件，占比50%；区分处理后公开1件，占比12.5%。",
         source: "215_fujian-pingtan-gonganju-2024",
+    },
+    Wording {
+        id: "disclosed-info",
+        says: "（一）予以公开（同意公开信息数N件、N条）",
+        pattern: "(?:予以公开|同意公开)信息数(?:为)?{N}(?:件|条)",
+        targets: &[t3(DISCLOSED)],
+        reading: Reading::Any,
+        about: About::Any,
+        example: "2.对申请的办理情况：2件均已及时答复，其中同意公开信息数2件。",
+        source: "213_fujian-pingtan-supingpianqu-2020",
     },
     Wording {
         id: "partial",
@@ -284,7 +294,17 @@ pub static WORDINGS: &[Wording] = &[
     Wording {
         id: "withheld",
         says: "（三）不予公开各项之和（不予公开N件）",
-        pattern: "不予公开(?:信息数)?(?:的)?(?:申请)?(?:为)?{N}(?:件|条)",
+        pattern: "不予公开(?:的)?(?:申请)?(?:为)?{N}件",
+        targets: &[t3(WITHHELD)],
+        reading: Reading::Any,
+        about: About::Any,
+        example: "办结依申请公开81件，其中：予以公开及部分公开42件，占51.85%；不予公开5件，占6.17%；无法提供31件，占38.27%；不予处理1件，占1.23%；其他处理2件，占2.47%。",
+        source: "202_fujian-pingtan-gwh-2023",
+    },
+    Wording {
+        id: "withheld-info",
+        says: "（三）不予公开各项之和（不予公开信息数N条）",
+        pattern: "不予公开信息数(?:为)?{N}(?:件|条)",
         targets: &[t3(WITHHELD)],
         reading: Reading::Any,
         about: About::Any,
@@ -662,6 +682,9 @@ pub const OTHER_COUNT: &[&str] = &[
 /// Words of a sentence about applications that say table 三 is not what it counts: published
 /// items (主动公开…条 has no cell in the tables).
 pub const NOT_APPLICATIONS: &[&str] = &["主动公开"];
+/// Words that make a match of a table-三 wording about another kind of application (收到行政复议
+/// 申请3件).
+pub const NOT_APPLICATION_MATCH: &[&str] = &["复议", "诉讼", "信访"];
 
 /// Words that mean a year other than the report's, and how they may go on without meaning it
 /// (上年结转, 上年度结转 are this year's figures).
