@@ -1,6 +1,9 @@
 //! The report format as data: sections, tables, rows, columns and the arithmetic relations of
 //! 国办公开办函〔2021〕30号 (and what differs in the 2019 format). Every check reads these tables;
-//! nothing else in the crate spells a standard label.
+//! nothing else in the crate spells a standard label. The wordings by which prose restates a figure
+//! of the tables are in [`prose`].
+
+pub mod prose;
 
 /// One of the six mandatory top-level sections.
 #[derive(Debug)]
@@ -269,6 +272,14 @@ pub static T2: TableSpec = TableSpec {
 pub mod t2 {
     pub const GUIZHANG: usize = 1;
     pub const NORMATIVE: usize = 2;
+    pub const LICENSING: usize = 4;
+    pub const PENALTY: usize = 6;
+    pub const ENFORCEMENT: usize = 7;
+    pub const FEES: usize = 9;
+    /// Column indices of 第二十条第（一）项.
+    pub const ISSUED: usize = 0;
+    pub const REPEALED: usize = 1;
+    pub const IN_FORCE: usize = 2;
 }
 
 const T2_2019_ITEM1: &[ColSpec] = &[
@@ -815,6 +826,15 @@ mod tests {
         assert_eq!(T3.rows[t3::TOTAL].label, "（七）总计");
         assert_eq!(T3.rows[t3::CARRY_NEXT].label, "四、结转下年度继续办理");
         assert_eq!(T3.col_sets[0][t3::TOTAL_COL].label, "总计");
+    }
+
+    #[test]
+    fn t2_indices_match_labels() {
+        assert_eq!(T2.rows[t2::LICENSING].label, "行政许可");
+        assert_eq!(T2.rows[t2::PENALTY].label, "行政处罚");
+        assert_eq!(T2.rows[t2::ENFORCEMENT].label, "行政强制");
+        assert_eq!(T2.rows[t2::FEES].label, "行政事业性收费");
+        assert_eq!(T2_ITEM1[t2::IN_FORCE].label, "现行有效件数");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The architecture's rules, checked on the source: only `src/server/` knows LSP, the engine
 //! imports no front end, engine modules import one another without cycles, and the labels of the
-//! format are spelled only in `src/spec.rs`.
+//! format are spelled only in `src/spec.rs` (and its submodule `src/spec/prose.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -220,7 +220,7 @@ fn labels_of_the_format_are_spelled_only_in_spec() {
     assert!(labels.contains("行政规范性文件") && labels.contains("（七）总计"));
     let mut found = Vec::new();
     for (path, code) in sources() {
-        if path == Path::new("spec.rs") {
+        if module(&path) == "spec" {
             continue;
         }
         for lit in literals(&code) {

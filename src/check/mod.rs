@@ -15,6 +15,7 @@ mod labels;
 mod sections;
 mod shape;
 mod sums;
+mod text;
 mod todo;
 
 use std::ops::Range;
@@ -145,6 +146,10 @@ pub static REPORT_CHECKS: &[ReportCheck] = &[
     Check {
         codes: &[Code::DraftTodo],
         run: todo::draft_todo,
+    },
+    Check {
+        codes: &[Code::TextMismatch],
+        run: text::text_mismatch,
     },
 ];
 
