@@ -21,3 +21,15 @@ end, { nargs = '*', desc = 'nianbao：新建年度报告 [机关名称] [年度]
 vim.api.nvim_create_user_command('NianbaoOutline', function()
   nianbao.outline(0)
 end, { desc = 'nianbao：报告大纲（部分与表格）' })
+
+vim.api.nvim_create_user_command('NianbaoExport', function(opts)
+  nianbao.export(0, opts.args)
+end, { nargs = '?', complete = 'file', desc = 'nianbao：把当前报告导出为 Word 文档 [输出.docx]' })
+
+vim.api.nvim_create_user_command('NianbaoNewFrom', function(opts)
+  local args, year = vim.deepcopy(opts.fargs), nil
+  if #args > 1 and args[#args]:match('^%d%d%d%d$') then
+    year = table.remove(args)
+  end
+  nianbao.new_from(table.concat(args, ' '), year)
+end, { nargs = '+', complete = 'file', desc = 'nianbao：以上一年度报告为底稿新建 {上一年度报告} [年度]' })

@@ -289,6 +289,83 @@ test(':NianbaoNew never overwrites a file', function()
   wait_note('未创建新草稿')
 end, ':NianbaoNew writes a named draft (org with a space), it is checked, edited and saved')
 
+test(':NianbaoExport writes a Word document beside the saved report, never over one', function()
+  write_fixture('export.md', base)
+  vim.cmd('edit ' .. vim.fn.fnameescape(fixtures .. '/export.md'))
+  local docx = fixtures .. '/export.docx'
+  assert(vim.fn.filereadable(docx) == 0, 'export.docx is there before the export')
+  vim.cmd('NianbaoExport')
+  assert(vim.fn.filereadable(docx) == 1, 'no ' .. docx .. '; messages: ' .. table.concat(notes, ' | '))
+  assert(read_file(docx):sub(1, 2) == 'PK', 'export.docx is not a zip file')
+  wait_note('已导出：')
+  -- Again: the document is there, and is kept.
+  local before = read_file(docx)
+  pcall(vim.cmd, 'NianbaoExport') -- an error message raises in headless Neovim
+  assert(read_file(docx) == before, 'export.docx changed')
+  wait_note('导出失败：')
+  -- To a name given.
+  vim.cmd('NianbaoExport 另存.docx')
+  assert(read_file(fixtures .. '/另存.docx'):sub(1, 2) == 'PK', '另存.docx is not a zip file')
+end)
+
+test(':NianbaoExport refuses a modified buffer and says to save first', function()
+  vim.cmd('edit ' .. vim.fn.fnameescape(fixtures .. '/base.md'))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.api.nvim_buf_set_lines(buf, 1, 1, false, { '改动' })
+  assert(vim.bo[buf].modified, 'buffer not modified')
+  local count = #notes
+  vim.cmd('NianbaoExport')
+  assert(vim.fn.filereadable(fixtures .. '/base.docx') == 0, 'base.docx was written from a modified buffer')
+  local said = notes[#notes] or ''
+  assert(#notes > count and said:find(':w', 1, true) and said:find('保存', 1, true), 'message: ' .. said)
+  vim.cmd('edit!')
+end)
+
+test(':NianbaoNewFrom makes next year\'s draft from last year\'s report, carrying row 四 into row 二', function()
+  -- Last year's report (2025) with cases carried into the next year (row 一 grows to balance).
+  local last = base
+    :gsub('(| 一、本年新收政府信息公开申请数量 |  |  | )3 | 1 | 0 | 0 | 0 | 0 | 4 |', '%14 | 2 | 0 | 0 | 0 | 0 | 6 |')
+    :gsub('(| 四、结转下年度继续办理 |  |  | )0 | 0 | 0 | 0 | 0 | 0 | 0 |', '%11 | 1 | 0 | 0 | 0 | 0 | 2 |')
+  assert(last:find('| 1 | 1 | 0 | 0 | 0 | 0 | 2 |', 1, true), 'row 四 of base.md is not as expected')
+  assert(last:find('2025年政府信息公开工作年度报告', 1, true), 'base.md is not a 2025 report')
+  write_fixture('去年.md', last)
+  vim.cmd('NianbaoNewFrom 去年.md')
+  local name = '2026年政府信息公开工作年度报告.md'
+  local buf = vim.api.nvim_get_current_buf()
+  local path = vim.api.nvim_buf_get_name(buf)
+  assert(path:sub(-#name) == name and vim.fn.fnamemodify(path, ':h') == vim.fn.fnamemodify(fixtures, ':p:h'),
+    'opened ' .. path .. '; messages: ' .. table.concat(notes, ' | '))
+  assert(vim.fn.filereadable(path) == 1, 'no file ' .. path)
+  wait_note('已创建')
+  local function row(text, label)
+    for _, l in ipairs(vim.split(text, '\n', { plain = true })) do
+      if l:find('| ' .. label, 1, true) then
+        return l:match('(|[%d |]+|)%s*$')
+      end
+    end
+  end
+  local carried = row(read_file(path), '二、上年结转')
+  assert(carried and carried == row(last, '四、结转下年度继续办理'),
+    'row 二 of the draft: ' .. tostring(carried))
+  wait_for('the server to check the new draft', function()
+    local st = status_of(buf)
+    return st and st.isReport
+  end)
+  -- Again: the file is there and is not overwritten.
+  local before = read_file(path)
+  local asked
+  local real_input = vim.ui.input
+  vim.ui.input = function(opts, on_confirm)
+    asked = opts.prompt .. ' ' .. tostring(opts.default)
+    on_confirm(nil)
+  end
+  vim.cmd('NianbaoNewFrom 去年.md')
+  vim.ui.input = real_input
+  assert(asked and asked:find('已存在', 1, true), 'not asked for another name: ' .. tostring(asked))
+  assert(read_file(path) == before, 'the existing draft changed')
+  wait_note('未创建新草稿')
+end)
+
 test('an unnamed buffer is checked once saved under a name, and after :saveas', function()
   vim.cmd('enew')
   local buf = vim.api.nvim_get_current_buf()

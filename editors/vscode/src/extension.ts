@@ -394,6 +394,95 @@ async function writeNewFile(target: vscode.Uri, text: string): Promise<void> {
   }
 }
 
+/** Runs the server program; resolves with its standard output, or undefined after showing its error. */
+function runServer(server: string, args: string[], failed: (detail: string) => string): Promise<{ stdout: string; stderr: string } | undefined> {
+  return new Promise((resolve) => {
+    execFile(server, args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        output.appendLine(`${server} ${args.join(' ')}: ${err.message}\n${stderr}`);
+        const detail = (stderr || err.message).trim().replace(/^错误：/, '');
+        void vscode.window.showErrorMessage(failed(detail));
+        resolve(undefined);
+      } else {
+        resolve({ stdout, stderr });
+      }
+    });
+  });
+}
+
+/** Exports the active editor's file to a Word document beside it (`nianbao export`), saved first. */
+async function exportDocx(context: vscode.ExtensionContext): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a report first.'));
+    return;
+  }
+  const doc = editor.document;
+  if (doc.isUntitled || doc.uri.scheme !== 'file') {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Save the report as a file first, then export it.'));
+    return;
+  }
+  if (doc.isDirty && !(await doc.save())) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('The report could not be saved, so it was not exported.'));
+    return;
+  }
+  const server = serverPathOrComplain(context);
+  if (!server) return;
+  const file = doc.uri.fsPath;
+  const target = path.join(path.dirname(file), `${path.parse(file).name}.docx`);
+  const done = await runServer(server, ['export', file], (detail) => vscode.l10n.t('Export failed: {0}', detail));
+  if (!done) return;
+  const reveal = vscode.l10n.t('Show in folder');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Exported: {0}', target), reveal);
+  if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
+}
+
+/** The file name of a draft: its title line without `# `, + `.md`. */
+function titleFileName(draft: string): string | undefined {
+  const title = (draft.split('\n', 1)[0] ?? '').replace(/^#+\s*/, '').trim();
+  return title ? `${title.replace(/[\\/:*?"<>|]/g, '-')}.md` : undefined;
+}
+
+/** A draft for the next year from last year's report (`nianbao new --from`), written to a new file and opened. */
+async function newFromLastYear(context: vscode.ExtensionContext): Promise<void> {
+  const server = serverPathOrComplain(context);
+  if (!server) return;
+  const picked = await vscode.window.showOpenDialog({
+    title: vscode.l10n.t("Last year's report"),
+    openLabel: vscode.l10n.t('Use as the base'),
+    canSelectMany: false,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    filters: { [vscode.l10n.t('Reports')]: ['md', 'txt', 'docx', 'html', 'pdf'] },
+  });
+  const source = picked?.[0];
+  if (!source) return;
+  const done = await runServer(server, ['new', '--from', source.fsPath], (detail) => vscode.l10n.t('nianbao new failed: {0}', detail));
+  if (!done) return;
+  const name = titleFileName(done.stdout);
+  if (!name) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('The draft has no title line; no file was created.'));
+    return;
+  }
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(source.fsPath);
+  let target = vscode.Uri.file(path.join(folder, name));
+  // A name that is free: …报告.md, else …报告（2）.md, … (never overwritten).
+  for (let n = 2; fs.existsSync(target.fsPath) && n < 100; n++) {
+    target = vscode.Uri.file(path.join(folder, name.replace(/\.md$/, `（${n}）.md`)));
+  }
+  try {
+    await writeNewFile(target, done.stdout);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not create {0}: {1}', target.fsPath, detail));
+    return;
+  }
+  const opened = await vscode.workspace.openTextDocument(target);
+  await vscode.window.showTextDocument(opened, { preview: false });
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t("Created {0} from last year's report: the figures are carried over and the text kept, with the parts to revise marked. Revise them and fill in this year's figures.", path.basename(target.fsPath)),
+  );
+}
+
 async function fixAll(): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || !LANGUAGES.includes(editor.document.languageId)) {
@@ -529,6 +618,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('nianbao.newReport', () => newReport(context)),
     vscode.commands.registerCommand('nianbao.fixAll', fixAll),
+    vscode.commands.registerCommand('nianbao.exportDocx', () => exportDocx(context)),
+    vscode.commands.registerCommand('nianbao.newFromLastYear', () => newFromLastYear(context)),
     vscode.commands.registerCommand('nianbao.restart', async () => {
       await stopClient();
       await startClient(context);

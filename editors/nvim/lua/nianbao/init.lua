@@ -788,6 +788,159 @@ function M.new_report(org, year, file)
   end
 end
 
+--- Runs a program to its end; returns its exit code, standard output and standard error, kept
+--- apart (system() would mix them). Works in Neovim 0.7 (jobstart) as in 0.11.
+local function run(cmd)
+  local out, err = {}, {}
+  local ok, job = pcall(vim.fn.jobstart, cmd, {
+    stdout_buffered = true,
+    stderr_buffered = true,
+    on_stdout = function(_, data)
+      out = data or {}
+    end,
+    on_stderr = function(_, data)
+      err = data or {}
+    end,
+  })
+  if not ok or job <= 0 then
+    return -1, '', '无法运行 ' .. tostring(cmd[1])
+  end
+  local code = vim.fn.jobwait({ job }, 120000)[1]
+  if code == -1 then
+    vim.fn.jobstop(job)
+    return -1, '', tostring(cmd[1]) .. ' 运行超时'
+  end
+  -- The buffered callbacks run before jobwait returns; the lists end with the last line's rest.
+  return code, table.concat(out, '\n'), table.concat(err, '\n')
+end
+
+--- The program of M.cmd(), or nil after saying (in Chinese) that it is missing.
+local function executable()
+  local exe = M.cmd()[1]
+  if vim.fn.executable(exe) ~= 1 then
+    warned_missing = false
+    check_executable(M.cmd())
+    return nil
+  end
+  return exe
+end
+
+local function tool_message(text)
+  return (vim.trim(text or ''):gsub('^错误：', ''))
+end
+
+--- `:NianbaoExport [{输出.docx}]`: exports the file of buffer `bufnr` to a Word document with
+--- `nianbao export` — by default the .docx of the same name beside it, never overwritten.
+--- A modified or unnamed buffer is not exported (the file on disk is what is exported).
+--- Returns the path written, or nil.
+function M.export(bufnr, output)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name == '' or vim.bo[bufnr].buftype ~= '' then
+    notify('当前缓冲区还没有保存为文件：请先用 :w 文件名.md 保存，再导出', vim.log.levels.WARN)
+    return nil
+  end
+  if vim.bo[bufnr].modified then
+    notify('当前缓冲区有未保存的修改：导出的是磁盘上的文件，请先用 :w 保存，再导出', vim.log.levels.WARN)
+    return nil
+  end
+  local exe = executable()
+  if not exe then
+    return nil
+  end
+  local file = vim.fn.fnamemodify(name, ':p')
+  local target = vim.fn.fnamemodify(file, ':r') .. '.docx'
+  local cmd = { exe, 'export', file }
+  if output and vim.trim(output) ~= '' then
+    target = vim.fn.fnamemodify(vim.trim(output), ':p')
+    table.insert(cmd, '-o')
+    table.insert(cmd, target)
+  end
+  local code, _, err = run(cmd)
+  if code ~= 0 then
+    local msg = tool_message(err)
+    if msg:find('已存在', 1, true) then
+      msg = msg:gsub('：请用 %-o 指定输出文件', '') .. '：请用 :NianbaoExport 另一个文件名.docx'
+    end
+    notify('导出失败：' .. (msg ~= '' and msg or ('退出码 ' .. code)), vim.log.levels.ERROR)
+    return nil
+  end
+  notify('已导出：' .. vim.fn.fnamemodify(target, ':~:.'))
+  return target
+end
+
+--- The file name of a draft: its title line without `# `, + `.md`.
+function M.title_file_name(draft)
+  local title = vim.trim((draft:match('^[^\n]*') or ''):gsub('^#+%s*', ''))
+  if title == '' then
+    return nil
+  end
+  return (title:gsub('[/\\:%*%?"<>|]', '-')) .. '.md'
+end
+
+local function write_from(text, path)
+  local err = write_new_file(path, text)
+  if err == 'exists' then
+    local suggestion = vim.fn.fnamemodify(path, ':r') .. '（新）.' .. vim.fn.fnamemodify(path, ':e')
+    vim.ui.input({ prompt = '文件已存在，nianbao 不会覆盖它。另存为：', default = suggestion }, function(name)
+      if name == nil or vim.trim(name) == '' then
+        notify('已取消：' .. path .. ' 已存在，未创建新草稿')
+        return
+      end
+      write_from(text, vim.fn.fnamemodify(vim.trim(name), ':p'))
+    end)
+    return
+  elseif err then
+    notify(err, vim.log.levels.ERROR)
+    return
+  end
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  notify(
+    '已创建 ' .. vim.fn.fnamemodify(path, ':~:.') .. '：上年数字已结转，沿用的正文标有待修改的提示，'
+      .. '按提示修改并填写本年数字，再用 :NianbaoFixAll 填入总计'
+  )
+end
+
+--- `:NianbaoNewFrom {上一年度报告} [{年度}]`: a draft for the next year from last year's report
+--- (`nianbao new --from`: figures carried over, text kept and marked), written to a new file
+--- named after its title in the current folder, and opened. Never overwrites a file.
+function M.new_from(source, year)
+  source = vim.trim(source or '')
+  if source == '' then
+    notify('请写明上一年度报告，例如 :NianbaoNewFrom 2025年报.docx', vim.log.levels.WARN)
+    return
+  end
+  if year and not year:match('^%d%d%d%d$') then
+    notify('年度应为四位数字，例如 ' .. os.date('%Y'), vim.log.levels.ERROR)
+    return
+  end
+  local path = vim.fn.fnamemodify(vim.fn.expand(source), ':p')
+  if vim.fn.filereadable(path) ~= 1 then
+    notify('找不到文件：' .. source, vim.log.levels.ERROR)
+    return
+  end
+  local exe = executable()
+  if not exe then
+    return
+  end
+  local cmd = { exe, 'new', '--from', path }
+  if year then
+    table.insert(cmd, '--year')
+    table.insert(cmd, year)
+  end
+  local code, out, err = run(cmd)
+  if code ~= 0 then
+    notify('生成报告草稿失败：' .. tool_message(err), vim.log.levels.ERROR)
+    return
+  end
+  local name = M.title_file_name(out)
+  if not name then
+    notify('生成的草稿没有标题行，未创建文件', vim.log.levels.ERROR)
+    return
+  end
+  write_from(out, vim.fn.fnamemodify(name, ':p'))
+end
+
 -- ---------------------------------------------------------------- setup (0.7–0.10)
 
 --- Starts nianbao for markdown and text buffers.
