@@ -351,6 +351,19 @@ async function main() {
       if (disk(name) !== before) throw new Error('the existing report was overwritten');
     }, 'workbench loads and opens the report');
 
+    await test('command "nianbao: 导出为 Word 文档" writes a .docx beside the report and says so', async () => {
+      const docx = join(ws, 'base.docx');
+      if (existsSync(docx)) throw new Error('base.docx is there before the export');
+      await quickOpen('base.md');
+      await runCommand('nianbao: 导出为 Word 文档');
+      const toast = page.locator('.notification-toast', { hasText: '已导出：' }).first();
+      await toast.waitFor({ timeout: 20000 });
+      if (!(await toast.innerText()).includes(docx)) throw new Error(`message: ${await toast.innerText()}`);
+      if (readFileSync(docx).subarray(0, 2).toString('latin1') !== 'PK') throw new Error('base.docx is not a zip file');
+      await page.screenshot({ path: join(shots, 'export.png') });
+      await runBuiltin('Notifications: Clear All Notifications');
+    }, 'workbench loads and opens the report');
+
     await test('a Markdown file that is no report: status bar says so', async () => {
       // notes.md is put in the workspace by run.sh (Quick Open does not find new files at once).
       await quickOpen('notes.md');
