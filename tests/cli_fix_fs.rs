@@ -275,7 +275,12 @@ fn sigterm_removes_the_temporary_file() {
     let p = d.path().join("report.txt");
     std::fs::write(&p, broken()).unwrap();
     let (child, lock, temp) = fix_while_locked(&p);
-    assert_eq!(std::fs::read_to_string(&temp).unwrap(), seed());
+    // The fixed text is written out and waits for the lock.
+    let start = Instant::now();
+    while std::fs::read_to_string(&temp).ok() != Some(seed()) {
+        assert!(start.elapsed() < Duration::from_secs(8), "no fixed text");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     // SAFETY: sending a signal to our own child.
     assert_eq!(
         unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) },

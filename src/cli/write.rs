@@ -160,9 +160,7 @@ pub(crate) fn replace(path: &Path, bytes: &[u8], expected: Option<Expected>) -> 
     if !meta.is_file() {
         return Err("不是普通文件，未写入".to_string());
     }
-    if meta.permissions().readonly() || !writable(&target) {
-        return Err("文件是只读的，未写入（确需修改时先改为可写）".to_string());
-    }
+    refuse_unwritable(&target, &meta)?;
     let mut file = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -319,6 +317,18 @@ fn writable(path: &Path) -> bool {
     unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
 }
 
+/// A file without write permission bits is read-only (for root too); one the running user
+/// may not write is not written either, although a rename could replace it.
+fn refuse_unwritable(path: &Path, meta: &Metadata) -> Result<(), String> {
+    if meta.permissions().readonly() {
+        return Err("文件是只读的，未写入（确需修改时先改为可写）".to_string());
+    }
+    if !writable(path) {
+        return Err("没有写入这个文件的权限，未写入".to_string());
+    }
+    Ok(())
+}
+
 /// Takes the file's advisory lock, waiting a while for another holder.
 fn lock(file: &File) -> Result<(), String> {
     let start = Instant::now();
@@ -392,9 +402,7 @@ pub(crate) fn install(temp: TempFile, path: &Path) -> Result<(), String> {
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| resolve_dangling(path));
     match std::fs::metadata(&target) {
         Ok(meta) if meta.is_file() && meta.nlink() == 1 => {
-            if meta.permissions().readonly() || !writable(&target) {
-                return Err("文件是只读的，未写入（确需修改时先改为可写）".to_string());
-            }
+            refuse_unwritable(&target, &meta)?;
             let same_fs = std::fs::metadata(temp.path()).is_ok_and(|t| t.dev() == meta.dev());
             let from = File::open(&target).map_err(|e| os_message(&e))?;
             if same_fs && copy_identity(&from, &meta, temp.as_file()).is_ok() {
