@@ -120,7 +120,7 @@ pub static WORDINGS: &[Wording] = &[
     Wording {
         id: "new-received",
         says: "本年新收申请数（收到、受理、接收……申请N件）",
-        pattern: "(?:收到|受理|接收|新收|接到)[^，。；：0-9]{0,24}?(?:政府信息公开|信息公开)?申请(?:数量?)?(?:共计|共|合计|总计|总数)?(?:为|达)?{N}(?:件|个|条)",
+        pattern: "(?:收到|受理|接收|新收|接到)[^，。；：0-9]*?(?:政府信息公开|信息公开)?申请(?:数量?)?(?:共计|共|合计|总计|总数)?(?:为|达)?{N}(?:件|个|条)",
         targets: &[t3(NEW)],
         reading: Reading::Any,
         about: About::Any,
@@ -392,7 +392,7 @@ pub static WORDINGS: &[Wording] = &[
     Wording {
         id: "no-review-or-litigation",
         says: "行政复议、行政诉讼均为 0（未发生、没有、未有……行政复议、行政诉讼）",
-        pattern: "(?:未发生|没有发生|未出现|没有出现|未有|没有|无)[^，。；0-9]{0,25}?行政复议(?:、|和|或|及|与|或者)(?:提起)?行政诉讼(?:有关|相关)?(?:案件|的情况|情况|的事项|事项|的情形|情形)?(?:[，。；！]|$)",
+        pattern: "(?:未发生|没有发生|未出现|没有出现|未有|没有|无)[^，。；0-9]*?行政复议(?:、|和|或|及|与|或者)(?:提起)?行政诉讼(?:有关|相关)?(?:案件|的情况|情况|的事项|事项|的情形|情形)?(?:[，。；！]|$)",
         targets: &[
             Target::T4 {
                 groups: REVIEW,
@@ -411,7 +411,7 @@ pub static WORDINGS: &[Wording] = &[
     Wording {
         id: "no-review",
         says: "行政复议为 0（未发生……行政复议）",
-        pattern: "(?:未发生|没有发生|未出现|没有出现|未有|没有|无)[^，。；0-9]{0,25}?行政复议(?:有关|相关)?(?:案件|的情况|情况|的事项|事项|的情形|情形)?(?:[，。；！]|$)",
+        pattern: "(?:未发生|没有发生|未出现|没有出现|未有|没有|无)[^，。；0-9]*?行政复议(?:有关|相关)?(?:案件|的情况|情况|的事项|事项|的情形|情形)?(?:[，。；！]|$)",
         targets: &[Target::T4 {
             groups: REVIEW,
             cols: TOTAL,
@@ -424,7 +424,7 @@ pub static WORDINGS: &[Wording] = &[
     Wording {
         id: "no-litigation",
         says: "行政诉讼为 0（未发生……行政诉讼）",
-        pattern: "(?:未发生|没有发生|未出现|没有出现|未有|没有|无)[^，。；0-9]{0,25}?行政诉讼(?:有关|相关)?(?:案件|的情况|情况|的事项|事项|的情形|情形)?(?:[，。；！]|$)",
+        pattern: "(?:未发生|没有发生|未出现|没有出现|未有|没有|无)[^，。；0-9]*?行政诉讼(?:有关|相关)?(?:案件|的情况|情况|的事项|事项|的情形|情形)?(?:[，。；！]|$)",
         targets: &[Target::T4 {
             groups: LITIGATION,
             cols: TOTAL,
@@ -624,6 +624,10 @@ pub static WORDINGS: &[Wording] = &[
         source: "表二「本年收费金额（单位：万元）」的正文写法，数字取自 002_43b3efced0382fbe 的表二（样本报告正文中尚无此句）",
     },
 ];
+
+/// The longest match of a wording, in characters: a wording whose words lie further apart (a verb
+/// and its 申请 in one long clause) is not read.
+pub const MAX_MATCH_CHARS: usize = 40;
 
 /// The names of the capture groups: the figure, and (for [`WORDINGS`] whose targets are one per
 /// kind) the kind, whose position among `KINDS` picks the target.
