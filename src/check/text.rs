@@ -2082,31 +2082,4 @@ mod tests {
         }
         assert!(changed >= 40, "{changed}");
     }
-
-    #[test]
-    #[ignore = "prints how long the patterns take to compile"]
-    fn compile_time() {
-        for w in prose::WORDINGS {
-            let t = std::time::Instant::now();
-            let re = Regex::new(&w.pattern.replace("{N}", prose::FIGURE_PATTERN)).unwrap();
-            let built = t.elapsed();
-            let t = std::time::Instant::now();
-            let n = re.captures_iter(w.example).count();
-            println!("{:>28} {:>8.3?} {:>8.3?} {n}", w.id, built, t.elapsed());
-        }
-    }
-
-    #[test]
-    #[ignore = "prints what the seeds and the corpus say, for reading"]
-    fn dump_corpus() {
-        for (name, text) in real_reports() {
-            println!("== {name}");
-            for c in claims(&text) {
-                println!("   {c}");
-            }
-            for d in found(&text) {
-                println!(" !! {d}");
-            }
-        }
-    }
 }
