@@ -1217,7 +1217,9 @@ fn t4_pieces(text: &str, items: &[&Item]) -> Option<Row> {
                     place(&mut cells, order[k] + j, c)?;
                 }
             }
-            (None, 5, Some(g)) if g != LITIGATION => {
+            // Under one group's words only: below a header naming several groups (the wide
+            // table), five numbers are a damaged row, not a group's.
+            (None, 5, Some(g)) if g != LITIGATION && order.is_empty() => {
                 for (k, c) in numbers.iter().enumerate() {
                     place(&mut cells, g + k, c)?;
                 }
