@@ -42,7 +42,7 @@ pub fn draft_todo(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
     }
     let mut named: Vec<Range<usize>> = Vec::new();
     if let Some(t) = &r.title
-        && let Some(p) = placeholder(&t.text)
+        && let Some(p) = stand_in_name(&t.text)
     {
         named.push(t.range.clone());
         out.push(Diagnostic::new(
@@ -54,7 +54,7 @@ pub fn draft_todo(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
     for line in signature(text) {
         let s = &text[line.clone()];
         let range = base + line.start..base + line.end;
-        if let Some(p) = placeholder(s)
+        if let Some(p) = stand_in_name(s)
             && !named.contains(&range)
         {
             out.push(Diagnostic::new(
@@ -131,8 +131,8 @@ fn dates_without_day(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The placeholder a short text holds, if any.
-fn placeholder(s: &str) -> Option<&'static str> {
+/// The stand-in name (某某, XX, ××) a short text still holds, if any.
+fn stand_in_name(s: &str) -> Option<&'static str> {
     spec::PLACEHOLDERS.iter().copied().find(|p| s.contains(p))
 }
 
@@ -177,7 +177,7 @@ mod tests {
         assert!(dates_without_day("2026年1月20日，2026年  月  日").len() == 1);
         let s: Vec<&str> = signature(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(s, ["2026年1月  日", "某某县财政局", "（以下简称《条例》）"]);
-        assert_eq!(placeholder("某某县财政局"), Some("某某"));
-        assert_eq!(placeholder("东区财政局"), None);
+        assert_eq!(stand_in_name("某某县财政局"), Some("某某"));
+        assert_eq!(stand_in_name("东区财政局"), None);
     }
 }
