@@ -335,6 +335,32 @@ impl TableCache {
     }
 }
 
+/// The row's cells were placed by counting alone, so a new number in one of them reads the same
+/// way: the row holds no number beside its cells (stray zeros are placed by whether the row's
+/// sums hold, which a new number can change).
+fn read_by_count(text: &str, row: &crate::model::Row) -> bool {
+    let mut own: Vec<Range<usize>> = row
+        .label
+        .iter()
+        .cloned()
+        .chain(row.groups.iter().map(|g| g.range.clone()))
+        .chain(row.cells.iter().map(|c| c.range.clone()))
+        .collect();
+    own.sort_by_key(|r| r.start);
+    let mut at = row.range.start;
+    for r in own
+        .iter()
+        .chain(std::iter::once(&(row.range.end..row.range.end)))
+    {
+        let gap = text.get(at..r.start.max(at)).unwrap_or("");
+        if gap.bytes().any(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        at = at.max(r.end);
+    }
+    true
+}
+
 impl Buffer {
     pub fn new(text: String) -> Self {
         let blocks = parse::parse_blocks(&text, 0..text.len());
@@ -836,6 +862,9 @@ impl Buffer {
         let Some((ti, ri, ci)) = found else {
             return false;
         };
+        if !read_by_count(&self.text, &self.blocks[i].tables[ti].rows[ri]) {
+            return false;
+        }
         let cell = &self.blocks[i].tables[ti].rows[ri].cells[ci];
         let old = &self.text[cell.range.clone()];
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -1142,6 +1171,25 @@ mod tests {
         doc.edit(1..999_999, "x");
         assert_same(&mut doc);
         doc.edit(std::ops::Range { start: 5, end: 2 }, "y");
+        assert_same(&mut doc);
+    }
+
+    #[test]
+    fn a_new_number_in_a_row_with_stray_numbers_reads_the_row_again() {
+        // Two rows of table 三 joined into one (a line break deleted): more numbers than
+        // columns, some of them zeros, placed by whether the row's sums hold. A new number in one
+        // of its cells can place them differently, so the row is read again, not the one cell.
+        let text = SMALL.to_string()
+            + "（三）不予公开\t1.属于国家秘密\t0\t0\t0\t0\t0\t0\t0\n\t2.其他法律行政法规禁止公开\t0\t0\t0\t0\t0\t0\t\t\t3.危及“三安全一稳定”\t0\t0\t0\t0\t0\t0\t0\n";
+        let mut doc = Buffer::new(text);
+        assert_same(&mut doc);
+        let row = doc.text().find("2.其他").unwrap();
+        let third = row + doc.text()[row..].match_indices('0').nth(2).unwrap().0;
+        assert_ne!(doc.edit(third..third + 1, "481"), Reparse::Cell);
+        assert_same(&mut doc);
+        // A row with one number per column still reads one cell.
+        let first = doc.text().find("国家秘密\t").unwrap() + "国家秘密\t".len();
+        assert_eq!(doc.edit(first..first + 1, "5"), Reparse::Cell);
         assert_same(&mut doc);
     }
 
