@@ -23,6 +23,7 @@ use crate::model::{
 };
 use crate::parse::cells::{self, Item, LineKind, RawCell, RawRow};
 use crate::parse::{self, Block, Heading};
+use crate::prior::Figures;
 use crate::settings::Settings;
 use crate::spec::Unit;
 use crate::text::floor_char_boundary;
@@ -93,7 +94,18 @@ impl Shift for Item {
 
 impl Shift for Related {
     fn shift_from(&mut self, at: usize, delta: isize) {
-        self.range.shift_from(at, delta);
+        // A place in another document does not move with this one.
+        if self.file.is_none() {
+            self.range.shift_from(at, delta);
+        }
+    }
+}
+
+impl Shift for Figures {
+    fn shift_from(&mut self, at: usize, delta: isize) {
+        for r in self.ranges_mut() {
+            r.shift_from(at, delta);
+        }
     }
 }
 
@@ -289,6 +301,8 @@ struct Checked {
     settings: Settings,
     /// Anchored at the report's start.
     diags: Anchored<Vec<Diagnostic>>,
+    /// What the pair checks read of the report, anchored the same way.
+    figures: Anchored<Figures>,
 }
 
 impl KeptRows {
@@ -408,6 +422,16 @@ impl Buffer {
     /// [`Buffer::document`] gives them: only the reports whose blocks (or context) changed since
     /// the last call are read and checked again.
     pub fn diagnostics(&mut self, settings: &Settings) -> Vec<Diagnostic> {
+        self.diagnostics_with(settings, &check::no_prior)
+    }
+
+    /// [`Buffer::diagnostics`], with each report also checked against last year's report of its
+    /// body, as [`check::check_with`] does.
+    pub fn diagnostics_with(
+        &mut self,
+        settings: &Settings,
+        lookup: check::Lookup,
+    ) -> Vec<Diagnostic> {
         let text = Arc::clone(&self.text);
         let text: &str = &text;
         let eol = parse::dominant_eol(text);
@@ -435,6 +459,7 @@ impl Buffer {
             let c = match reuse {
                 Some(mut c) => {
                     c.diags.at(start);
+                    c.figures.at(start);
                     c
                 }
                 None => {
@@ -466,6 +491,7 @@ impl Buffer {
                         context,
                         settings: *settings,
                         diags: Anchored::new(start, diags),
+                        figures: Anchored::new(start, Figures::of(&r)),
                     }
                 }
             };
@@ -477,17 +503,32 @@ impl Buffer {
             self.tables.entries.retain(|(id, _), _| ids.contains(id));
             self.tables.live = self.tables.entries.len();
         }
+        let figures = self.figures();
         let suppressions = self
             .suppressions
             .get_or_insert_with(|| parse::find_suppressions(text));
-        let mut out: Vec<Diagnostic> = self
-            .checked
-            .iter()
-            .flat_map(|c| &c.diags.value)
-            .cloned()
-            .collect();
+        let mut out: Vec<Diagnostic> = Vec::new();
+        for (i, c) in self.checked.iter().enumerate() {
+            match check::prior_of(&figures, i, lookup) {
+                Some(prior) => {
+                    let mut diags = c.diags.value.clone();
+                    check::add_pair(&mut diags, check::pair(&figures[i], &prior, settings));
+                    out.extend(diags);
+                }
+                None => out.extend(c.diags.value.iter().cloned()),
+            }
+        }
         settings.apply(&mut out, suppressions);
         out
+    }
+
+    /// What the pair checks read of each report, as of the last [`Buffer::diagnostics`] (a
+    /// front end indexes open documents by it).
+    pub fn figures(&self) -> Vec<Figures> {
+        self.checked
+            .iter()
+            .map(|c| c.figures.value.clone())
+            .collect()
     }
 
     /// Replaces the whole text.
@@ -941,8 +982,15 @@ mod tests {
         // And a compilation of two of them, and one with its tables one cell per line.
         let two = format!("{}\n{}", out[3], out[1]);
         let cells = out[0].replace('\t', "\n");
+        // And a compilation of a report and the same body's report of the year before.
+        let year = parse::parse(&out[0]).reports[0]
+            .year
+            .expect("seed 000's year");
+        let before = out[0].replace(&format!("{year}年"), &format!("{}年", year - 1));
+        let pair = format!("{before}\n{}", out[0]);
         out.push(two);
         out.push(cells);
+        out.push(pair);
         out
     }
 
@@ -1193,6 +1241,39 @@ mod tests {
         assert_same(&mut doc);
     }
 
+    #[test]
+    fn last_years_report_in_a_compilation_is_read_as_it_changes() {
+        let year = |y: u32, carried: &str, next: &str| {
+            format!(
+                "某局{y}年政府信息公开工作年度报告\n一、总体情况\n正文。\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n二、上年结转政府信息公开申请数量\t{carried}\t0\t0\t0\t0\t0\t{carried}\n四、结转下年度继续办理\t{next}\t0\t0\t0\t0\t0\t{next}\n"
+            )
+        };
+        let text = year(2023, "0", "1") + &year(2024, "1", "0");
+        let mut doc = Buffer::new(text);
+        let prior = |doc: &mut Buffer| {
+            doc.diagnostics(&Settings::default())
+                .into_iter()
+                .filter(|d| d.code == crate::diag::Code::PriorYearMismatch)
+                .count()
+        };
+        assert_eq!(prior(&mut doc), 0);
+        // Last year's 结转下年度 changes: this year's report, unchanged, is judged again.
+        let at =
+            doc.text().find("四、结转下年度继续办理\t").unwrap() + "四、结转下年度继续办理\t".len();
+        assert_eq!(doc.edit(at..at + 1, "2"), Reparse::Cell);
+        assert_eq!(prior(&mut doc), 1);
+        assert_same(&mut doc);
+        // Text typed before both reports moves them, and last year's cell with them.
+        doc.edit(0..0, "汇编\n");
+        assert_same(&mut doc);
+        let d: Vec<_> = doc
+            .diagnostics(&Settings::default())
+            .into_iter()
+            .filter(|d| d.code == crate::diag::Code::PriorYearMismatch)
+            .collect();
+        assert_eq!(&doc.text()[d[0].related[0].range.clone()], "2");
+    }
+
     #[derive(Debug, Clone)]
     enum Op {
         /// Replace the n-th digit of the text (and `len` bytes after it) by digits.
@@ -1260,7 +1341,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, max_shrink_iters: 200, ..ProptestConfig::default() })]
         #[test]
-        fn incremental_equals_full_parse(seed in 0usize..7, ops in prop::collection::vec(op(), 1..12)) {
+        fn incremental_equals_full_parse(seed in 0usize..8, ops in prop::collection::vec(op(), 1..12)) {
             let seeds = seeds();
             let text = seeds[seed % seeds.len()].clone();
             let mut doc = Buffer::new(text);

@@ -20,6 +20,7 @@ pub mod incremental;
 pub mod input;
 pub mod model;
 pub mod parse;
+pub mod prior;
 pub mod server;
 pub mod settings;
 pub mod spec;

@@ -107,11 +107,15 @@ impl Settings {
     }
 
     /// The diagnostics as shown: those not disabled and not silenced by a suppression comment,
-    /// each with its severity. This is the one place both apply.
+    /// each with its severity (the one set for its code, else the check's own: a code's default,
+    /// or a lower one for a finding that can have a good reason). This is the one place both
+    /// apply.
     pub fn apply(&self, diags: &mut Vec<Diagnostic>, suppressions: &[Suppression]) {
         diags.retain_mut(|d| match self.severity(d.code) {
             Some(s) if !suppressed(suppressions, d.code.as_str(), &d.range) => {
-                d.severity = s;
+                if self.overridden & bit(d.code) != 0 {
+                    d.severity = s;
+                }
                 true
             }
             _ => false,

@@ -4,14 +4,16 @@
 //!
 //! A check is one small function that declares the codes it emits, registered in the list of its
 //! scope: [`TABLE_CHECKS`] read one table (their results are kept while the table's block is
-//! unchanged), [`REPORT_CHECKS`] read one report. What a check may read from outside its scope is
-//! an explicit value ([`TableContext`], [`ReportContext`]) that is also a cache key of the
-//! incremental checker, so a check cannot silently depend on something the cache does not know.
-//! A check none of whose codes is enabled is not run.
+//! unchanged), [`REPORT_CHECKS`] read one report, [`PAIR_CHECKS`] read a report's figures and
+//! last year's ([`crate::prior`]). What a check may read from outside its scope is an explicit
+//! value ([`TableContext`], [`ReportContext`], [`PriorYear`]) that is also a cache key of the
+//! incremental checker (pair checks are cheap and never kept), so a check cannot silently depend
+//! on something the cache does not know. A check none of whose codes is enabled is not run.
 
 mod cells;
 mod facts;
 mod labels;
+mod pair;
 mod sections;
 mod shape;
 mod sums;
@@ -22,6 +24,7 @@ use std::ops::Range;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Document, Report, ReportContext, Table, TableContext};
+use crate::prior::{Figures, PriorYear};
 use crate::settings::Settings;
 
 /// A table check's view: the table, its report, the text, the settings.
@@ -72,6 +75,12 @@ impl<'a> ReportCtx<'a> {
     }
 }
 
+/// A pair check's view: this year's figures and last year's report of the same body.
+pub struct PairCtx<'a> {
+    pub figures: &'a Figures,
+    pub prior: &'a PriorYear,
+}
+
 /// A registered check: the codes it may emit, and the function.
 pub struct Check<F> {
     pub codes: &'static [Code],
@@ -80,6 +89,7 @@ pub struct Check<F> {
 
 pub type TableCheck = Check<fn(&TableCtx, &mut Vec<Diagnostic>)>;
 pub type ReportCheck = Check<fn(&ReportCtx, &mut Vec<Diagnostic>)>;
+pub type PairCheck = Check<fn(&PairCtx, &mut Vec<Diagnostic>)>;
 
 /// Checks of one table.
 pub static TABLE_CHECKS: &[TableCheck] = &[
@@ -153,6 +163,18 @@ pub static REPORT_CHECKS: &[ReportCheck] = &[
     },
 ];
 
+/// Checks of a report against last year's report of the same body.
+pub static PAIR_CHECKS: &[PairCheck] = &[
+    Check {
+        codes: &[Code::PriorYearMismatch],
+        run: pair::carried,
+    },
+    Check {
+        codes: &[Code::PriorYearMismatch],
+        run: pair::in_force,
+    },
+];
+
 /// Runs the checks that have an enabled code (`call` runs one), and keeps only the diagnostics of
 /// enabled codes.
 fn run<F>(
@@ -182,14 +204,78 @@ fn run<F>(
 /// one; a text that is not a report gets none), with the settings and the suppression comments
 /// applied, in source order.
 pub fn check(doc: &Document, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    check_with(doc, text, settings, &no_prior)
+}
+
+/// Finds last year's report of a body (its key, the year wanted) outside the checked text.
+pub type Lookup<'a> = &'a dyn Fn(&str, i32) -> Option<PriorYear>;
+
+/// A [`Lookup`] that finds nothing: only a compilation's own reports are paired.
+pub fn no_prior(_: &str, _: i32) -> Option<PriorYear> {
+    None
+}
+
+/// [`check`], with each report also checked against last year's report of its body: one in the
+/// same text (a compilation), or else the one `lookup` finds.
+pub fn check_with(
+    doc: &Document,
+    text: &str,
+    settings: &Settings,
+    lookup: Lookup,
+) -> Vec<Diagnostic> {
     let eol = crate::parse::dominant_eol(text);
+    let figures: Vec<Figures> = doc.reports.iter().map(Figures::of).collect();
     let mut out: Vec<Diagnostic> = Vec::new();
-    for r in &doc.reports {
+    for (i, r) in doc.reports.iter().enumerate() {
         let context = ReportContext::of(text, r.range.clone(), eol);
-        out.extend(report(r, text, &context, settings));
+        let mut diags = report(r, text, &context, settings);
+        if let Some(prior) = prior_of(&figures, i, lookup) {
+            add_pair(&mut diags, pair(&figures[i], &prior, settings));
+        }
+        out.extend(diags);
     }
     settings.apply(&mut out, &doc.suppressions);
     out
+}
+
+/// Last year's report for the `i`-th of `reports` (the figures of a text's reports, in order):
+/// one of the text's own, or else the one `lookup` finds.
+pub fn prior_of(reports: &[Figures], i: usize, lookup: Lookup) -> Option<PriorYear> {
+    let (key, year) = reports.get(i)?.identity()?;
+    let here = reports
+        .iter()
+        .find(|f| f.identity() == Some((key, year - 1)));
+    match here {
+        Some(f) => Some(PriorYear {
+            file: None,
+            figures: f.clone(),
+        }),
+        None => lookup(key, year - 1).filter(|p| p.figures.identity() == Some((key, year - 1))),
+    }
+}
+
+/// The diagnostics of a report's figures against last year's (before suppressions and
+/// severities).
+pub fn pair(figures: &Figures, prior: &PriorYear, settings: &Settings) -> Vec<Diagnostic> {
+    let ctx = PairCtx { figures, prior };
+    let mut out = Vec::new();
+    run(PAIR_CHECKS, settings, &mut out, |f, out| f(&ctx, out));
+    out
+}
+
+/// Adds a report's pair diagnostics to its own, in source order.
+pub fn add_pair(diags: &mut Vec<Diagnostic>, pair: Vec<Diagnostic>) {
+    if pair.is_empty() {
+        return;
+    }
+    diags.extend(pair);
+    sort(diags);
+}
+
+fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
 }
 
 /// The diagnostics of one report, in source order, before suppressions and severities; none when
@@ -228,9 +314,7 @@ pub fn report_with(
     for t in &report.tables {
         out.extend(of_table(t));
     }
-    out.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
-    });
+    sort(&mut out);
     out
 }
 

@@ -545,7 +545,10 @@ fn find_title<'a>(
             let org = match year {
                 // Words before the year name the body (a Markdown title's `#` does not).
                 Some((_, at)) if !n[..at].trim_start_matches('#').is_empty() => {
-                    Some(n[..at].trim_start_matches('#').to_string())
+                    let before = n[..at].trim_start_matches('#');
+                    // A covering letter's title: 某局关于报送2020年度…年度报告的函.
+                    let before = before.split("关于").next().unwrap_or(before);
+                    Some(before.to_string())
                 }
                 _ => prev_nonempty.map(|p| p.trim().trim_start_matches('#').trim().to_string()),
             }
@@ -993,6 +996,18 @@ mod org_tests {
 
     fn org(text: &str) -> Option<String> {
         parse(text).reports.first().and_then(|r| r.org.clone())
+    }
+
+    #[test]
+    fn a_covering_letter_names_the_body_before_its_subject() {
+        let body = "一、总体情况\n文字。\n六、其他需要报告的事项\n无。\n";
+        assert_eq!(
+            org(&format!(
+                "某某片区管理局关于报送2020年度政府信息公开工作年度报告的函\n{body}"
+            ))
+            .as_deref(),
+            Some("某某片区管理局")
+        );
     }
 
     #[test]
