@@ -17,12 +17,14 @@ use crate::{check, draft, fix, parse};
 pub mod formats;
 mod input;
 mod output;
+mod previous;
 mod walk;
 mod write;
 
 pub(crate) use input::read_text;
 pub use input::streams_closed_at_start;
 use input::{Input, encode, read_input};
+use previous::Previous;
 pub(crate) use walk::expand;
 pub(crate) use write::{TempFile, install, write_atomic};
 
@@ -107,6 +109,12 @@ pub struct CheckArgs {
     /// 不读取项目设置文件 nianbao.toml
     #[arg(long)]
     pub no_config: bool,
+    /// 上一年度报告：与它比较上年结转和现行有效件数（默认在所给路径和所给文件的文件夹中按机关名称和年度查找）
+    #[arg(long, value_name = "文件", conflicts_with = "no_previous")]
+    pub previous: Option<PathBuf>,
+    /// 不查找上一年度报告
+    #[arg(long)]
+    pub no_previous: bool,
     /// 文件大小上限（MiB）：更大的文件不读取，报告一个错误，其他文件照常检查
     #[arg(long, value_name = "MIB", default_value_t = input::DEFAULT_MAX_MIB, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub max_file_mib: u16,
@@ -256,10 +264,25 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// The number of reports in a text and its diagnostics as shown with `settings`.
-fn analyse(text: &str, settings: &Settings) -> (usize, Vec<Diagnostic>) {
+fn analyse(text: &str, settings: &Settings, lookup: check::Lookup) -> (usize, Vec<Diagnostic>) {
     let doc = parse::parse(text);
-    let diags = check::check(&doc, text, settings);
+    let diags = check::check_with(&doc, text, settings, lookup);
     (doc.annual_reports().count(), diags)
+}
+
+/// Where the diagnostics' places in other files (last year's report) stand, for the output.
+fn other_places(diags: &[Diagnostic], previous: &Previous) -> Vec<(usize, usize, previous::Place)> {
+    let mut out = Vec::new();
+    for (i, d) in diags.iter().enumerate() {
+        for (j, r) in d.related.iter().enumerate() {
+            if let Some(file) = r.file
+                && let Some(place) = previous.place(file, &r.range)
+            {
+                out.push((i, j, place));
+            }
+        }
+    }
+    out
 }
 
 /// The settings of the command line (`--disable`, `--severity`), or a message about a wrong one.
@@ -418,6 +441,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
         return fail("标准输入 `-` 只能给出一次");
     }
     let limit = input::mib(args.max_file_mib);
+    let previous = if args.no_previous {
+        Previous::none(limit)
+    } else {
+        match Previous::build(&files, args.previous.as_deref(), limit) {
+            Ok(p) => p,
+            Err(msg) => return fail(msg),
+        }
+    };
     let mut outcomes: Vec<Outcome> = expand_errors
         .into_iter()
         .map(|(path, error)| Outcome::Failed { path, error })
@@ -436,14 +467,18 @@ fn run_check(args: CheckArgs) -> ExitCode {
                     } else {
                         projects.settings_for(input.path.as_deref(), &flags)
                     };
-                    let (reports, mut diags) = analyse(&input.text, &settings);
+                    let checked = input.path.clone();
+                    let lookup =
+                        |key: &str, year: i32| previous.find(checked.as_deref(), key, year);
+                    let (reports, mut diags) = analyse(&input.text, &settings, &lookup);
                     let mut fixed = None;
                     if args.fix && reports > 0 {
                         fixed = fix_input(&mut input, &diags, fix_level);
                         if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
-                            diags = analyse(&input.text, &settings).1;
+                            diags = analyse(&input.text, &settings, &lookup).1;
                         }
                     }
+                    input.others = other_places(&diags, &previous);
                     // Standard input with `--fix` always gives its text back, fixed or not.
                     if args.fix && input.path.is_none() && fixed.is_none() {
                         fixed = Some(FixOutcome {

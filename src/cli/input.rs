@@ -84,6 +84,9 @@ pub(crate) struct Input {
     pub raw: Option<Vec<u8>>,
     /// The file as it was when read.
     pub stamp: Option<Stamp>,
+    /// Places in other files (last year's report) that diagnostics point to: (diagnostic,
+    /// related place, where).
+    pub others: Vec<(usize, usize, super::previous::Place)>,
 }
 
 /// How standard input is named in messages.
@@ -290,6 +293,7 @@ pub(crate) fn read_input(p: &Path, limit: u64, keep_raw: bool) -> Result<Input, 
             encoding,
             converted: None,
             places: Vec::new(),
+            others: Vec::new(),
             raw: keep_raw.then_some(bytes),
             stamp: None,
         });
@@ -316,6 +320,7 @@ pub(crate) fn read_input(p: &Path, limit: u64, keep_raw: bool) -> Result<Input, 
         encoding,
         converted,
         places: Vec::new(),
+        others: Vec::new(),
         raw: keep_raw.then_some(bytes),
         stamp,
     })

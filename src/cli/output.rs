@@ -255,7 +255,23 @@ pub(super) fn print_human(
                 let idx = LineIndex::new(&input.text);
                 for (i, d) in diags.iter().enumerate() {
                     let place = input.places.get(i).map(String::as_str);
-                    render(out, &display, &input.text, &idx, d, place, &paint, blue)?;
+                    let others: Vec<&super::previous::Place> = input
+                        .others
+                        .iter()
+                        .filter(|(di, _, _)| *di == i)
+                        .map(|(_, _, p)| p)
+                        .collect();
+                    render(
+                        out,
+                        &display,
+                        &input.text,
+                        &idx,
+                        d,
+                        place,
+                        &others,
+                        &paint,
+                        blue,
+                    )?;
                 }
             }
         }
@@ -310,6 +326,7 @@ fn render(
     idx: &LineIndex,
     d: &Diagnostic,
     place: Option<&str>,
+    others: &[&super::previous::Place],
     paint: &impl Fn(Style, &str) -> String,
     blue: Style,
 ) -> std::io::Result<()> {
@@ -360,6 +377,16 @@ fn render(
         " ".repeat(lead),
         paint(sev, &"^".repeat(len.max(1)))
     )?;
+    for o in others {
+        writeln!(
+            out,
+            "{pad} {} 上一年度报告：{}:{}:{}",
+            paint(blue, "="),
+            shown_path(&o.display),
+            o.start32.line + 1,
+            o.start32.character + 1
+        )?;
+    }
     if let Some(f) = d.fixes.iter().min_by_key(|f| f.applicability) {
         let how = match f.applicability {
             Applicability::Safe => "可自动修复",
@@ -431,7 +458,21 @@ pub(super) fn print_json(
                             "severity": d.severity.as_str(),
                             "message": shorten(&d.message),
                             "range": range(&d.range),
-                            "related": d.related.iter().map(|r| json!({"range": range(&r.range), "message": shorten(&r.message)})).collect::<Vec<_>>(),
+                            "related": d.related.iter().enumerate().map(|(j, r)| {
+                                match input.others.iter().find(|(di, rj, _)| *di == i && *rj == j) {
+                                    // A place in another file (last year's report): its path, and
+                                    // the range in that file.
+                                    Some((_, _, p)) => {
+                                        let mut o = json!({
+                                            "range": {"start": {"line": p.start16.line, "character": p.start16.character}, "end": {"line": p.end16.line, "character": p.end16.character}},
+                                            "message": shorten(&r.message),
+                                        });
+                                        json_path(&mut o, p.path.as_deref(), &p.display);
+                                        o
+                                    }
+                                    None => json!({"range": range(&r.range), "message": shorten(&r.message)}),
+                                }
+                            }).collect::<Vec<_>>(),
                             "fixes": d.fixes.iter().map(|f| json!({
                                 "title": shorten(&f.title),
                                 "applicability": f.applicability.as_str(),
