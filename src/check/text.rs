@@ -8,6 +8,7 @@
 //! and a figure that could mean two cells is wrong only when it is neither. The diagnostic sits on
 //! the figure; its fix (将正文改为 N) is unsafe, since the table may be what is wrong.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -198,12 +199,10 @@ fn paragraphs(ctx: &ReportCtx) -> Vec<Para> {
     let mut out: Vec<Para> = Vec::new();
     let mut cur: Option<Para> = None;
     let report_text = ctx.slice(r.range.clone());
+    let tables = TableLines::of(&r.tables);
     for line in crate::text::lines(report_text) {
         let content = r.range.start + line.content.start..r.range.start + line.content.end;
-        if r.tables
-            .iter()
-            .any(|t| in_table(t, &content, ctx.slice(content.clone())))
-        {
+        if tables.holds(&content, ctx.slice(content.clone())) {
             if let Some(p) = cur.take() {
                 out.push(p);
             }
@@ -246,23 +245,61 @@ fn paragraphs(ctx: &ReportCtx) -> Vec<Para> {
     out
 }
 
-/// Whether a line belongs to a table: it holds a row or a header cell of it, or it stands among
-/// its rows and is not a sentence (a sentence between a table's heading and its first rows, as
-/// web copies have them, is prose).
-fn in_table(t: &Table, line: &Range<usize>, s: &str) -> bool {
-    let touches = |r: &Range<usize>| r.start < line.end.max(line.start + 1) && line.start < r.end;
-    if !touches(&t.range) {
-        return false;
+/// Where a report's tables are, to tell the lines that belong to one (see [`TableLines::holds`])
+/// in one search per line.
+struct TableLines {
+    tables: Vec<Range<usize>>,
+    /// The ranges of the tables' labels, group labels, non-blank cells and headers, by start.
+    starts: Vec<usize>,
+    /// The largest end among the ranges up to each one.
+    max_end: Vec<usize>,
+}
+
+impl TableLines {
+    fn of(tables: &[std::sync::Arc<Table>]) -> TableLines {
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        for t in tables {
+            for r in &t.rows {
+                ranges.extend(r.label.iter().cloned());
+                ranges.extend(r.groups.iter().map(|g| g.range.clone()));
+                ranges.extend(
+                    r.cells
+                        .iter()
+                        .filter(|c| !c.range.is_empty())
+                        .map(|c| c.range.clone()),
+                );
+            }
+            ranges.extend(t.headers.iter().map(|h| h.range.clone()));
+        }
+        ranges.sort_by_key(|r| r.start);
+        let mut end = 0;
+        let max_end = ranges
+            .iter()
+            .map(|r| {
+                end = end.max(r.end);
+                end
+            })
+            .collect();
+        TableLines {
+            tables: tables.iter().map(|t| t.range.clone()).collect(),
+            starts: ranges.iter().map(|r| r.start).collect(),
+            max_end,
+        }
     }
-    t.rows.iter().any(|r| {
-        r.label.iter().any(touches)
-            || r.groups.iter().any(|g| touches(&g.range))
-            || r.cells
-                .iter()
-                .any(|c| !c.range.is_empty() && touches(&c.range))
-    }) || t.headers.iter().any(|h| touches(&h.range))
-        || !s.contains('。')
-        || s.contains('\t')
+
+    /// Whether a line belongs to a table: it holds a row or a header cell of one, or it stands
+    /// among a table's rows and is not a sentence (a sentence between a table's heading and its
+    /// first rows, as web copies have them, is prose).
+    fn holds(&self, line: &Range<usize>, s: &str) -> bool {
+        let end = line.end.max(line.start + 1);
+        let touches = |r: &Range<usize>| r.start < end && line.start < r.end;
+        if !self.tables.iter().any(touches) {
+            return false;
+        }
+        // Some range starting before the line's end ends after its start.
+        let before = self.starts.partition_point(|&st| st < end);
+        before > 0 && self.max_end[before - 1] > line.start || !s.contains('。') || s.contains('\t')
+    }
 }
 
 // ---------------------------------------------------------------- claims
@@ -372,7 +409,7 @@ impl<'a> Sentence<'a> {
         {
             return;
         }
-        let claims = self.claims();
+        let claims = self.claims_memo();
         for c in &claims {
             self.check_claim(c, out);
         }
@@ -434,6 +471,31 @@ impl<'a> Sentence<'a> {
                     || self.para.section == Some(TableId::T4.section())
             }
         }
+    }
+
+    /// [`Sentence::claims`], remembered: what a sentence states depends only on its words, its
+    /// section and the report's year, and while a report is being edited its sentences are read
+    /// again at every keystroke. The memory is per thread and bounded.
+    fn claims_memo(&self) -> Vec<Claim> {
+        type Key = (String, Option<usize>, Option<i32>);
+        const MAX: usize = 4096;
+        thread_local! {
+            static MEMO: std::cell::RefCell<HashMap<Key, Vec<Claim>>> =
+                std::cell::RefCell::new(HashMap::new());
+        }
+        let key: Key = (self.text.to_string(), self.para.section, self.report.year);
+        if let Some(c) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+            return c;
+        }
+        let claims = self.claims();
+        MEMO.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.len() >= MAX {
+                m.clear();
+            }
+            m.insert(key, claims.clone());
+        });
+        claims
     }
 
     /// The figures the sentence states, in order, each read by the first wording that reads it.
