@@ -264,9 +264,15 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// The number of reports in a text and its diagnostics as shown with `settings`.
-fn analyse(text: &str, settings: &Settings, lookup: check::Lookup) -> (usize, Vec<Diagnostic>) {
+fn analyse(
+    text: &str,
+    settings: &Settings,
+    lookup: check::Lookup,
+    offer: impl FnOnce(&crate::model::Document),
+) -> (usize, Vec<Diagnostic>) {
     let doc = parse::parse(text);
     let diags = check::check_with(&doc, text, settings, lookup);
+    offer(&doc);
     (doc.annual_reports().count(), diags)
 }
 
@@ -470,12 +476,23 @@ fn run_check(args: CheckArgs) -> ExitCode {
                     let checked = input.path.clone();
                     let lookup =
                         |key: &str, year: i32| previous.find(checked.as_deref(), key, year);
-                    let (reports, mut diags) = analyse(&input.text, &settings, &lookup);
+                    // Read as last year's report too, unless it is about to be fixed (the
+                    // figures of the fixed text count then).
+                    let offer = |doc: &crate::model::Document| {
+                        if let Some(p) = &checked {
+                            previous.offer(p, &input.text, doc);
+                        }
+                    };
+                    let (reports, mut diags) = if args.fix {
+                        analyse(&input.text, &settings, &lookup, |_| {})
+                    } else {
+                        analyse(&input.text, &settings, &lookup, offer)
+                    };
                     let mut fixed = None;
                     if args.fix && reports > 0 {
                         fixed = fix_input(&mut input, &diags, fix_level);
                         if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
-                            diags = analyse(&input.text, &settings, &lookup).1;
+                            diags = analyse(&input.text, &settings, &lookup, |_| {}).1;
                         }
                     }
                     input.others = other_places(&diags, &previous);

@@ -157,7 +157,19 @@ pub const HEAD_BYTES: usize = 8 * 1024;
 /// The body and year of a text's first report, read from its beginning only (cheap enough to run
 /// on every file of a folder before checking any).
 pub fn sniff(text: &str) -> Option<(String, i32)> {
-    let end = crate::text::floor_char_boundary(text, HEAD_BYTES.min(text.len()));
+    let mut end = crate::text::floor_char_boundary(text, HEAD_BYTES.min(text.len()));
+    // The title block ends where section 一 begins (the lines up to it and one more are read:
+    // the body is named there, or in the signature, which a head does not reach).
+    let mut seen_title = false;
+    for line in crate::text::lines_iter(&text[..end]) {
+        let s = text[line.content.clone()].trim_start_matches(['#', ' ', '\t', '\u{3000}']);
+        if seen_title && (s.starts_with("一、") || s.starts_with("一.") || s.starts_with("一．"))
+        {
+            end = line.full.end;
+            break;
+        }
+        seen_title |= s.contains("年度报告");
+    }
     let head = &text[..end];
     identities(&crate::parse::parse(head)).into_iter().next()
 }

@@ -3,7 +3,7 @@
 //! only when a checked report asks for its body's year before. `--previous FILE` names last
 //! year's report explicitly; `--no-previous` turns the search off.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -22,9 +22,12 @@ const TEXT_EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
 /// A report read as last year's: its figures, and the places they stand at.
 struct Loaded {
     id: FileId,
+    path: PathBuf,
+    display: String,
     reports: Vec<Figures>,
-    /// Where each figure's range is, in UTF-16 (JSON) and in characters (human output).
-    places: HashMap<Range<usize>, Place>,
+    /// Where each figure's range starts and ends in UTF-16 (JSON), and starts in characters
+    /// (human output).
+    places: HashMap<Range<usize>, [Position; 3]>,
 }
 
 /// A range of another file, as the output shows it.
@@ -41,6 +44,8 @@ pub(crate) struct Place {
 pub(crate) struct Previous {
     /// Candidates by body and year.
     index: HashMap<(String, i32), Vec<PathBuf>>,
+    /// The candidates.
+    indexed: HashSet<PathBuf>,
     /// `--previous FILE`, read at the start.
     explicit: Option<Arc<Loaded>>,
     /// Reports read whole, by path (`None`: could not be read).
@@ -55,6 +60,7 @@ impl Previous {
     pub fn none(limit: u64) -> Previous {
         Previous {
             index: HashMap::new(),
+            indexed: HashSet::new(),
             explicit: None,
             loaded: Mutex::new(HashMap::new()),
             files: Mutex::new(Vec::new()),
@@ -119,6 +125,7 @@ impl Previous {
             })
             .collect();
         for (path, id) in found {
+            p.indexed.insert(path.clone());
             p.index.entry(id).or_default().push(path);
         }
         Ok(p)
@@ -170,11 +177,43 @@ impl Previous {
         })
     }
 
+    /// A checked file's reports, offered as some other report's last year (read once: a file of
+    /// a folder is often both).
+    pub fn offer(&self, path: &Path, text: &str, doc: &crate::model::Document) {
+        if self.explicit.is_some() || !self.indexed.contains(path) {
+            return;
+        }
+        // Only a report that some report of the next year may ask for is kept.
+        let asked = doc.reports.iter().any(|r| {
+            Figures::of(r)
+                .identity()
+                .is_some_and(|(k, y)| self.index.contains_key(&(k.to_string(), y + 1)))
+        });
+        if !asked {
+            return;
+        }
+        let Ok(mut loaded) = self.loaded.lock() else {
+            return;
+        };
+        if loaded.contains_key(path) {
+            return;
+        }
+        let l = self.register(path, &display_of(path), text, doc);
+        loaded.insert(path.to_path_buf(), l);
+    }
+
     /// Where a range of another file stands, for the output.
     pub fn place(&self, file: FileId, range: &Range<usize>) -> Option<Place> {
         let files = self.files.lock().ok()?;
         let (_, loaded) = files.get(file.0 as usize)?;
-        loaded.places.get(range).cloned()
+        let [start16, end16, start32] = *loaded.places.get(range)?;
+        Some(Place {
+            display: loaded.display.clone(),
+            path: Some(loaded.path.clone()),
+            start16,
+            end16,
+            start32,
+        })
     }
 
     fn loaded_or_load(&self, path: &Path) -> Option<Arc<Loaded>> {
@@ -192,35 +231,51 @@ impl Previous {
     fn load(&self, path: &Path) -> Result<Arc<Loaded>, String> {
         let input = read_input(path, self.limit, false)?;
         let doc = crate::parse::parse(&input.text);
+        self.register(path, &input.display, &input.text, &doc)
+            .ok_or_else(|| "内部错误".to_string())
+    }
+
+    /// A report read whole, known from now on by a new `FileId`.
+    fn register(
+        &self,
+        path: &Path,
+        display: &str,
+        text: &str,
+        doc: &crate::model::Document,
+    ) -> Option<Arc<Loaded>> {
         let reports: Vec<Figures> = doc.reports.iter().map(Figures::of).collect();
-        let idx = LineIndex::new(&input.text);
-        let mut files = self.files.lock().map_err(|_| "内部错误".to_string())?;
-        let id = FileId(files.len() as u32);
+        let idx = LineIndex::new(text);
         let mut places = HashMap::new();
         for f in &reports {
             let mut f = f.clone();
             for r in f.ranges_mut() {
-                let at = |o: usize, enc: Encoding| idx.position(&input.text, o, enc);
+                let at = |o: usize, enc: Encoding| idx.position(text, o, enc);
                 places.insert(
                     r.clone(),
-                    Place {
-                        display: input.display.clone(),
-                        path: Some(path.to_path_buf()),
-                        start16: at(r.start, Encoding::Utf16),
-                        end16: at(r.end, Encoding::Utf16),
-                        start32: at(r.start, Encoding::Utf32),
-                    },
+                    [
+                        at(r.start, Encoding::Utf16),
+                        at(r.end, Encoding::Utf16),
+                        at(r.start, Encoding::Utf32),
+                    ],
                 );
             }
         }
+        let mut files = self.files.lock().ok()?;
         let loaded = Arc::new(Loaded {
-            id,
+            id: FileId(files.len() as u32),
+            path: path.to_path_buf(),
+            display: display.to_string(),
             reports,
             places,
         });
         files.push((path.to_path_buf(), Arc::clone(&loaded)));
-        Ok(loaded)
+        Some(loaded)
     }
+}
+
+/// A path as the output shows it (as given).
+fn display_of(p: &Path) -> String {
+    p.display().to_string()
 }
 
 fn has_text_extension(p: &Path) -> bool {
