@@ -295,10 +295,12 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// The body and year of a text file's first report, from its first bytes (UTF-8, or GB18030
 /// for what is not).
 fn sniff(path: &Path, limit: u64) -> Option<(String, i32)> {
-    let file = std::fs::File::open(path).ok()?;
-    if file.metadata().ok()?.len() > limit {
+    // Only a regular file: a pipe or a device would be consumed or block.
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > limit {
         return None;
     }
+    let file = std::fs::File::open(path).ok()?;
     let mut head = Vec::with_capacity(prior::HEAD_BYTES);
     file.take(prior::HEAD_BYTES as u64)
         .read_to_end(&mut head)

@@ -64,7 +64,13 @@ pub fn parse_blocks(text: &str, range: Range<usize>) -> Vec<Block> {
 
 /// Parses the blocks of `range`, and gives back the raw rows of the last one.
 pub fn parse_blocks_keeping_rows(text: &str, range: Range<usize>) -> (Vec<Block>, Vec<Item>) {
-    let ls = lines_in(text, range.clone());
+    let base = range.start;
+    // Line by line, each kept only in its block's list.
+    let ls = text::lines_iter(&text[range.clone()]).map(|mut l| {
+        l.content = l.content.start + base..l.content.end + base;
+        l.full = l.full.start + base..l.full.end + base;
+        l
+    });
     let mut blocks = Vec::new();
     let mut start = range.start;
     let mut head: Option<Heading> = None;
