@@ -8,16 +8,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rayon::prelude::*;
 
 use crate::diag::{Applicability, Code, Diagnostic, Severity};
 use crate::settings::{self, Level, Settings};
-use crate::{check, draft, fix, parse};
+use crate::{check, draft, fix, parse, stats};
 
 pub mod formats;
 mod input;
 mod output;
 mod previous;
+mod stream;
 mod walk;
 mod write;
 
@@ -118,6 +118,12 @@ pub struct CheckArgs {
     /// 文件大小上限（MiB）：更大的文件不读取，报告一个错误，其他文件照常检查
     #[arg(long, value_name = "MIB", default_value_t = input::DEFAULT_MAX_MIB, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub max_file_mib: u16,
+    /// 每份报告另给出读到的内容：表二、表三、表四各读到多少个单元格（格式共有多少个）、表格是 2021 年版还是 2019 年版
+    #[arg(long)]
+    pub stats: bool,
+    /// 安静模式：不显示进度条；只输出诊断和无法处理的文件，不输出跳过的文件、修复数和汇总行（退出码照常）
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +147,10 @@ enum Outcome {
         reports: usize,
         diags: Vec<Diagnostic>,
         fixed: Option<FixOutcome>,
+        /// What was read of each report.
+        stats: Vec<stats::ReportStats>,
+        /// A word about the file's project settings (`nianbao.toml`) to show once.
+        note: Option<String>,
     },
     Failed {
         path: PathBuf,
@@ -263,17 +273,19 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// The number of reports in a text and its diagnostics as shown with `settings`.
+/// The number of reports in a text, its diagnostics as shown with `settings` (each report also
+/// against last year's, found by `lookup`) and what was read of each report; `offer` sees the
+/// parsed text (a report read once may be another's last year).
 fn analyse(
     text: &str,
     settings: &Settings,
     lookup: check::Lookup,
     offer: impl FnOnce(&crate::model::Document),
-) -> (usize, Vec<Diagnostic>) {
+) -> (usize, Vec<Diagnostic>, Vec<stats::ReportStats>) {
     let doc = parse::parse(text);
     let diags = check::check_with(&doc, text, settings, lookup);
     offer(&doc);
-    (doc.annual_reports().count(), diags)
+    (doc.annual_reports().count(), diags, stats::document(&doc))
 }
 
 /// Where the diagnostics' places in other files (last year's report) stand, for the output.
@@ -336,10 +348,11 @@ struct ProjectFiles {
 }
 
 impl ProjectFiles {
-    /// The settings for a file: the command line's over its project file's.
-    fn settings_for(&self, path: Option<&Path>, flags: &Settings) -> Settings {
+    /// The settings for a file: the command line's over its project file's; and the first time
+    /// a project file with problems is met, a warning about them.
+    fn settings_for(&self, path: Option<&Path>, flags: &Settings) -> (Settings, Option<String>) {
         let Some(folder) = path.and_then(Path::parent) else {
-            return *flags;
+            return (*flags, None);
         };
         let found = {
             let mut map = self.by_folder.lock().unwrap_or_else(|e| e.into_inner());
@@ -349,22 +362,24 @@ impl ProjectFiles {
                 })
                 .clone()
         };
-        let Some(p) = found else { return *flags };
-        if !p.errors.is_empty()
+        let Some(p) = found else {
+            return (*flags, None);
+        };
+        let note = (!p.errors.is_empty()
             && self
                 .reported
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(p.path.clone())
-        {
-            eprintln!(
+                .insert(p.path.clone()))
+        .then(|| {
+            format!(
                 "警告：项目设置文件 {} 有 {} 处问题（其余设置照常生效）：\n  {}",
                 output::escape(&p.path.display().to_string()),
                 p.errors.len(),
                 p.errors.join("\n  ")
-            );
-        }
-        p.settings.overlay(flags)
+            )
+        });
+        (p.settings.overlay(flags), note)
     }
 }
 
@@ -425,17 +440,147 @@ fn fix_input(
     Some(FixOutcome { applied, error })
 }
 
+/// What checking one file takes besides the file: the same for every file of a run.
+struct Job<'a> {
+    flags: Settings,
+    projects: &'a ProjectFiles,
+    no_config: bool,
+    /// `--fix`: the fixes applied, those of at least this applicability.
+    fix: Option<Applicability>,
+    /// The largest file read.
+    limit: u64,
+    /// Last year's reports.
+    previous: &'a Previous,
+}
+
+/// Reads one file (`-`: standard input), checks it and, with `--fix`, fixes it.
+fn check_file(path: &Path, job: &Job) -> Outcome {
+    let mut input = match read_input(path, job.limit, job.fix.is_some()) {
+        Ok(input) => input,
+        Err(error) => {
+            return Outcome::Failed {
+                path: path.to_path_buf(),
+                error,
+            };
+        }
+    };
+    let (settings, note) = if job.no_config {
+        (job.flags, None)
+    } else {
+        job.projects.settings_for(input.path.as_deref(), &job.flags)
+    };
+    let checked = input.path.clone();
+    let lookup = |key: &str, year: i32| job.previous.find(checked.as_deref(), key, year);
+    // Read as last year's report too, unless it is about to be fixed.
+    let (reports, mut diags, mut stats) = if job.fix.is_some() {
+        analyse(&input.text, &settings, &lookup, |_| {})
+    } else {
+        analyse(&input.text, &settings, &lookup, |doc| {
+            if let Some(p) = &checked {
+                job.previous.offer(p, &input.text, doc);
+            }
+        })
+    };
+    let mut fixed = None;
+    if let Some(level) = job.fix {
+        if reports > 0 {
+            fixed = fix_input(&mut input, &diags, level);
+            if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
+                (_, diags, stats) = analyse(&input.text, &settings, &lookup, |_| {});
+            }
+        }
+        // Standard input with `--fix` always gives its text back, fixed or not.
+        if input.path.is_none() && fixed.is_none() {
+            fixed = Some(FixOutcome {
+                applied: Vec::new(),
+                error: None,
+            });
+        }
+    }
+    input.others = other_places(&diags, job.previous);
+    if let Some(c) = &input.converted {
+        let doc = parse::parse(&input.text);
+        input.places = diags.iter().map(|d| c.describe(&doc, &d.range)).collect();
+    }
+    Outcome::Checked {
+        input: Box::new(input),
+        reports,
+        diags,
+        fixed,
+        stats,
+        note,
+    }
+}
+
+/// What is kept of a file once it is checked: its output, its counts, and the bytes of standard
+/// input when they are given back on standard output.
+struct Done {
+    shown: Vec<u8>,
+    counts: Summary,
+    note: Option<String>,
+    stdin_bytes: Option<Vec<u8>>,
+}
+
+fn done(o: Outcome, shown: &output::Shown, text_out: bool) -> Done {
+    let mut counts = Summary::default();
+    counts.add(&o);
+    let bytes = output::file(&o, shown);
+    let (note, stdin_bytes) = match o {
+        Outcome::Checked { input, note, .. } => {
+            let stdin = text_out && input.path.is_none();
+            (note, input.raw.filter(|_| stdin))
+        }
+        Outcome::Failed { .. } => (None, None),
+    };
+    Done {
+        shown: bytes,
+        counts,
+        note,
+        stdin_bytes,
+    }
+}
+
+/// Where the report goes, file by file: what cannot be written is kept as the first error,
+/// and nothing more is written after it (the files are still checked and fixed).
+struct Sink<'a> {
+    out: std::io::BufWriter<Box<dyn Write>>,
+    progress: &'a stream::Progress,
+    /// The output is the terminal the bar is on: each file's output is written at once, with
+    /// the bar taken off meanwhile.
+    terminal: bool,
+    error: Option<std::io::Error>,
+}
+
+impl Sink<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.error.is_some() || bytes.is_empty() {
+            return;
+        }
+        let r = if self.terminal {
+            self.progress
+                .suspend(|| self.out.write_all(bytes).and_then(|_| self.out.flush()))
+        } else {
+            self.out.write_all(bytes)
+        };
+        if let Err(e) = r {
+            self.error = Some(e);
+        }
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        }
+    }
+}
+
 fn run_check(args: CheckArgs) -> ExitCode {
     let flags = match flag_settings(&args) {
         Ok(s) => s,
         Err(msg) => return fail(msg),
     };
     let projects = ProjectFiles::default();
-    let fix_level = if args.unsafe_fixes {
-        Applicability::Unsafe
-    } else {
-        Applicability::Safe
-    };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -455,102 +600,90 @@ fn run_check(args: CheckArgs) -> ExitCode {
             Err(msg) => return fail(msg),
         }
     };
-    let mut outcomes: Vec<Outcome> = expand_errors
-        .into_iter()
-        .map(|(path, error)| Outcome::Failed { path, error })
-        .collect();
-    outcomes.par_extend(
-        files
-            .par_iter()
-            .map(|p| match read_input(p, limit, args.fix) {
-                Err(error) => Outcome::Failed {
-                    path: p.clone(),
-                    error,
-                },
-                Ok(mut input) => {
-                    let settings = if args.no_config {
-                        flags
-                    } else {
-                        projects.settings_for(input.path.as_deref(), &flags)
-                    };
-                    let checked = input.path.clone();
-                    let lookup =
-                        |key: &str, year: i32| previous.find(checked.as_deref(), key, year);
-                    // Read as last year's report too, unless it is about to be fixed (the
-                    // figures of the fixed text count then).
-                    let offer = |doc: &crate::model::Document| {
-                        if let Some(p) = &checked {
-                            previous.offer(p, &input.text, doc);
-                        }
-                    };
-                    let (reports, mut diags) = if args.fix {
-                        analyse(&input.text, &settings, &lookup, |_| {})
-                    } else {
-                        analyse(&input.text, &settings, &lookup, offer)
-                    };
-                    let mut fixed = None;
-                    if args.fix && reports > 0 {
-                        fixed = fix_input(&mut input, &diags, fix_level);
-                        if fixed.as_ref().is_some_and(|f| f.error.is_none()) {
-                            diags = analyse(&input.text, &settings, &lookup, |_| {}).1;
-                        }
-                    }
-                    input.others = other_places(&diags, &previous);
-                    // Standard input with `--fix` always gives its text back, fixed or not.
-                    if args.fix && input.path.is_none() && fixed.is_none() {
-                        fixed = Some(FixOutcome {
-                            applied: Vec::new(),
-                            error: None,
-                        });
-                    }
-                    if let Some(c) = &input.converted {
-                        let doc = parse::parse(&input.text);
-                        input.places = diags.iter().map(|d| c.describe(&doc, &d.range)).collect();
-                    }
-                    Outcome::Checked {
-                        input: Box::new(input),
-                        reports,
-                        diags,
-                        fixed,
-                    }
-                }
-            }),
-    );
+    let job = Job {
+        flags,
+        projects: &projects,
+        no_config: args.no_config,
+        fix: args.fix.then_some(if args.unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        }),
+        limit,
+        previous: &previous,
+    };
     // With `--fix -` standard output carries the text (or the JSON holding it); the human
     // report goes to standard error.
     let text_out = args.fix && stdin_count == 1 && args.format == Format::Human;
+    let to_terminal = if text_out {
+        std::io::IsTerminal::is_terminal(&std::io::stderr())
+    } else {
+        std::io::IsTerminal::is_terminal(&std::io::stdout())
+    };
     let color = match args.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            std::env::var_os("NO_COLOR").is_none()
-                && if text_out {
-                    std::io::IsTerminal::is_terminal(&std::io::stderr())
-                } else {
-                    std::io::IsTerminal::is_terminal(&std::io::stdout())
-                }
-        }
+        ColorWhen::Auto => std::env::var_os("NO_COLOR").is_none() && to_terminal,
     };
-    let summary = summarise(&outcomes);
-    let report = |out: &mut dyn Write| -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::new(out);
-        match args.format {
-            Format::Json => output::print_json(&mut out, &outcomes, &summary)?,
-            Format::Human => output::print_human(&mut out, &outcomes, &summary, color, args.fix)?,
-        }
-        out.flush()
+    let shown = output::Shown {
+        format: args.format,
+        color,
+        fixing: args.fix,
+        quiet: args.quiet,
+        stats: args.stats,
     };
+    let progress = stream::Progress::new(
+        files.len(),
+        !args.quiet && files.len() > 1 && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
+    let target: Box<dyn Write> = if text_out {
+        Box::new(std::io::stderr())
+    } else {
+        Box::new(std::io::stdout())
+    };
+    let mut sink = Sink {
+        out: std::io::BufWriter::new(target),
+        progress: &progress,
+        terminal: to_terminal && progress.shown(),
+        error: None,
+    };
+    let (mut printer, head) = output::Printer::start(args.format);
+    sink.put(&head);
+    let mut summary = Summary::default();
+    for (path, error) in expand_errors {
+        let d = done(Outcome::Failed { path, error }, &shown, text_out);
+        summary.merge(&d.counts);
+        sink.put(&printer.file(d.shown));
+    }
+    let mut stdin_bytes = None;
+    let window = rayon::current_num_threads() * 16;
+    stream::for_each_ordered(
+        &files,
+        window,
+        |p| done(check_file(p, &job), &shown, text_out),
+        |i, d| {
+            summary.merge(&d.counts);
+            if let Some(note) = &d.note {
+                progress.suspend(|| eprintln!("{note}"));
+            }
+            sink.put(&printer.file(d.shown));
+            if d.stdin_bytes.is_some() {
+                stdin_bytes = d.stdin_bytes;
+            }
+            let next = files.get(i + 1).map(|p| output::failed_display(p));
+            progress.advance(i + 1, next.as_deref().map(|n| output::escape(n)).as_deref());
+        },
+    );
+    progress.clear();
+    sink.put(&printer.end(&summary, &shown));
     let written = if text_out {
-        let stdin_bytes = outcomes.iter().find_map(|o| match o {
-            Outcome::Checked { input, .. } if input.path.is_none() => input.raw.as_deref(),
-            _ => None,
-        });
-        let _ = report(&mut std::io::stderr().lock());
+        // The report on standard error is a courtesy; the text on standard output is the result.
+        let _ = sink.finish();
         let mut out = std::io::stdout().lock();
-        out.write_all(stdin_bytes.unwrap_or_default())
+        out.write_all(stdin_bytes.as_deref().unwrap_or_default())
             .and_then(|_| out.flush())
     } else {
-        report(&mut std::io::stdout().lock())
+        sink.finish()
     };
     match written {
         Ok(()) => {}
@@ -583,9 +716,10 @@ struct Summary {
     io_errors: usize,
 }
 
-fn summarise(outcomes: &[Outcome]) -> Summary {
-    let mut s = Summary::default();
-    for o in outcomes {
+impl Summary {
+    /// Counts one file.
+    fn add(&mut self, o: &Outcome) {
+        let s = self;
         match o {
             Outcome::Failed { .. } => s.io_errors += 1,
             Outcome::Checked {
@@ -596,7 +730,7 @@ fn summarise(outcomes: &[Outcome]) -> Summary {
             } => {
                 if *reports == 0 {
                     s.skipped += 1;
-                    continue;
+                    return;
                 }
                 s.files += 1;
                 s.reports += reports;
@@ -620,5 +754,16 @@ fn summarise(outcomes: &[Outcome]) -> Summary {
             }
         }
     }
-    s
+
+    fn merge(&mut self, o: &Summary) {
+        self.files += o.files;
+        self.reports += o.reports;
+        self.skipped += o.skipped;
+        self.errors += o.errors;
+        self.warnings += o.warnings;
+        self.infos += o.infos;
+        self.fixable += o.fixable;
+        self.fixed += o.fixed;
+        self.io_errors += o.io_errors;
+    }
 }

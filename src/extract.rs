@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Document, Report, Value};
-use crate::spec::{self, RowKind, TableId};
+use crate::spec::{self, Edition, RowKind, TableId};
 
 /// Short names of table 二's rows (by index into `spec::T2.rows`; items have none of their own).
 const T2_ROWS: [&str; 10] = [
@@ -278,10 +278,9 @@ pub fn records(file: &str, doc: &Document, diags: &[Diagnostic]) -> Vec<Record> 
             let mut codes: Vec<&str> = mine.iter().map(|d| d.code.as_str()).collect();
             codes.sort_unstable();
             codes.dedup();
-            let format = if r.tables.iter().any(|t| !t.layout_2019.is_empty()) {
-                "2019"
-            } else {
-                "2021"
+            let format = match crate::stats::report(r).edition() {
+                Some(Edition::Y2019) => "2019",
+                _ => "2021",
             };
             let facts = vec![
                 file.to_string(),

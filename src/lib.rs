@@ -2,7 +2,7 @@
 //! 国办公开办函〔2021〕30号 and computes fixes.
 //!
 //! The engine (`spec`, `text`, `parse`, `model`, `totals`, `edit`, `check`, `fix`, `draft`,
-//! `settings`, `diag`, `ide`, `incremental`) is plain data in, plain data out; the front ends
+//! `settings`, `diag`, `ide`, `incremental`, `stats`) is plain data in, plain data out; the front ends
 //! (`cli`, `server`) are the only modules that know about terminals or LSP.
 
 pub mod check;
@@ -24,6 +24,7 @@ pub mod prior;
 pub mod server;
 pub mod settings;
 pub mod spec;
+pub mod stats;
 pub mod text;
 pub mod totals;
 

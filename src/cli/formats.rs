@@ -216,7 +216,10 @@ pub fn run_extract(args: ExtractArgs) -> ExitCode {
                 let display = p.display().to_string();
                 let text = read_text(p).map_err(|e| (display.clone(), e))?;
                 let doc = parse::parse(&text);
-                let settings = projects.settings_for(Some(p), &Settings::default());
+                let (settings, note) = projects.settings_for(Some(p), &Settings::default());
+                if let Some(note) = note {
+                    eprintln!("{note}");
+                }
                 let diags = check::check(&doc, &text, &settings);
                 Ok(extract::records(&display, &doc, &diags))
             })

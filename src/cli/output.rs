@@ -9,8 +9,10 @@ use std::path::Path;
 use anstyle::{AnsiColor, Style};
 
 use super::input::STDIN_NAME;
-use super::{Outcome, Summary};
+use super::{Format, Outcome, Summary};
 use crate::diag::{Applicability, Diagnostic, Severity};
+use crate::spec::TableId;
+use crate::stats;
 use crate::text::{Encoding, LineIndex};
 
 /// The longest quotation 「…」 from a document a message keeps, in characters.
@@ -182,7 +184,7 @@ fn shown_path(display: &str) -> Cow<'_, str> {
 }
 
 /// How a path that could not be read is named (`-` is standard input).
-fn failed_display(path: &Path) -> String {
+pub(super) fn failed_display(path: &Path) -> String {
     if path.as_os_str() == "-" {
         STDIN_NAME.to_string()
     } else {
@@ -190,92 +192,225 @@ fn failed_display(path: &Path) -> String {
     }
 }
 
-pub(super) fn print_human(
-    out: &mut impl Write,
-    outcomes: &[Outcome],
-    s: &Summary,
-    color: bool,
-    fixing: bool,
-) -> std::io::Result<()> {
-    let paint = |style: Style, text: &str| -> String {
+/// How `nianbao check` shows its results: the same for every file of a run.
+pub(super) struct Shown {
+    pub format: Format,
+    pub color: bool,
+    /// `--fix`: the summary says how many problems were fixed.
+    pub fixing: bool,
+    /// `--quiet`: for people, only the diagnostics and the files that could not be read or
+    /// fixed (no skipped files, no fix counts, no summary).
+    pub quiet: bool,
+    /// `--stats`: what was read of each report's tables.
+    pub stats: bool,
+}
+
+/// The output of one file: for people, its lines; as JSON, its object, pretty-printed and
+/// indented to its place in the document's `files` array.
+pub(super) fn file(o: &Outcome, shown: &Shown) -> Vec<u8> {
+    let mut out = Vec::new();
+    match shown.format {
+        Format::Human => {
+            human_file(&mut out, o, shown).expect("writing to memory does not fail");
+        }
+        Format::Json => {
+            let pretty = serde_json::to_string_pretty(&json_file(o, shown))
+                .expect("a JSON value always serialises");
+            indent(&mut out, &pretty, "    ", true);
+        }
+    }
+    out
+}
+
+/// Writes `text` with each line after `indent`, the first line too when `first`.
+fn indent(out: &mut Vec<u8>, text: &str, indent: &str, first: bool) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        if i > 0 || first {
+            out.extend_from_slice(indent.as_bytes());
+        }
+        out.extend_from_slice(line.as_bytes());
+    }
+}
+
+/// Puts the files' outputs, as they come, between the start and the end of the whole output:
+/// for JSON one document, `{"files": [...], "summary": {...}}`, byte for byte what serde_json
+/// pretty-prints for it whole.
+pub(super) struct Printer {
+    format: Format,
+    files: usize,
+}
+
+impl Printer {
+    /// The printer and the start of the output.
+    pub(super) fn start(format: Format) -> (Printer, Vec<u8>) {
+        let head = match format {
+            Format::Human => Vec::new(),
+            Format::Json => b"{\n  \"files\": [".to_vec(),
+        };
+        (Printer { format, files: 0 }, head)
+    }
+
+    /// A file's output (from [`file`]) with what goes before it.
+    pub(super) fn file(&mut self, shown: Vec<u8>) -> Vec<u8> {
+        self.files += 1;
+        match self.format {
+            Format::Human => shown,
+            Format::Json => {
+                let sep: &[u8] = if self.files == 1 { b"\n" } else { b",\n" };
+                [sep, &shown].concat()
+            }
+        }
+    }
+
+    /// The end of the output: the summary.
+    pub(super) fn end(&self, s: &Summary, shown: &Shown) -> Vec<u8> {
+        let mut out = Vec::new();
+        match self.format {
+            Format::Human => {
+                if !shown.quiet {
+                    human_summary(&mut out, s, shown).expect("writing to memory does not fail");
+                }
+            }
+            Format::Json => {
+                out.extend_from_slice(if self.files == 0 { b"]" } else { b"\n  ]" });
+                out.extend_from_slice(b",\n  \"summary\": ");
+                let pretty = serde_json::to_string_pretty(&json_summary(s))
+                    .expect("a JSON value always serialises");
+                indent(&mut out, &pretty, "  ", false);
+                out.extend_from_slice(b"\n}\n");
+            }
+        }
+        out
+    }
+}
+
+fn painter(color: bool) -> impl Fn(Style, &str) -> String {
+    move |style: Style, text: &str| -> String {
         if color {
             format!("{style}{text}{style:#}")
         } else {
             text.to_string()
         }
-    };
+    }
+}
+
+fn human_file(out: &mut impl Write, o: &Outcome, shown: &Shown) -> std::io::Result<()> {
+    let paint = painter(shown.color);
     let bold = Style::new().bold();
     let blue = Style::new().bold().fg_color(Some(AnsiColor::Blue.into()));
     let red = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-    for o in outcomes {
-        match o {
-            Outcome::Failed { path, error } => {
-                let shown = failed_display(path);
-                writeln!(
-                    out,
-                    "{}：{}：{}",
-                    paint(red, "错误"),
-                    shown_path(&shown),
-                    escape(error)
-                )?;
-                writeln!(out)?;
-            }
-            Outcome::Checked {
-                input,
-                reports,
-                diags,
-                fixed,
-            } => {
-                let display = shown_path(&input.display);
-                if *reports == 0 {
+    match o {
+        Outcome::Failed { path, error } => {
+            let shown = failed_display(path);
+            writeln!(
+                out,
+                "{}：{}：{}",
+                paint(red, "错误"),
+                shown_path(&shown),
+                escape(error)
+            )?;
+            writeln!(out)?;
+        }
+        Outcome::Checked {
+            input,
+            reports,
+            diags,
+            fixed,
+            stats,
+            ..
+        } => {
+            let display = shown_path(&input.display);
+            if *reports == 0 {
+                if !shown.quiet {
                     writeln!(
                         out,
                         "{}：{display}：不是政府信息公开工作年度报告，已跳过",
                         paint(bold, "跳过"),
                     )?;
-                    continue;
                 }
-                if let Some(f) = fixed {
-                    match &f.error {
-                        None if f.applied.is_empty() => {}
-                        None => writeln!(
-                            out,
-                            "{}：{display}：修复了 {} 处问题",
-                            paint(
-                                Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
-                                "已修复"
-                            ),
-                            f.applied.len()
-                        )?,
-                        Some(e) => {
-                            writeln!(out, "{}：{display}：{}", paint(red, "修复失败"), escape(e))?
-                        }
+                return Ok(());
+            }
+            if let Some(f) = fixed {
+                match &f.error {
+                    None if f.applied.is_empty() || shown.quiet => {}
+                    None => writeln!(
+                        out,
+                        "{}：{display}：修复了 {} 处问题",
+                        paint(
+                            Style::new().bold().fg_color(Some(AnsiColor::Green.into())),
+                            "已修复"
+                        ),
+                        f.applied.len()
+                    )?,
+                    Some(e) => {
+                        writeln!(out, "{}：{display}：{}", paint(red, "修复失败"), escape(e))?
                     }
                 }
-                let idx = LineIndex::new(&input.text);
-                for (i, d) in diags.iter().enumerate() {
-                    let place = input.places.get(i).map(String::as_str);
-                    let others: Vec<&super::previous::Place> = input
-                        .others
-                        .iter()
-                        .filter(|(di, _, _)| *di == i)
-                        .map(|(_, _, p)| p)
-                        .collect();
-                    render(
+            }
+            if shown.stats {
+                for (n, r) in stats.iter().enumerate() {
+                    let which = if stats.len() > 1 {
+                        format!("（第 {} 份报告）", n + 1)
+                    } else {
+                        String::new()
+                    };
+                    writeln!(
                         out,
-                        &display,
-                        &input.text,
-                        &idx,
-                        d,
-                        place,
-                        &others,
-                        &paint,
-                        blue,
+                        "{}：{display}{which}：{}",
+                        paint(bold, "统计"),
+                        stats_line(r)
                     )?;
                 }
             }
+            let idx = LineIndex::new(&input.text);
+            for (i, d) in diags.iter().enumerate() {
+                let place = input.places.get(i).map(String::as_str);
+                let others: Vec<&super::previous::Place> = input
+                    .others
+                    .iter()
+                    .filter(|(di, _, _)| *di == i)
+                    .map(|(_, _, p)| p)
+                    .collect();
+                render(
+                    out,
+                    &display,
+                    &input.text,
+                    &idx,
+                    d,
+                    place,
+                    &others,
+                    &paint,
+                    blue,
+                )?;
+            }
         }
     }
+    Ok(())
+}
+
+/// What was read of a report, in a line: 表二 10/10 格，表三 175/175 格，表四未找到；格式 2021 年版.
+fn stats_line(r: &stats::ReportStats) -> String {
+    let tables: Vec<String> = stats::TABLES
+        .iter()
+        .zip(&r.tables)
+        .map(|(id, t)| match t {
+            Some(t) => format!("{} {}/{} 格", id.spec().short_name, t.read, t.cells),
+            None => format!("{}未找到", id.spec().short_name),
+        })
+        .collect();
+    let mut line = tables.join("，");
+    if let Some(e) = r.edition() {
+        line.push_str(&format!("；格式 {} 年版", stats::edition_year(e)));
+    }
+    line
+}
+
+fn human_summary(out: &mut impl Write, s: &Summary, shown: &Shown) -> std::io::Result<()> {
+    let paint = painter(shown.color);
+    let bold = Style::new().bold();
     let mut line = if s.reports > s.files {
         format!(
             "检查 {} 份报告（{} 个文件）：{} 个错误，{} 个警告",
@@ -297,7 +432,7 @@ pub(super) fn print_human(
         line.push_str(&format!("；{} 个文件无法处理", s.io_errors));
     }
     writeln!(out, "{}", paint(bold, &line))?;
-    if fixing {
+    if shown.fixing {
         writeln!(out, "已自动修复 {} 处问题", s.fixed)?;
     } else if s.fixable > 0 {
         writeln!(
@@ -422,107 +557,128 @@ fn json_path(file: &mut serde_json::Value, path: Option<&Path>, display: &str) {
     }
 }
 
-pub(super) fn print_json(
-    out: &mut impl Write,
-    outcomes: &[Outcome],
-    s: &Summary,
-) -> std::io::Result<()> {
+fn json_file(o: &Outcome, shown: &Shown) -> serde_json::Value {
     use serde_json::{Value as J, json};
-    let mut files = Vec::new();
-    for o in outcomes {
-        match o {
-            Outcome::Failed { path, error } => {
-                let mut file = json!({});
-                json_path(&mut file, Some(path), &failed_display(path));
-                file["error"] = json!(error);
-                files.push(file);
-            }
-            Outcome::Checked {
-                input,
-                reports,
-                diags,
-                fixed,
-            } => {
-                let idx = LineIndex::new(&input.text);
-                let range = |r: &std::ops::Range<usize>| -> J {
-                    let a = idx.position(&input.text, r.start, Encoding::Utf16);
-                    let b = idx.position(&input.text, r.end, Encoding::Utf16);
-                    json!({"start": {"line": a.line, "character": a.character}, "end": {"line": b.line, "character": b.character}})
-                };
-                let ds: Vec<J> = diags
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| {
-                        let mut j = json!({
-                            "code": d.code.as_str(),
-                            "severity": d.severity.as_str(),
-                            "message": shorten(&d.message),
-                            "range": range(&d.range),
-                            "related": d.related.iter().enumerate().map(|(j, r)| {
-                                match input.others.iter().find(|(di, rj, _)| *di == i && *rj == j) {
-                                    // A place in another file (last year's report): its path, and
-                                    // the range in that file.
-                                    Some((_, _, p)) => {
-                                        let mut o = json!({
-                                            "range": {"start": {"line": p.start16.line, "character": p.start16.character}, "end": {"line": p.end16.line, "character": p.end16.character}},
-                                            "message": shorten(&r.message),
-                                        });
-                                        json_path(&mut o, p.path.as_deref(), &p.display);
-                                        o
-                                    }
-                                    None => json!({"range": range(&r.range), "message": shorten(&r.message)}),
+    match o {
+        Outcome::Failed { path, error } => {
+            let mut file = json!({});
+            json_path(&mut file, Some(path), &failed_display(path));
+            file["error"] = json!(error);
+            file
+        }
+        Outcome::Checked {
+            input,
+            reports,
+            diags,
+            fixed,
+            stats,
+            ..
+        } => {
+            let idx = LineIndex::new(&input.text);
+            let range = |r: &std::ops::Range<usize>| -> J {
+                let a = idx.position(&input.text, r.start, Encoding::Utf16);
+                let b = idx.position(&input.text, r.end, Encoding::Utf16);
+                json!({"start": {"line": a.line, "character": a.character}, "end": {"line": b.line, "character": b.character}})
+            };
+            let ds: Vec<J> = diags
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let mut j = json!({
+                        "code": d.code.as_str(),
+                        "severity": d.severity.as_str(),
+                        "message": shorten(&d.message),
+                        "range": range(&d.range),
+                        "related": d.related.iter().enumerate().map(|(j, r)| {
+                            match input.others.iter().find(|(di, rj, _)| *di == i && *rj == j) {
+                                // A place in another file (last year's report): its path, and the
+                                // range in that file.
+                                Some((_, _, p)) => {
+                                    let mut o = json!({
+                                        "range": {"start": {"line": p.start16.line, "character": p.start16.character}, "end": {"line": p.end16.line, "character": p.end16.character}},
+                                        "message": shorten(&r.message),
+                                    });
+                                    json_path(&mut o, p.path.as_deref(), &p.display);
+                                    o
                                 }
-                            }).collect::<Vec<_>>(),
-                            "fixes": d.fixes.iter().map(|f| json!({
-                                "title": shorten(&f.title),
-                                "applicability": f.applicability.as_str(),
-                                "safe": f.is_safe(),
-                                "edits": f.edits.iter().map(|e| json!({"range": range(&e.range), "new_text": e.new_text})).collect::<Vec<_>>(),
-                            })).collect::<Vec<_>>(),
-                        });
-                        if let Some(p) = input.places.get(i) {
-                            j["place"] = json!(shorten(p));
-                        }
-                        j
-                    })
-                    .collect();
-                let mut file = json!({});
-                json_path(&mut file, input.path.as_deref(), &input.display);
-                file["is_report"] = json!(*reports > 0);
-                file["reports"] = json!(reports);
-                file["diagnostics"] = J::Array(ds);
-                if let Some(f) = fixed {
-                    file["fixed"] = json!({
-                        "applied": f.applied.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-                        "error": f.error,
+                                None => json!({"range": range(&r.range), "message": shorten(&r.message)}),
+                            }
+                        }).collect::<Vec<_>>(),
+                        "fixes": d.fixes.iter().map(|f| json!({
+                            "title": shorten(&f.title),
+                            "applicability": f.applicability.as_str(),
+                            "safe": f.is_safe(),
+                            "edits": f.edits.iter().map(|e| json!({"range": range(&e.range), "new_text": e.new_text})).collect::<Vec<_>>(),
+                        })).collect::<Vec<_>>(),
                     });
-                    // Standard input: the text after the fixes (the text as read when none
-                    // applied).
-                    if input.path.is_none() {
-                        file["fixed"]["text"] = json!(input.text);
-                        file["fixed"]["encoding"] = json!(input.encoding.name());
+                    if let Some(p) = input.places.get(i) {
+                        j["place"] = json!(shorten(p));
                     }
+                    j
+                })
+                .collect();
+            let mut file = json!({});
+            json_path(&mut file, input.path.as_deref(), &input.display);
+            file["is_report"] = json!(*reports > 0);
+            file["reports"] = json!(reports);
+            file["diagnostics"] = J::Array(ds);
+            if let Some(f) = fixed {
+                file["fixed"] = json!({
+                    "applied": f.applied.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                    "error": f.error,
+                });
+                // Standard input: the text after the fixes (the text as read when none
+                // applied).
+                if input.path.is_none() {
+                    file["fixed"]["text"] = json!(input.text);
+                    file["fixed"]["encoding"] = json!(input.encoding.name());
                 }
-                files.push(file);
             }
+            if shown.stats {
+                file["stats"] = stats.iter().enumerate().map(json_stats).collect();
+            }
+            file
         }
     }
-    let doc = json!({
-        "files": files,
-        "summary": {
-            "files": s.files,
-            "reports": s.reports,
-            "skipped": s.skipped,
-            "errors": s.errors,
-            "warnings": s.warnings,
-            "information": s.infos,
-            "fixable": s.fixable,
-            "fixed": s.fixed,
-            "io_errors": s.io_errors,
-        }
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
-    writeln!(out)
+}
+
+/// A report's stats: `{"report": 1, "edition": "2021", "tables": [{"table": "t2", "found": true,
+/// "cells_read": 10, "cells": 10, "edition": "2021"}, …]}` (`null`s for a table not found).
+fn json_stats((n, r): (usize, &stats::ReportStats)) -> serde_json::Value {
+    use serde_json::json;
+    let year = |e| stats::edition_year(e).to_string();
+    let tables: Vec<_> = stats::TABLES
+        .iter()
+        .zip(&r.tables)
+        .map(|(id, t)| {
+            json!({
+                "table": match id {
+                    TableId::T2 => "t2",
+                    TableId::T3 => "t3",
+                    TableId::T4 => "t4",
+                },
+                "found": t.is_some(),
+                "cells_read": t.map(|t| t.read),
+                "cells": t.map(|t| t.cells),
+                "edition": t.map(|t| year(t.edition)),
+            })
+        })
+        .collect();
+    json!({"report": n + 1, "edition": r.edition().map(year), "tables": tables})
+}
+
+fn json_summary(s: &Summary) -> serde_json::Value {
+    serde_json::json!({
+        "files": s.files,
+        "reports": s.reports,
+        "skipped": s.skipped,
+        "errors": s.errors,
+        "warnings": s.warnings,
+        "information": s.infos,
+        "fixable": s.fixable,
+        "fixed": s.fixed,
+        "io_errors": s.io_errors,
+    })
 }
 
 #[cfg(test)]
