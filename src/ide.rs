@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use crate::diag::Code;
 use crate::model::{Document, Report, Table};
-use crate::spec::{self, RowKind, SECTIONS, TableId};
+use crate::prior::Figures;
+use crate::spec::{self, RowKind, SECTIONS, T3, TableId, t3};
 use crate::totals;
 
 /// Hover content (Markdown) and the range it describes.
@@ -48,12 +49,31 @@ fn label_rule(standard: &str, written: &str, is_standard: bool) -> String {
     )
 }
 
+/// Last year's report of the hovered report's body, for the hover of its 二、上年结转 cells.
+#[derive(Debug, Clone, Copy)]
+pub struct PriorHover<'a> {
+    pub figures: &'a Figures,
+    /// Where it is, for people (a file name).
+    pub file: &'a str,
+}
+
 /// What to show when hovering byte `at`: a cell's row and column path (and, on a 总计 cell, the
 /// computed sum with its parts), or a label's standard form and rule, or a section title's.
 pub fn hover(doc: &Document, text: &str, at: usize) -> Option<Hover> {
+    hover_with(doc, text, at, None)
+}
+
+/// [`hover`], with last year's report of the report under `at` (a cell of 二、上年结转 then also
+/// shows last year's 四、结转下年度继续办理 of its column).
+pub fn hover_with(
+    doc: &Document,
+    text: &str,
+    at: usize,
+    prior: Option<&PriorHover>,
+) -> Option<Hover> {
     let report = doc.report_at(at);
     if let Some(t) = report.table_at(at)
-        && let Some(h) = hover_in_table(t, text, at)
+        && let Some(h) = hover_in_table(t, text, at, prior)
     {
         return Some(h);
     }
@@ -76,7 +96,7 @@ pub fn hover(doc: &Document, text: &str, at: usize) -> Option<Hover> {
     })
 }
 
-fn hover_in_table(t: &Table, text: &str, at: usize) -> Option<Hover> {
+fn hover_in_table(t: &Table, text: &str, at: usize, prior: Option<&PriorHover>) -> Option<Hover> {
     let spec = t.spec();
     for (ri, row) in t.rows.iter().enumerate() {
         if !within(&row.range, at) && !row.label.iter().any(|l| within(l, at)) {
@@ -117,6 +137,12 @@ fn hover_in_table(t: &Table, text: &str, at: usize) -> Option<Hover> {
                         }
                     }
                 }
+            }
+            if t.id == TableId::T3
+                && row.spec == t3::CARRIED
+                && let Some(p) = prior
+            {
+                md.push_str(&prior_line(p, c.col));
             }
             let range = if c.range.is_empty() {
                 c.span.clone()
@@ -160,6 +186,22 @@ fn hover_in_table(t: &Table, text: &str, at: usize) -> Option<Hover> {
         range: h.range.clone(),
         markdown: md,
     })
+}
+
+/// Last year's 四、结转下年度继续办理 of column `col`, which this year's 上年结转 must equal.
+fn prior_line(p: &PriorHover, col: usize) -> String {
+    let year = p
+        .figures
+        .year
+        .map_or_else(String::new, |y| format!("（{y}年）"));
+    let row = T3.row_name(t3::CARRY_NEXT);
+    match p.figures.carry_next.get(col).and_then(Option::as_ref) {
+        Some(f) => format!("\n\n上一年度{year}报告{row}该列：{}（{}）", f.value, p.file),
+        None => format!(
+            "\n\n上一年度{year}报告{row}该列没有可读的数字（{}）",
+            p.file
+        ),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,9 +20,11 @@ pub mod jsonrpc;
 pub mod proto;
 mod stdio;
 pub mod sync;
+pub mod workspace;
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -47,6 +49,7 @@ use config::Config;
 use framing::{FrameSink, FrameWriter, FramedInput};
 use jsonrpc::{Change, Channels, Lost, NewText, Side};
 use sync::{Content, Limits, State};
+use workspace::{Identity, Priors, Source};
 
 /// Title of the action that fills in every total of the table under the cursor.
 pub const FILL_TABLE_TITLE: &str = "填入本表全部总计";
@@ -70,8 +73,11 @@ struct Doc {
     content: Content,
     /// The reports of the current text, read on demand for requests.
     document: Option<Arc<Document>>,
-    /// The diagnostics of the current text, once analysed, and the settings they were made with.
-    checked: Option<(Settings, Arc<Vec<diag::Diagnostic>>)>,
+    /// The diagnostics of the current text, once analysed.
+    checked: Option<Checked>,
+    /// The bodies and years the last check looked for outside the text (last year's reports):
+    /// when one of them changes, the document is checked again.
+    wanted: Vec<Identity>,
     last_change: Instant,
     analysing: bool,
     /// Why the text no longer follows the client's (a change could not be applied). Nothing is
@@ -79,6 +85,15 @@ struct Doc {
     lost: Option<Lost>,
     /// The project file (`nianbao.toml`) that applies to the document, if any.
     project: Option<settings::ProjectFile>,
+}
+
+/// The diagnostics of a text, the settings they were made with, and the texts of last year's
+/// reports their related places point into (by [`diag::FileId`]).
+#[derive(Clone)]
+struct Checked {
+    settings: Settings,
+    diags: Arc<Vec<diag::Diagnostic>>,
+    sources: Arc<Vec<Arc<Source>>>,
 }
 
 /// An immutable view of a document for requests.
@@ -89,6 +104,7 @@ struct Snapshot {
     text: Arc<String>,
     doc: Arc<Document>,
     checked: Arc<Vec<diag::Diagnostic>>,
+    sources: Arc<Vec<Arc<Source>>>,
 }
 
 impl Doc {
@@ -103,6 +119,7 @@ impl Doc {
             },
             document: None,
             checked: None,
+            wanted: Vec::new(),
             last_change: Instant::now(),
             analysing: false,
             lost: None,
@@ -132,32 +149,52 @@ impl Doc {
         )
     }
 
-    /// The diagnostics of the current text as shown with the editor's settings (checked again
-    /// only where it changed).
-    fn diagnostics(&mut self, editor: &Settings) -> Arc<Vec<diag::Diagnostic>> {
+    /// The diagnostics of the current text as shown with the editor's settings, each report also
+    /// against last year's report of its body (checked again only where the text changed, or
+    /// when last year's report did).
+    fn diagnostics(&mut self, editor: &Settings, uri: &lsp::Uri, priors: &mut Priors) -> Checked {
         let settings = self.settings(editor);
-        match &self.checked {
-            Some((s, d)) if *s == settings => Arc::clone(d),
-            _ => {
-                let d = Arc::new(self.content.buffer.diagnostics(&settings));
-                self.checked = Some((settings, Arc::clone(&d)));
-                d
-            }
+        if let Some(c) = &self.checked
+            && c.settings == settings
+        {
+            return c.clone();
         }
+        let lookup = workspace::Lookup::new(priors, uri);
+        let diags = self
+            .content
+            .buffer
+            .diagnostics_with(&settings, &|key, year| lookup.find(key, year));
+        let found = lookup.finish();
+        self.wanted = found.wanted;
+        let c = Checked {
+            settings,
+            diags: Arc::new(diags),
+            sources: Arc::new(found.sources),
+        };
+        self.checked = Some(c.clone());
+        c
     }
 
     /// A view for requests, while the text is one the engine reads.
-    fn snapshot(&mut self, editor: &Settings, limits: &Limits) -> Option<Snapshot> {
+    fn snapshot(
+        &mut self,
+        editor: &Settings,
+        limits: &Limits,
+        uri: &lsp::Uri,
+        priors: &mut Priors,
+    ) -> Option<Snapshot> {
         if !self.is_text(limits) {
             return None;
         }
         let doc = self.document();
+        let checked = self.diagnostics(editor, uri, priors);
         Some(Snapshot {
             version: self.version,
             rope: self.content.rope.clone(),
             text: self.content.buffer.shared_text(),
             doc,
-            checked: self.diagnostics(editor),
+            checked: checked.diags,
+            sources: checked.sources,
         })
     }
 
@@ -203,6 +240,8 @@ struct ClientCaps {
     inlay_refresh: bool,
     /// The client asked for `nianbao/status` notifications.
     status: bool,
+    /// The client registers file watchers the server asks for.
+    watch_files: bool,
 }
 
 /// The project file for a document's path (`file:` URIs only).
@@ -242,6 +281,13 @@ struct Inner {
     analysed: Notify,
     channels: Channels,
     limits: Limits,
+    /// Last year's reports: open documents' figures, the workspace index, parsed files. Taken
+    /// after `docs` when both are held.
+    priors: Mutex<Priors>,
+    /// The workspace folders (or the root) as paths.
+    roots: Mutex<Vec<PathBuf>>,
+    /// Set when the session has ended: background reading of the workspace stops.
+    stop: Arc<AtomicBool>,
 }
 
 const MAX_TOLD_UNKNOWN: usize = 1024;
@@ -283,6 +329,9 @@ impl Backend {
                 analysed: Notify::new(),
                 channels,
                 limits,
+                priors: Mutex::new(Priors::new(limits.max_document as u64)),
+                roots: Mutex::new(Vec::new()),
+                stop: Arc::new(AtomicBool::new(false)),
             }),
         }
     }
@@ -369,9 +418,9 @@ impl Backend {
     fn snapshot(&self, uri: &lsp::Uri) -> Option<Snapshot> {
         let editor = self.config().settings;
         let limits = self.inner.limits;
-        lock(&self.inner.docs)
-            .get_mut(uri)
-            .and_then(|d| d.snapshot(&editor, &limits))
+        let mut docs = lock(&self.inner.docs);
+        let d = docs.get_mut(uri)?;
+        d.snapshot(&editor, &limits, uri, &mut lock(&self.inner.priors))
     }
 
     /// Shows each problem with the settings once (a problem read again from the next layer or
@@ -416,7 +465,8 @@ impl Backend {
                 let mut docs = lock(&self.inner.docs);
                 let d = docs.get_mut(uri)?;
                 if !d.analysing {
-                    return d.snapshot(&editor, &self.inner.limits);
+                    let mut priors = lock(&self.inner.priors);
+                    return d.snapshot(&editor, &self.inner.limits, uri, &mut priors);
                 }
             }
             notified.await;
@@ -493,6 +543,150 @@ impl Backend {
                 ),
             }
         });
+    }
+}
+
+/// Last year's reports: the workspace index, watched files, the hover's look-up.
+impl Backend {
+    /// Reads the workspace's files for last year's reports, on a thread of their own: documents
+    /// are checked meanwhile (with the open documents as the only other reports), and when it is
+    /// done, the open documents whose last year's report it found are checked again.
+    fn index_workspace(&self) {
+        let roots = lock(&self.inner.roots).clone();
+        if roots.is_empty() {
+            lock(&self.inner.priors).index.ready = true;
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let stop = Arc::clone(&this.inner.stop);
+            let max = this.inner.limits.max_document as u64;
+            let walked = tokio::task::spawn_blocking(move || workspace::walk(&roots, max, &stop))
+                .await
+                .unwrap_or_default();
+            if this.inner.stop.load(Ordering::SeqCst) {
+                return;
+            }
+            let (files, reports, truncated) =
+                (walked.files, walked.entries.len(), walked.truncated);
+            let affected = lock(&this.inner.priors).set_index(walked.entries);
+            this.recheck_all_dependents(&affected);
+            let more = if truncated {
+                format!("；文件超过 {} 个，其余未读", workspace::MAX_FILES)
+            } else {
+                String::new()
+            };
+            this.log(
+                lsp::MessageType::INFO,
+                format!(
+                    "nianbao：工作区已建立索引（{files} 个 .md/.markdown/.txt 文件，其中 {reports} 份年度报告，\
+                     用时 {:.1} 秒{more}），用于查找各报告的上一年度报告",
+                    started.elapsed().as_secs_f64()
+                ),
+            );
+            this.read_changed_files();
+        });
+    }
+
+    /// Asks the client to tell the server about changes to the workspace's text files.
+    fn watch_files(&self) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String(workspace::WATCH_GLOB.to_string()),
+                    kind: None,
+                }],
+            };
+            let params = lsp::RegistrationParams {
+                registrations: vec![lsp::Registration {
+                    id: "nianbao-watched-files".to_string(),
+                    method: "workspace/didChangeWatchedFiles".to_string(),
+                    register_options: serde_json::to_value(options).ok(),
+                }],
+            };
+            if let Err(e) = this
+                .request::<lsp::request::RegisterCapability>(params)
+                .await
+            {
+                this.log(
+                    lsp::MessageType::WARNING,
+                    format!(
+                        "nianbao：注册文件监视失败（{e}）：新建、改名或删除的报告文件要到重新启动语言服务器后才能找到"
+                    ),
+                );
+            }
+        });
+    }
+
+    /// Reads the paths of watched file events again (one task at a time, once the first walk has
+    /// ended) and checks again the open documents whose last year's report changed.
+    fn read_changed_files(&self) {
+        {
+            let mut priors = lock(&self.inner.priors);
+            let index = &mut priors.index;
+            if !index.ready || index.refreshing || index.pending.is_empty() {
+                return;
+            }
+            index.refreshing = true;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let paths: Vec<PathBuf> = {
+                    let mut priors = lock(&this.inner.priors);
+                    let paths = std::mem::take(&mut priors.index.pending);
+                    if paths.is_empty() {
+                        priors.index.refreshing = false;
+                        return;
+                    }
+                    paths.into_iter().collect()
+                };
+                let roots = lock(&this.inner.roots).clone();
+                let stop = Arc::clone(&this.inner.stop);
+                let max = this.inner.limits.max_document as u64;
+                let updates = tokio::task::spawn_blocking(move || {
+                    workspace::read_again(&roots, paths, max, &stop)
+                })
+                .await
+                .unwrap_or_default();
+                let affected = lock(&this.inner.priors).apply(updates);
+                this.recheck_all_dependents(&affected);
+            }
+        });
+    }
+
+    fn recheck_all_dependents(&self, affected: &[Identity]) {
+        let mut docs = lock(&self.inner.docs);
+        self.recheck_dependents(&mut docs, None, affected);
+    }
+
+    /// Last year's report of the report under `at`, for the hover of 上年结转: its figures and
+    /// where it is (a file name; 本文件 for a compilation's own).
+    fn prior_for_hover(
+        &self,
+        uri: &lsp::Uri,
+        s: &Snapshot,
+        at: usize,
+    ) -> Option<(crate::prior::Figures, String)> {
+        let report = s.doc.report_at(at);
+        let i = s.doc.reports.iter().position(|r| std::ptr::eq(r, report))?;
+        let figures: Vec<crate::prior::Figures> = s
+            .doc
+            .reports
+            .iter()
+            .map(crate::prior::Figures::of)
+            .collect();
+        let mut priors = lock(&self.inner.priors);
+        let lookup = workspace::Lookup::new(&mut priors, uri);
+        let prior = crate::check::prior_of(&figures, i, &|k, y| lookup.find(k, y))?;
+        let found = lookup.finish();
+        let file = match prior.file {
+            Some(id) => found.sources.get(id.0 as usize)?.name.clone(),
+            None => "本文件".to_string(),
+        };
+        Some((prior.figures, file))
     }
 }
 
@@ -580,27 +774,48 @@ async fn analyse_and_publish(b: &Backend, uri: lsp::Uri) {
         (None, State::Text) => None,
     };
     if let Some(note) = note {
-        b.publish(uri, vec![note], Some(d.version));
+        b.publish(uri.clone(), vec![note], Some(d.version));
+        d.wanted.clear();
+        // Its figures are not known any more: others look for last year's report elsewhere.
+        let affected = lock(&b.inner.priors).remove_open(&uri);
+        b.recheck_dependents(&mut docs, Some(&uri), &affected);
         return;
     }
-    let all = d.diagnostics(&cfg.settings);
+    let mut priors = lock(&b.inner.priors);
+    let checked = d.diagnostics(&cfg.settings, &uri, &mut priors);
     let diags = proto::diagnostics(
         &d.content.rope,
         d.content.buffer.text(),
         &uri,
-        &all,
+        &checked.diags,
         enc,
-        &proto::no_other_files,
+        &other_files(&checked.sources, enc),
     );
     if caps.status {
         let doc = d.document();
-        let status = proto::status(&d.content.rope, &uri, d.version, &doc, &all, enc);
-        b.publish(uri, diags, Some(d.version));
+        let status = proto::status(&d.content.rope, &uri, d.version, &doc, &checked.diags, enc);
+        b.publish(uri.clone(), diags, Some(d.version));
         b.inner
             .sink
             .send(framing::notification(STATUS_METHOD, &status));
     } else {
-        b.publish(uri, diags, Some(d.version));
+        b.publish(uri.clone(), diags, Some(d.version));
+    }
+    // What others read of it as last year's report (unsaved edits count).
+    let affected = priors.set_open(&uri, d.content.buffer.figures(), &d.content.rope);
+    drop(priors);
+    b.recheck_dependents(&mut docs, Some(&uri), &affected);
+}
+
+/// Where a related place in last year's report is, for the client: the file's URI and the place
+/// in the text the figures were read from, in the negotiated encoding.
+fn other_files(
+    sources: &[Arc<Source>],
+    enc: Encoding,
+) -> impl Fn(diag::FileId, &std::ops::Range<usize>) -> Option<lsp::Location> + '_ {
+    move |id, range| {
+        let s = sources.get(id.0 as usize)?;
+        Some(proto::location(&s.rope, &s.uri, range, enc))
     }
 }
 
@@ -778,7 +993,29 @@ impl Backend {
         lock(&self.inner.told_unknown).remove(&uri);
         let mut docs = lock(&self.inner.docs);
         if docs.remove(&uri).is_some() {
-            self.publish(uri, Vec::new(), None);
+            self.publish(uri.clone(), Vec::new(), None);
+            // Its saved file, if indexed, is last year's report again.
+            let affected = lock(&self.inner.priors).remove_open(&uri);
+            self.recheck_dependents(&mut docs, None, &affected);
+        }
+    }
+
+    /// Checks again the open documents whose last check looked for one of `affected` (their
+    /// last year's report changed, appeared or went away), but `except`.
+    fn recheck_dependents(
+        &self,
+        docs: &mut HashMap<lsp::Uri, Doc>,
+        except: Option<&lsp::Uri>,
+        affected: &[Identity],
+    ) {
+        if affected.is_empty() {
+            return;
+        }
+        for (uri, d) in docs.iter_mut() {
+            if Some(uri) != except && d.wanted.iter().any(|w| affected.binary_search(w).is_ok()) {
+                d.checked = None;
+                self.schedule(uri, d);
+            }
         }
     }
 
@@ -1102,7 +1339,19 @@ impl LanguageServer for Backend {
                 .and_then(|e| e.get("nianbaoStatus"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            watch_files: c
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
         };
+        #[allow(deprecated)] // `root_uri` is what clients without workspace folders send
+        let roots = workspace::roots(
+            params.workspace_folders.as_deref(),
+            params.root_uri.as_ref(),
+        );
+        *lock(&self.inner.roots) = roots;
         let enc = caps.encoding;
         *lock(&self.inner.caps) = caps;
         {
@@ -1165,6 +1414,34 @@ impl LanguageServer for Backend {
         if self.caps().configuration {
             self.pull_configuration();
         }
+        self.index_workspace();
+        if self.caps().watch_files {
+            self.watch_files();
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let roots = lock(&self.inner.roots).clone();
+        let paths: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|e| workspace::file_path(&e.uri))
+            .filter(|p| roots.iter().any(|r| p.starts_with(r)))
+            .collect();
+        if paths.is_empty() {
+            return;
+        }
+        {
+            let mut priors = lock(&self.inner.priors);
+            let pending = &mut priors.index.pending;
+            if pending.len() + paths.len() > workspace::MAX_FILES {
+                // So many changes at once: the folders are read again.
+                pending.extend(roots);
+            } else {
+                pending.extend(paths);
+            }
+        }
+        self.read_changed_files();
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
@@ -1205,7 +1482,13 @@ impl LanguageServer for Backend {
         };
         let enc = self.caps().encoding;
         let (at, _) = proto::offset(&s.rope, p.position, enc);
-        Ok(ide::hover(&s.doc, &s.text, at).map(|h| proto::hover(&s.rope, &h, enc)))
+        let prior = self.prior_for_hover(&p.text_document.uri, &s, at);
+        let prior = prior.as_ref().map(|(figures, file)| ide::PriorHover {
+            figures,
+            file: file.as_str(),
+        });
+        Ok(ide::hover_with(&s.doc, &s.text, at, prior.as_ref())
+            .map(|h| proto::hover(&s.rope, &h, enc)))
     }
 
     async fn document_symbol(
@@ -1311,6 +1594,7 @@ impl LanguageServer for Backend {
         let (range, _) = proto::byte_range(&s.rope, params.range, enc);
         let range = cell_around(&s, range);
         let at = proto::Positions::new(&s.rope, &s.text, enc, 0);
+        let others = other_files(&s.sources, enc);
         let only = params.context.only.as_deref();
         let edit = |edits: &[diag::Edit]| {
             proto::workspace_edit(&s.rope, &uri, s.version, edits, enc, caps.document_changes)
@@ -1320,7 +1604,7 @@ impl LanguageServer for Backend {
 
         if kind_wanted(only, &quickfix) {
             for d in shown.iter().filter(|d| overlaps(&d.range, &range)) {
-                let ld = proto::diagnostic(&at, &uri, d, &proto::no_other_files);
+                let ld = proto::diagnostic(&at, &uri, d, &others);
                 for f in d.fixes.iter().filter(|f| !f.edits.is_empty()) {
                     out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                         title: f.title.clone(),
@@ -1365,7 +1649,7 @@ impl LanguageServer for Backend {
                 let fixed = shown
                     .iter()
                     .filter(|d| d.fixes.iter().any(|f| f.is_safe() && !f.edits.is_empty()))
-                    .map(|d| proto::diagnostic(&at, &uri, d, &proto::no_other_files))
+                    .map(|d| proto::diagnostic(&at, &uri, d, &others))
                     .collect();
                 out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                     title: FIX_ALL_TITLE.to_string(),
@@ -1422,6 +1706,7 @@ where
     let (service, socket) =
         LspService::new(move |client| Backend::new(client, sink, flag, ch, limits));
     let backend = service.inner().clone();
+    let stop = Arc::clone(&backend.inner.stop);
     Server::new(
         FramedInput::new(input, replies, channels, limits.max_message),
         FrameWriter::to(output),
@@ -1432,6 +1717,7 @@ where
         backend,
     })
     .await;
+    stop.store(true, Ordering::SeqCst);
     shutdown.load(Ordering::SeqCst)
 }
 

@@ -127,6 +127,14 @@ pub fn range(rope: &Rope, r: &Range<usize>, enc: Encoding) -> lsp::Range {
     }
 }
 
+/// A place in another text (`rope`), known to the client as `uri`.
+pub fn location(rope: &Rope, uri: &lsp::Uri, r: &Range<usize>, enc: Encoding) -> lsp::Location {
+    lsp::Location {
+        uri: uri.clone(),
+        range: range(rope, r, enc),
+    }
+}
+
 /// Byte range of a protocol range (ends swapped into order), and whether it was clamped.
 pub fn byte_range(rope: &Rope, r: lsp::Range, enc: Encoding) -> (Range<usize>, bool) {
     let (a, ca) = offset(rope, r.start, enc);

@@ -269,6 +269,15 @@ pub fn seed(name: &str) -> String {
     support::seed(name)
 }
 
+/// The corpus report whose file name starts with `prefix` (`"206_"`).
+pub fn corpus(prefix: &str) -> String {
+    support::corpus()
+        .into_iter()
+        .find(|(name, _)| name.starts_with(prefix))
+        .unwrap_or_else(|| panic!("corpus report {prefix}"))
+        .1
+}
+
 pub fn codes(publish: &Value) -> Vec<String> {
     publish["diagnostics"]
         .as_array()
