@@ -677,6 +677,11 @@ impl Buffer {
             return false;
         };
         row.shift(line_start as isize);
+        // Whether the row begins a pipe table depends on the lines around it, which the edit
+        // leaves as they were.
+        if let Item::Row(old) = &rows[k] {
+            row.opens_table = old.opens_table;
+        }
         let first = kept.first_table();
         let rows = kept.rows.at(self.blocks[i].range.start);
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);

@@ -38,6 +38,10 @@ pub struct RawRow {
     pub cells: Vec<RawCell>,
     pub shape: Shape,
     pub range: Range<usize>,
+    /// The row begins a pipe table of its own: the line before it is neither a row nor a
+    /// separator line (`|---|`), or a separator line follows it (it is that table's header).
+    /// Decided by the lines around it that are not rows, so editing a row never changes it.
+    pub opens_table: bool,
 }
 
 /// Longest text (in characters) a single-cell line may have and still be a table cell; longer lines
@@ -315,7 +319,16 @@ pub fn line_kind(text: &str, line: &Range<usize>) -> LineKind {
         cells,
         shape,
         range: full.clone(),
+        opens_table: false,
     })
+}
+
+/// A line before a row, as far as where pipe tables begin is concerned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prev {
+    Row,
+    Separator,
+    Other,
 }
 
 /// Turns a block's lines into raw rows. Single cells (one per line, or a short line on its own)
@@ -330,12 +343,28 @@ pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
             out.push(Item::Row(r));
         }
     };
+    // What the last line that was not page furniture was, for `RawRow::opens_table`.
+    let mut prev = Prev::Other;
     for line in lines {
         match line_kind(text, &line.content) {
-            LineKind::Skip => {}
+            LineKind::Skip => {
+                let s = &text[line.content.clone()];
+                if is_md_separator(s) {
+                    // The row just before is the header of a table of its own.
+                    if prev == Prev::Row
+                        && let Some(Item::Row(r)) = out.last_mut()
+                    {
+                        r.opens_table = true;
+                    }
+                    prev = Prev::Separator;
+                } else if !is_page_furniture(s) {
+                    prev = Prev::Other;
+                }
+            }
             LineKind::Break => {
                 flush(&mut stream, &mut out);
                 out.push(Item::Break);
+                prev = Prev::Other;
             }
             LineKind::Single(c, shape) => {
                 let starts_new = stream.as_ref().is_some_and(|r| {
@@ -352,16 +381,20 @@ pub fn raw_rows(text: &str, lines: &[Line]) -> Vec<Item> {
                     cells: Vec::new(),
                     shape,
                     range: c.range.start..c.range.end,
+                    opens_table: true,
                 });
                 r.range.end = c.range.end.max(r.range.end);
                 if shape == Shape::CellPerLine && r.shape != Shape::CellPerLine {
                     r.shape = Shape::CellPerLine;
                 }
                 r.cells.push(c);
+                prev = Prev::Other;
             }
-            LineKind::Row(row) => {
+            LineKind::Row(mut row) => {
                 flush(&mut stream, &mut out);
+                row.opens_table = prev == Prev::Other;
                 out.push(Item::Row(row));
+                prev = Prev::Row;
             }
         }
     }

@@ -432,11 +432,11 @@ fn fit<'a, 'b>(
     }
 }
 
-/// What a table's rows say about where its values stand, for rows that could be read several
-/// ways.
+/// What a table's rows say about where the values of one row stand, for rows that could be read
+/// several ways.
 #[derive(Debug, Clone, Copy, Default)]
 struct Columns {
-    /// The number of cells of most Markdown rows of the table (label columns and values).
+    /// The number of cells of most rows of the row's pipe table (label columns and values).
     width: Option<usize>,
     /// The number of cells of the row being read, when it is a Markdown row.
     row_width: Option<usize>,
@@ -444,15 +444,51 @@ struct Columns {
     debris_in_front: bool,
 }
 
-impl Columns {
-    /// Looks at the rows of a table.
-    fn of(items: &[&Item]) -> Columns {
-        let mut widths: Vec<usize> = Vec::new();
+/// What all the rows of a table say, for [`Columns`].
+#[derive(Debug, Default)]
+struct TableColumns {
+    /// Each Markdown row, by where it starts, with the number of cells most rows of its pipe table
+    /// have: `None` when no two rows of that pipe table are as wide.
+    widths: Vec<(usize, Option<usize>)>,
+    debris_in_front: bool,
+}
+
+impl TableColumns {
+    /// Looks at the rows of a table. Pipe rows are grouped into the pipe tables they stand in (a
+    /// table begins where `RawRow::opens_table` says): a table written as one small pipe table
+    /// per row — what PDF-to-Markdown converters produce, each row with its own header line
+    /// `| --- |` or a blank line between — gives its rows no common width, and each row is read
+    /// on its own, its merge debris and all.
+    fn of(items: &[&Item]) -> TableColumns {
+        let mut widths: Vec<(usize, Option<usize>)> = Vec::new();
+        // The rows of the pipe table being gathered: their starts and widths.
+        let mut group: Vec<(usize, usize)> = Vec::new();
+        let close = |group: &mut Vec<(usize, usize)>, widths: &mut Vec<(usize, Option<usize>)>| {
+            let mut ws: Vec<usize> = group.iter().map(|&(_, w)| w).collect();
+            ws.sort_unstable();
+            let mut width = None;
+            let mut best = 1;
+            for w in ws.chunk_by(|a, b| a == b) {
+                if w.len() > best {
+                    best = w.len();
+                    width = Some(w[0]);
+                }
+            }
+            widths.extend(group.drain(..).map(|(start, _)| (start, width)));
+        };
         let (mut front, mut back) = (0usize, 0usize);
         for it in items {
-            let Item::Row(raw) = it else { continue };
+            let Item::Row(raw) = it else {
+                close(&mut group, &mut widths);
+                continue;
+            };
             if raw.shape == Shape::Markdown {
-                widths.push(raw.cells.len());
+                if raw.opens_table {
+                    close(&mut group, &mut widths);
+                }
+                group.push((raw.range.start, raw.cells.len()));
+            } else {
+                close(&mut group, &mut widths);
             }
             let Some(v) = raw.cells.iter().position(|c| c.kind == Kind::Value) else {
                 continue;
@@ -474,27 +510,30 @@ impl Columns {
                 _ => {}
             }
         }
-        widths.sort_unstable();
-        let mut width = None;
-        let mut best = 1;
-        for w in widths.chunk_by(|a, b| a == b) {
-            if w.len() > best {
-                best = w.len();
-                width = Some(w[0]);
-            }
-        }
-        Columns {
-            width,
-            row_width: None,
+        close(&mut group, &mut widths);
+        TableColumns {
+            widths,
             debris_in_front: front > back,
         }
     }
 
-    /// The same, for a row of `cells` cells in `shape`.
+    /// The view of one row of the table.
     fn for_row(&self, raw: &RawRow) -> Columns {
+        let markdown = raw.shape == Shape::Markdown;
+        let width = if markdown {
+            let start = raw.range.start;
+            let i = self.widths.partition_point(|&(s, _)| s < start);
+            self.widths
+                .get(i)
+                .filter(|&&(s, _)| s == start)
+                .and_then(|&(_, w)| w)
+        } else {
+            None
+        };
         Columns {
-            row_width: (raw.shape == Shape::Markdown).then_some(raw.cells.len()),
-            ..*self
+            width,
+            row_width: markdown.then_some(raw.cells.len()),
+            debris_in_front: self.debris_in_front,
         }
     }
 }
@@ -611,7 +650,7 @@ fn label_text(text: &str, frags: &[Frag]) -> String {
 
 fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     let nm = spec.norms();
-    let columns = Columns::of(items);
+    let columns = TableColumns::of(items);
     let mut t = Table::empty(spec.id);
     t.rows.reserve(spec.rows.len());
     // Which spec rows `t.rows` holds, carried so that no row looks back over the rows before it.
@@ -986,7 +1025,7 @@ fn label_only<'a>(
     first: &mut Option<usize>,
     last: &mut usize,
     raw: &RawRow,
-    columns: &Columns,
+    columns: &TableColumns,
 ) {
     let nm = spec.norms();
     let joined = joined(frags);
@@ -1318,7 +1357,7 @@ fn assemble_t4(text: &str, items: &[&Item]) -> Table {
             0,
             &vals,
             raw.range.start,
-            &Columns::of(items).for_row(raw),
+            &TableColumns::of(items).for_row(raw),
         );
         first.get_or_insert(raw.range.start);
         last = last.max(raw.range.end);
