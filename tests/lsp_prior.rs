@@ -22,7 +22,7 @@ const THIS_NAME: &str = "平潭2023年报.md";
 fn cell(text: &str, label: &str, n: usize) -> Range<usize> {
     let at = text.find(label).unwrap_or_else(|| panic!("{label}")) + label.len();
     let end = text[at..].find('\n').map_or(text.len(), |e| at + e);
-    let line = text[at..end].as_bytes();
+    let line = &text.as_bytes()[at..end];
     let (mut seen, mut i) = (0, 0);
     while i < line.len() {
         if line[i].is_ascii_digit() {
