@@ -286,8 +286,9 @@ struct Inner {
     priors: Mutex<Priors>,
     /// The workspace folders (or the root) as paths.
     roots: Mutex<Vec<PathBuf>>,
-    /// Set when the session has ended: background reading of the workspace stops.
-    stop: Arc<AtomicBool>,
+    /// The background reading of the workspace: stops when the session ends, gives way to
+    /// analyses.
+    background: Arc<workspace::Background>,
 }
 
 const MAX_TOLD_UNKNOWN: usize = 1024;
@@ -331,7 +332,7 @@ impl Backend {
                 limits,
                 priors: Mutex::new(Priors::new(limits.max_document as u64)),
                 roots: Mutex::new(Vec::new()),
-                stop: Arc::new(AtomicBool::new(false)),
+                background: Arc::default(),
             }),
         }
     }
@@ -560,12 +561,12 @@ impl Backend {
         let this = self.clone();
         tokio::spawn(async move {
             let started = Instant::now();
-            let stop = Arc::clone(&this.inner.stop);
+            let gate = Arc::clone(&this.inner.background);
             let max = this.inner.limits.max_document as u64;
-            let walked = tokio::task::spawn_blocking(move || workspace::walk(&roots, max, &stop))
+            let walked = tokio::task::spawn_blocking(move || workspace::walk(&roots, max, &gate))
                 .await
                 .unwrap_or_default();
-            if this.inner.stop.load(Ordering::SeqCst) {
+            if this.inner.background.stopped() {
                 return;
             }
             let (files, reports, truncated) =
@@ -644,10 +645,10 @@ impl Backend {
                     paths.into_iter().collect()
                 };
                 let roots = lock(&this.inner.roots).clone();
-                let stop = Arc::clone(&this.inner.stop);
+                let gate = Arc::clone(&this.inner.background);
                 let max = this.inner.limits.max_document as u64;
                 let updates = tokio::task::spawn_blocking(move || {
-                    workspace::read_again(&roots, paths, max, &stop)
+                    workspace::read_again(&roots, paths, max, &gate)
                 })
                 .await
                 .unwrap_or_default();
@@ -737,6 +738,7 @@ async fn analyse_and_publish(b: &Backend, uri: lsp::Uri) {
             _ = &mut changed => {}
         }
     }
+    let _busy = b.inner.background.busy();
     let cfg = b.config();
     let caps = b.caps();
     let enc = caps.encoding;
@@ -1706,7 +1708,7 @@ where
     let (service, socket) =
         LspService::new(move |client| Backend::new(client, sink, flag, ch, limits));
     let backend = service.inner().clone();
-    let stop = Arc::clone(&backend.inner.stop);
+    let background = Arc::clone(&backend.inner.background);
     Server::new(
         FramedInput::new(input, replies, channels, limits.max_message),
         FrameWriter::to(output),
@@ -1717,7 +1719,7 @@ where
         backend,
     })
     .await;
-    stop.store(true, Ordering::SeqCst);
+    background.stop.store(true, Ordering::SeqCst);
     shutdown.load(Ordering::SeqCst)
 }
 

@@ -16,14 +16,59 @@ use std::ffi::OsStr;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::SystemTime;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::diag::FileId;
 use crate::prior::{self, Figures, PriorYear};
+
+/// What the background reading of the workspace obeys: the end of the session, and the analyses
+/// of open documents, to which it gives way between two files (on a machine with few cores, the
+/// first diagnostics of a document opened while the workspace is read are not delayed by it).
+#[derive(Debug, Default)]
+pub struct Background {
+    /// Set when the session has ended: the reading stops.
+    pub stop: AtomicBool,
+    /// Analyses running now.
+    busy: AtomicUsize,
+}
+
+/// An analysis running: the background reading waits until it is dropped.
+pub struct Busy<'a>(&'a AtomicUsize);
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Background {
+    /// Marks an analysis as running until the guard is dropped.
+    pub fn busy(&self) -> Busy<'_> {
+        self.busy.fetch_add(1, Ordering::AcqRel);
+        Busy(&self.busy)
+    }
+
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Waits while an analysis runs; false once the session has ended.
+    fn pass(&self) -> bool {
+        loop {
+            if self.stopped() {
+                return false;
+            }
+            if self.busy.load(Ordering::Acquire) == 0 {
+                return true;
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+    }
+}
 
 /// A report's body (its [`prior::body_key`]) and year.
 pub type Identity = (String, i32);
@@ -534,7 +579,7 @@ pub struct Walked {
 /// once by device and inode) without entering hidden folders, `target` and `node_modules`, and
 /// reads the head of every `.md`, `.markdown` and `.txt` file no larger than `max_file`. Stops
 /// early when `stop` is set.
-pub fn walk(roots: &[PathBuf], max_file: u64, stop: &AtomicBool) -> Walked {
+pub fn walk(roots: &[PathBuf], max_file: u64, gate: &Background) -> Walked {
     let mut out = Walked::default();
     let mut seen_dirs = HashSet::new();
     let mut seen_files = HashSet::new();
@@ -555,7 +600,7 @@ pub fn walk(roots: &[PathBuf], max_file: u64, stop: &AtomicBool) -> Walked {
                     .unwrap_or(true)
             });
         for entry in entries {
-            if stop.load(Ordering::Relaxed) {
+            if !gate.pass() {
                 break 'roots;
             }
             let Ok(entry) = entry else { continue };
@@ -585,11 +630,11 @@ pub fn read_again(
     roots: &[PathBuf],
     paths: Vec<PathBuf>,
     max_file: u64,
-    stop: &AtomicBool,
+    gate: &Background,
 ) -> Vec<Update> {
     let mut out = Vec::with_capacity(paths.len());
     for path in paths {
-        if stop.load(Ordering::Relaxed) {
+        if !gate.pass() {
             break;
         }
         let meta = std::fs::metadata(&path).ok();
@@ -601,7 +646,7 @@ pub fn read_again(
                 out.push(Update::File(path, id));
             }
             Some(m) if m.is_dir() && in_scope(roots, &path, false) => {
-                let found = walk(std::slice::from_ref(&path), max_file, stop).entries;
+                let found = walk(std::slice::from_ref(&path), max_file, gate).entries;
                 out.push(Update::Folder(path, found));
             }
             _ => out.push(Update::Folder(path, Vec::new())),
@@ -664,7 +709,7 @@ mod tests {
         let w = walk(
             std::slice::from_ref(&root),
             text.len() as u64,
-            &AtomicBool::new(false),
+            &Background::default(),
         );
         let got: Vec<(String, Identity)> = w
             .entries
@@ -684,11 +729,7 @@ mod tests {
                 ("b/gbk.txt".to_string(), want)
             ]
         );
-        let w = walk(
-            std::slice::from_ref(&root),
-            1 << 20,
-            &AtomicBool::new(false),
-        );
+        let w = walk(std::slice::from_ref(&root), 1 << 20, &Background::default());
         let names: Vec<String> = w
             .entries
             .iter()
@@ -697,10 +738,31 @@ mod tests {
         assert_eq!(names, ["a/r.md", "b/gbk.txt", "big.md"]);
         assert_eq!(w.files, 4);
         // Stopped: nothing more is read.
-        assert!(
-            walk(&[root], 1 << 20, &AtomicBool::new(true))
-                .entries
-                .is_empty()
-        );
+        let stopped = Background::default();
+        stopped.stop.store(true, Ordering::SeqCst);
+        assert!(walk(&[root], 1 << 20, &stopped).entries.is_empty());
+    }
+
+    #[test]
+    fn the_walk_gives_way_to_analyses() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let (_, text) = crate::test_support::seeds().into_iter().next().unwrap();
+        std::fs::write(root.join("r.md"), text).unwrap();
+        let background = Arc::new(Background::default());
+        let busy = background.busy();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let b = Arc::clone(&background);
+        let r = root.clone();
+        let t = std::thread::spawn(move || tx.send(walk(&[r], 1 << 20, &b).entries.len()));
+        // While an analysis runs, the walk reads nothing.
+        assert!(rx.recv_timeout(Duration::from_millis(200)).is_err());
+        drop(busy);
+        assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap(), 1);
+        t.join().unwrap().unwrap();
+        // An analysis that never ends does not keep a session's end waiting.
+        let _busy = background.busy();
+        background.stop.store(true, Ordering::SeqCst);
+        assert!(walk(&[root], 1 << 20, &background).entries.is_empty());
     }
 }
