@@ -124,9 +124,11 @@ pub enum Detail {
 /// parts cannot be read (a part that is not a number, a row whose cells cannot be told apart) or
 /// whose own cell is not a number has no entry: nothing can be said about it.
 pub fn compute(t: &Table, detail: Detail) -> Vec<TotalCell> {
+    let order = t.rows_in_order();
     let mut sums = Sums {
         t,
-        at: row_index(t),
+        at: placed(t, &order),
+        order,
         keep: detail == Detail::Parts,
         // A total per row, a row of them per group and for （七）总计: rarely more than this.
         out: Vec::with_capacity(2 * t.rows.len() + 8),
@@ -164,8 +166,12 @@ pub fn at(t: &Table, row: usize, col: usize) -> Option<TotalCell> {
 /// Where each row of a table's spec is in the table, by spec index: its row in the standard
 /// order ([`Table::rows_in_order`]), or failing that its first row of that kind.
 pub fn row_index(t: &Table) -> Vec<Option<usize>> {
+    placed(t, &t.rows_in_order())
+}
+
+/// [`row_index`], with the table's [`Table::rows_in_order`].
+fn placed(t: &Table, order: &[bool]) -> Vec<Option<usize>> {
     let mut at = vec![None; t.spec().rows.len()];
-    let order = t.rows_in_order();
     for pass in [true, false] {
         for (i, r) in t.rows.iter().enumerate() {
             if order[i] == pass
@@ -211,6 +217,8 @@ pub fn has_subtotal(spec: &spec::TableSpec, row: usize) -> bool {
 struct Sums<'a> {
     t: &'a Table,
     at: Vec<Option<usize>>,
+    /// [`Table::rows_in_order`].
+    order: Vec<bool>,
     keep: bool,
     out: Vec<TotalCell>,
 }
@@ -364,13 +372,13 @@ impl Sums<'_> {
             if kids.is_empty() {
                 continue; // a 2019 single-row group: nothing to add up
             }
-            let order = t.rows_in_order();
+            let order = &self.order;
             if std::iter::once(ri)
                 .chain(kids.iter().copied())
                 .any(|r| !t.rows[r].fit.is_certain())
                 || t.rows
                     .iter()
-                    .zip(&order)
+                    .zip(order)
                     .any(|(r, ok)| !ok && spec.data_descendants(row.spec).contains(&r.spec))
             {
                 continue;

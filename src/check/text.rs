@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -61,11 +62,34 @@ pub fn text_mismatch(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
     if r.tables.is_empty() {
         return;
     }
-    for para in paragraphs(ctx) {
-        for s in para.sentences() {
-            Sentence::new(&para, s, r).check(out);
+    let tables = Reads::new(r);
+    for span in spans(ctx) {
+        let origin = span.range.start;
+        let prose = read_prose(ctx.slice(span.range.clone()), &span, r, &tables);
+        for s in &prose.sentences {
+            let sentence = Sentence::new(&prose.para, s.range.clone(), r, &tables).at(origin);
+            for c in &s.claims {
+                sentence.check_claim(c, out);
+            }
+            out.extend(s.parts.iter().map(|d| moved(d, origin)));
         }
     }
+}
+
+/// A diagnostic of a paragraph read on its own, moved to where the paragraph starts.
+fn moved(d: &Diagnostic, origin: usize) -> Diagnostic {
+    let by = |r: &Range<usize>| r.start + origin..r.end + origin;
+    let mut d = d.clone();
+    d.range = by(&d.range);
+    for x in &mut d.related {
+        x.range = by(&x.range);
+    }
+    for f in &mut d.fixes {
+        for e in &mut f.edits {
+            e.range = by(&e.range);
+        }
+    }
+    d
 }
 
 // ---------------------------------------------------------------- prose
@@ -190,36 +214,51 @@ fn fold_punct(c: char) -> char {
     }
 }
 
+/// A paragraph's place: its lines (the content of each, without line breaks) and its section.
+struct Span {
+    /// From the start of the first line to the end of the last.
+    range: Range<usize>,
+    lines: Vec<Range<usize>>,
+    /// Index into [`spec::SECTIONS`] of the section the paragraph stands in.
+    section: Option<usize>,
+}
+
+impl Span {
+    /// The paragraph prepared for reading, its characters' places counted from `origin`.
+    fn para(&self, text: &str, origin: usize) -> Para {
+        let mut p = Para::new(self.section);
+        for line in &self.lines {
+            p.push_line(text, line.start - origin..line.end - origin);
+        }
+        p
+    }
+}
+
 /// The prose of a report: its lines outside its tables, one paragraph per line, or, in text laid
 /// out from a PDF, lines joined up to the next indented line (a sentence wraps there).
-fn paragraphs(ctx: &ReportCtx) -> Vec<Para> {
+fn spans(ctx: &ReportCtx) -> Vec<Span> {
     let r = ctx.report;
-    let text_of = |range: Range<usize>| ctx.slice(range);
     let layout = r.shape == Shape::Layout;
-    let mut out: Vec<Para> = Vec::new();
-    let mut cur: Option<Para> = None;
+    let mut out: Vec<Span> = Vec::new();
+    let mut cur: Option<Span> = None;
     let report_text = ctx.slice(r.range.clone());
     let tables = TableLines::of(&r.tables);
     for line in crate::text::lines(report_text) {
         let content = r.range.start + line.content.start..r.range.start + line.content.end;
-        if tables.holds(&content, ctx.slice(content.clone())) {
-            if let Some(p) = cur.take() {
-                out.push(p);
-            }
+        let s = ctx.slice(content.clone());
+        if tables.holds(&content, s) {
+            out.extend(cur.take());
             continue;
         }
-        let s = text_of(content.clone());
         // A paragraph kept from last year's report, marked for revision (draft-todo says so):
         // its figures are last year's.
         if s.contains(spec::REVISION_MARK) {
-            if let Some(p) = cur.take() {
-                out.push(p);
-            }
+            out.extend(cur.take());
             continue;
         }
         if s.trim_matches(is_ws).is_empty() || is_page_furniture(s) {
-            if !layout && let Some(p) = cur.take() {
-                out.push(p);
+            if !layout {
+                out.extend(cur.take());
             }
             continue;
         }
@@ -232,18 +271,108 @@ fn paragraphs(ctx: &ReportCtx) -> Vec<Para> {
                 .iter()
                 .any(|h| h.line.start <= content.start && content.start < h.line.end);
         if starts {
-            if let Some(p) = cur.take() {
-                out.push(p);
-            }
-            cur = Some(Para::new(section));
+            out.extend(cur.take());
+            cur = Some(Span {
+                range: content.start..content.start,
+                lines: Vec::new(),
+                section,
+            });
         }
         if let Some(p) = cur.as_mut() {
-            p.push_line(ctx.text(), content);
+            p.range.end = content.end;
+            p.lines.push(content);
         }
     }
     out.extend(cur);
     out
 }
+
+/// The paragraphs of a report's prose, as read (for tests).
+#[cfg(test)]
+fn paragraphs(ctx: &ReportCtx) -> Vec<Para> {
+    spans(ctx).iter().map(|s| s.para(ctx.text(), 0)).collect()
+}
+
+/// A paragraph read: its sentences' claims and the totals whose listed parts do not add up,
+/// with places counted from the paragraph's start.
+struct Prose {
+    /// The paragraph's source text, the section and the year it was read for (the key).
+    raw: Box<str>,
+    section: Option<usize>,
+    year: Option<i32>,
+    para: Para,
+    /// The sentences that state a figure.
+    sentences: Vec<ReadSentence>,
+}
+
+struct ReadSentence {
+    range: Range<usize>,
+    claims: Vec<Claim>,
+    /// `text-mismatch` of a stated total and its parts (the tables play no part).
+    parts: Vec<Diagnostic>,
+}
+
+/// A paragraph read, remembered: what it states depends only on its words, its section and the
+/// report's year, and while a report is being edited its paragraphs are read again at every
+/// keystroke (only their comparison with the tables is made again). The memory is per thread
+/// and holds at most [`PROSE_MEMO_BYTES`] of text.
+fn read_prose(raw: &str, span: &Span, report: &Report, tables: &Reads) -> Rc<Prose> {
+    use std::hash::{Hash, Hasher};
+    type Memo = HashMap<u64, Vec<Rc<Prose>>>;
+    thread_local! {
+        static MEMO: std::cell::RefCell<(Memo, usize)> = std::cell::RefCell::new((HashMap::new(), 0));
+    }
+    let mut h = rustc_hash::FxHasher::default();
+    (raw, span.section, report.year).hash(&mut h);
+    let key = h.finish();
+    let same = |p: &Rc<Prose>| &*p.raw == raw && p.section == span.section && p.year == report.year;
+    if let Some(p) = MEMO.with(|m| {
+        m.borrow()
+            .0
+            .get(&key)
+            .and_then(|v| v.iter().find(|p| same(p)).cloned())
+    }) {
+        return p;
+    }
+    let para = span.para(raw, span.range.start);
+    let mut sentences = Vec::new();
+    for range in para.sentences() {
+        let sentence = Sentence::new(&para, range.clone(), report, tables);
+        if !sentence.states_a_figure() {
+            continue;
+        }
+        let claims = sentence.claims();
+        let mut parts = Vec::new();
+        sentence.check_parts(&claims, &mut parts);
+        if !claims.is_empty() || !parts.is_empty() {
+            sentences.push(ReadSentence {
+                range,
+                claims,
+                parts,
+            });
+        }
+    }
+    let prose = Rc::new(Prose {
+        raw: raw.into(),
+        section: span.section,
+        year: report.year,
+        para,
+        sentences,
+    });
+    MEMO.with(|m| {
+        let (memo, bytes) = &mut *m.borrow_mut();
+        if *bytes + raw.len() > PROSE_MEMO_BYTES {
+            memo.clear();
+            *bytes = 0;
+        }
+        *bytes += raw.len();
+        memo.entry(key).or_default().push(Rc::clone(&prose));
+    });
+    prose
+}
+
+/// The most prose text [`read_prose`] remembers (what it keeps for it is about ten times more).
+const PROSE_MEMO_BYTES: usize = 1 << 20;
 
 /// Where a report's tables are, to tell the lines that belong to one (see [`TableLines::holds`])
 /// in one search per line.
@@ -383,37 +512,50 @@ struct Sentence<'a> {
     range: Range<usize>,
     text: &'a str,
     report: &'a Report,
+    tables: &'a Reads<'a>,
+    /// Where the paragraph's places are counted from in the source.
+    origin: usize,
 }
 
 impl<'a> Sentence<'a> {
-    fn new(para: &'a Para, range: Range<usize>, report: &'a Report) -> Sentence<'a> {
+    fn new(
+        para: &'a Para,
+        range: Range<usize>,
+        report: &'a Report,
+        tables: &'a Reads<'a>,
+    ) -> Sentence<'a> {
         Sentence {
             para,
             text: &para.text[range.clone()],
             range,
             report,
+            tables,
+            origin: 0,
         }
+    }
+
+    /// The sentence of a paragraph whose places are counted from `origin`.
+    fn at(mut self, origin: usize) -> Sentence<'a> {
+        self.origin = origin;
+        self
     }
 
     /// The source bytes of a range of the sentence.
     fn source(&self, r: &Range<usize>) -> Range<usize> {
-        self.para
-            .source(self.range.start + r.start..self.range.start + r.end)
+        let at = self
+            .para
+            .source(self.range.start + r.start..self.range.start + r.end);
+        if at.is_empty() {
+            return at;
+        }
+        at.start + self.origin..at.end + self.origin
     }
 
-    fn check(&self, out: &mut Vec<Diagnostic>) {
-        if !self
-            .text
+    /// Whether the sentence has a digit or a number or zero in words: the others state nothing.
+    fn states_a_figure(&self) -> bool {
+        self.text
             .chars()
             .any(|c| c.is_ascii_digit() || "零〇一二两三四五六七八九十未没无".contains(c))
-        {
-            return;
-        }
-        let claims = self.claims_memo();
-        for c in &claims {
-            self.check_claim(c, out);
-        }
-        self.check_parts(&claims, out);
     }
 
     /// The clause around `r`: from the punctuation before it to the punctuation after it.
@@ -471,31 +613,6 @@ impl<'a> Sentence<'a> {
                     || self.para.section == Some(TableId::T4.section())
             }
         }
-    }
-
-    /// [`Sentence::claims`], remembered: what a sentence states depends only on its words, its
-    /// section and the report's year, and while a report is being edited its sentences are read
-    /// again at every keystroke. The memory is per thread and bounded.
-    fn claims_memo(&self) -> Vec<Claim> {
-        type Key = (String, Option<usize>, Option<i32>);
-        const MAX: usize = 4096;
-        thread_local! {
-            static MEMO: std::cell::RefCell<HashMap<Key, Vec<Claim>>> =
-                std::cell::RefCell::new(HashMap::new());
-        }
-        let key: Key = (self.text.to_string(), self.para.section, self.report.year);
-        if let Some(c) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
-            return c;
-        }
-        let claims = self.claims();
-        MEMO.with(|m| {
-            let mut m = m.borrow_mut();
-            if m.len() >= MAX {
-                m.clear();
-            }
-            m.insert(key, claims.clone());
-        });
-        claims
     }
 
     /// The figures the sentence states, in order, each read by the first wording that reads it.
@@ -690,10 +807,10 @@ impl<'a> Sentence<'a> {
     }
 
     fn check_claim(&self, c: &Claim, out: &mut Vec<Diagnostic>) {
-        let readings: Vec<Read> = c
+        let readings: Vec<Rc<Read>> = c
             .targets
             .iter()
-            .map(|t| read(self.report, *t))
+            .map(|t| self.tables.read(*t))
             .collect::<Option<Vec<_>>>()
             .unwrap_or_default();
         if readings.is_empty() {
@@ -719,7 +836,7 @@ impl<'a> Sentence<'a> {
                     range.clone(),
                     format!("正文为 {written}，而{}", said.join("，")),
                 )
-                .with_related(readings.iter().flat_map(Read::related).collect());
+                .with_related(readings.iter().flat_map(|r| r.related()).collect());
                 let mut offered: Vec<String> = Vec::new();
                 for r in &readings {
                     let new = r.written_like(written);
@@ -767,13 +884,10 @@ impl<'a> Sentence<'a> {
         let decimals = written.split_once('.').map_or(0, |(_, f)| f.len());
         let mut bases: Vec<i64> = Vec::new();
         for rows in [&[t3::TOTAL][..], &[t3::NEW], &[t3::NEW, t3::CARRIED]] {
-            if let Some(b) = read(
-                self.report,
-                Resolved::T3 {
-                    rows,
-                    cols: T3Cols::Total,
-                },
-            ) {
+            if let Some(b) = self.tables.read(Resolved::T3 {
+                rows,
+                cols: T3Cols::Total,
+            }) {
                 bases.extend(b.accepted.iter().copied().filter(|&v| v > 0));
             }
         }
@@ -1120,6 +1234,30 @@ fn t3_rows(t: &Table, rows: &[usize]) -> Option<Vec<usize>> {
     Some(out)
 }
 
+/// The targets of a report's tables as read, each read once per check of the report.
+struct Reads<'a> {
+    report: &'a Report,
+    read: std::cell::RefCell<Vec<(Resolved, Option<Rc<Read>>)>>,
+}
+
+impl<'a> Reads<'a> {
+    fn new(report: &'a Report) -> Reads<'a> {
+        Reads {
+            report,
+            read: Default::default(),
+        }
+    }
+
+    fn read(&self, target: Resolved) -> Option<Rc<Read>> {
+        if let Some((_, r)) = self.read.borrow().iter().find(|(t, _)| *t == target) {
+            return r.clone();
+        }
+        let r = read(self.report, target).map(Rc::new);
+        self.read.borrow_mut().push((target, r.clone()));
+        r
+    }
+}
+
 /// Reads a target in the report's tables; `None` where it cannot be read for certain.
 fn read(report: &Report, target: Resolved) -> Option<Read> {
     match target {
@@ -1334,9 +1472,10 @@ mod tests {
                 context: &context,
                 text,
             };
+            let tables = Reads::new(r);
             for p in paragraphs(&ctx) {
                 for s in p.sentences() {
-                    let sent = Sentence::new(&p, s, r);
+                    let sent = Sentence::new(&p, s, r, &tables);
                     for c in sent.claims() {
                         out.push(format!(
                             "{} {} {:?}",
@@ -2115,9 +2254,10 @@ mod tests {
                     context: &context,
                     text: &text,
                 };
+                let tables = Reads::new(r);
                 for p in paragraphs(&ctx) {
                     for s in p.sentences() {
-                        let sent = Sentence::new(&p, s, r);
+                        let sent = Sentence::new(&p, s, r, &tables);
                         for c in sent.claims() {
                             let Figure::Count(n) = c.value else { continue };
                             let at = sent.source(&c.at);
