@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use crate::diag::Edit;
-use crate::model::{Cell, Report, Shape, Table, Value};
+use crate::model::{Cell, Report, Row, RowFit, Shape, Table, Value};
 use crate::spec::{self, RowKind, SECTIONS, TableId};
 
 pub use crate::text::{line_end, line_start};
@@ -121,6 +121,39 @@ fn label_cells(spec: &spec::TableSpec, row: usize) -> Vec<&'static str> {
     cells
 }
 
+/// Table 二 in the 2021 layout, in a shape, its lines: `cell(row, col)` is the text of a cell.
+fn render_t2(shape: Shape, eol: &str, cell: &dyn Fn(usize, usize) -> String) -> Vec<String> {
+    let spec = &spec::T2;
+    let md = shape == Shape::Markdown;
+    let mut lines: Vec<String> = Vec::new();
+    for (i, rs) in spec.rows.iter().enumerate() {
+        let cols = spec.cols_of(i);
+        match rs.kind {
+            RowKind::Item => {
+                let mut header = vec![spec::T2_ITEM_HEADER];
+                header.extend(cols.iter().map(|c| c.label));
+                if md {
+                    if !lines.is_empty() {
+                        lines.push(String::new());
+                    }
+                    lines.push(format!("**{}**", rs.label));
+                    lines.push(String::new());
+                    lines.push(format!("| {} |", header.join(" | ")));
+                    lines.push(format!("|{}", "---|".repeat(header.len())));
+                } else {
+                    lines.push(rs.label.to_string());
+                    lines.push(render_header(shape, &header, eol));
+                }
+            }
+            _ => {
+                let texts: Vec<String> = (0..cols.len()).map(|c| cell(i, c)).collect();
+                lines.push(render_row_texts(shape, 1, &[rs.label], &texts, eol));
+            }
+        }
+    }
+    lines
+}
+
 fn render_value(v: &Value) -> String {
     match v {
         Value::Count(n) => n.to_string(),
@@ -138,6 +171,18 @@ pub fn render_row(
     eol: &str,
 ) -> String {
     let vals: Vec<String> = values.iter().map(render_value).collect();
+    render_row_texts(shape, label_cols, labels, &vals, eol)
+}
+
+/// One row in a shape, its cells' texts given (an empty text is a blank cell).
+fn render_row_texts(
+    shape: Shape,
+    label_cols: usize,
+    labels: &[&str],
+    vals: &[String],
+    eol: &str,
+) -> String {
+    let vals = vals.to_vec();
     // Outside Markdown a row has one label cell: its own label, the innermost one given.
     let label = labels
         .iter()
@@ -184,33 +229,7 @@ pub fn render_table(id: TableId, shape: Shape, eol: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     let md = shape == Shape::Markdown;
     match id {
-        TableId::T2 => {
-            for (i, rs) in spec.rows.iter().enumerate() {
-                match rs.kind {
-                    RowKind::Item => {
-                        let cols = spec.cols_of(i);
-                        let mut header = vec![spec::T2_ITEM_HEADER];
-                        header.extend(cols.iter().map(|c| c.label));
-                        if md {
-                            if !lines.is_empty() {
-                                lines.push(String::new());
-                            }
-                            lines.push(format!("**{}**", rs.label));
-                            lines.push(String::new());
-                            lines.push(format!("| {} |", header.join(" | ")));
-                            lines.push(format!("|{}", "---|".repeat(header.len())));
-                        } else {
-                            lines.push(rs.label.to_string());
-                            lines.push(render_header(shape, &header, eol));
-                        }
-                    }
-                    _ => {
-                        let zeros = vec![Value::Count(0); spec.cols_of(i).len()];
-                        lines.push(render_row(shape, 1, &[rs.label], &zeros, eol));
-                    }
-                }
-            }
-        }
+        TableId::T2 => lines = render_t2(shape, eol, &|_, _| "0".to_string()),
         TableId::T3 => {
             let cols = spec.col_sets[0];
             if md {
@@ -320,4 +339,330 @@ fn render_header(shape: Shape, cells: &[&str], eol: &str) -> String {
             .join(eol),
         Shape::Layout => cells.join("    "),
     }
+}
+
+/// The start of the line holding `at` when only `lead` characters stand before `at` on it (the
+/// whole line is then the table's), else `at`.
+fn widen_start(text: &str, at: usize, lead: &dyn Fn(char) -> bool) -> usize {
+    let s = line_start(text, at);
+    if text[s..at].chars().all(lead) { s } else { at }
+}
+
+/// The end of the line holding `at` when only `trail` characters follow `at` on it, else `at`.
+fn widen_end(text: &str, at: usize, trail: &dyn Fn(char) -> bool) -> usize {
+    let e = line_end(text, at);
+    if text[at..e].chars().all(trail) { e } else { at }
+}
+
+/// What stands around a table's cells on their lines: spaces, pipes, Markdown emphasis.
+fn table_debris(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '|' || c == '*'
+}
+
+/// The text of a cell as written; `None` for a blank or missing one.
+fn written<'t>(text: &'t str, c: &Cell) -> Option<&'t str> {
+    if c.missing || c.value == Value::Blank {
+        return None;
+    }
+    text.get(c.range.clone())
+}
+
+/// Whether a table written one cell per line ends its lines with ` |` (web extraction) rather
+/// than writing the bare cell (text copied from a page).
+fn cell_lines_piped(text: &str, t: &Table) -> bool {
+    t.rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter(|c| !c.missing)
+        .any(|c| text[c.range.end..line_end(text, c.range.end)].trim_end().ends_with('|'))
+}
+
+/// A table written one cell per line, its ` |` ends dropped.
+fn unpipe(s: &str, eol: &str) -> String {
+    s.split(eol)
+        .map(|l| l.strip_suffix(" |").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join(eol)
+}
+
+/// A 2019 figure of table 二 that has no cell in the 2021 table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    /// Row of [`spec::T2_2019`].
+    pub row: usize,
+    /// Column within the row; `None` when the row's cells cannot be told apart (the numbers are
+    /// then given in the order written).
+    pub col: Option<usize>,
+    /// As written.
+    pub text: String,
+}
+
+/// Table 二 of the 2019 layout rewritten in the 2021 layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct T2Rewrite {
+    pub edit: Edit,
+    /// The 2019 figures other than 0 that the 2021 table has no cell for.
+    pub dropped: Vec<Dropped>,
+    /// 2019 figures of 0 left out too.
+    pub dropped_zeros: bool,
+    /// Cells of the 2021 table that no 2019 figure fills are written blank (`false`: the shape
+    /// has no blank cell — one cell per line, columns aligned by spaces — and they are written
+    /// 0).
+    pub blanks: bool,
+}
+
+/// Rewrites table 二 of the 2019 layout (`t.edition` is 2019) as the 2021 table in the table's
+/// own shape, in place of the lines it stands on: the figures whose meaning the 2021 table keeps
+/// ([`spec::T2_FROM_2019`]) carried over as written, 本年收费金额 0 when the 2019 table shows no
+/// fee item ([`spec::T2_2019_NO_FEE_ITEMS`]), the other cells blank (or 0 where the shape has no
+/// blank cell). A row whose cells do not fit its columns carries nothing.
+pub fn t2_in_2021_layout(text: &str, t: &Table, eol: &str) -> Option<T2Rewrite> {
+    if t.id != TableId::T2 || t.edition != spec::Edition::Y2019 || t.rows.is_empty() {
+        return None;
+    }
+    let old = &spec::T2_2019;
+    // The 2019 cells, by (row, column), of rows read with certainty.
+    let cell_of = |row: usize, col: usize| -> Option<&Cell> {
+        let r = t.row(row).filter(|r| r.fit.is_certain())?;
+        r.cells.iter().find(|c| c.col == col)
+    };
+    let blanks = matches!(t.shape, Shape::Markdown | Shape::Tsv);
+    let new = &spec::T2;
+    let mut grid: Vec<Vec<String>> = (0..new.rows.len())
+        .map(|i| {
+            let fill = if blanks { "" } else { "0" };
+            vec![fill.to_string(); new.cols_of(i).len()]
+        })
+        .collect();
+    let mut used: Vec<(usize, usize)> = Vec::new();
+    for &((r, c), (r21, c21)) in spec::T2_FROM_2019 {
+        if let Some(s) = cell_of(r, c).and_then(|cell| written(text, cell)) {
+            grid[r21][c21] = s.to_string();
+            used.push((r, c));
+        }
+    }
+    let (fees, [prev, change]) = spec::T2_2019_NO_FEE_ITEMS;
+    let zero = |col: usize| cell_of(fees, col).is_some_and(|c| c.value == Value::Count(0));
+    if zero(prev) && zero(change) {
+        grid[spec::t2::FEES][0] = "0".to_string();
+    }
+    let mut dropped = Vec::new();
+    let mut dropped_zeros = false;
+    for r in &t.rows {
+        if old.rows.get(r.spec).is_none_or(|s| s.kind != RowKind::Data) {
+            continue;
+        }
+        let certain = r.fit.is_certain();
+        for c in &r.cells {
+            if certain && used.contains(&(r.spec, c.col)) {
+                continue;
+            }
+            let Some(s) = written(text, c) else { continue };
+            if matches!(c.value, Value::Count(0)) || c.value == Value::Money(0.0) {
+                dropped_zeros = true;
+                continue;
+            }
+            dropped.push(Dropped {
+                row: r.spec,
+                col: certain.then_some(c.col),
+                text: s.to_string(),
+            });
+        }
+    }
+    // Every line the table stands on, and the words the parser took for part of it.
+    let mut start = t.range.start;
+    let mut end = t.range.end;
+    let ranges = t
+        .headers
+        .iter()
+        .map(|h| &h.range)
+        .chain(t.rows.iter().map(|r| &r.range))
+        .chain(&t.layout_2019);
+    for r in ranges {
+        start = start.min(r.start);
+        end = end.max(r.end);
+    }
+    if start >= end || end > text.len() {
+        return None;
+    }
+    let start = widen_start(text, start, &table_debris);
+    let end = widen_end(text, end, &table_debris);
+    let body = render_t2(t.shape, eol, &|r, c| grid[r][c].clone()).join(eol);
+    let body = if t.shape == Shape::CellPerLine && !cell_lines_piped(text, t) {
+        unpipe(&body, eol)
+    } else {
+        body
+    };
+    Some(T2Rewrite {
+        edit: Edit::replace(start..end, body),
+        dropped,
+        dropped_zeros,
+        blanks,
+    })
+}
+
+/// Row `r` written again as its table writes it: its own label replaced by `label`, the group
+/// labels beside it of the rows in `groups` by their texts, and its cells by `cells` (one text
+/// per cell) — everything else on its lines kept. `None` when a piece cannot be replaced for
+/// certain (a label in several pieces, a cell the row does not write).
+fn rewrite_row(
+    text: &str,
+    r: &Row,
+    label: Option<&str>,
+    groups: &[(usize, &str)],
+    cells: Option<&[String]>,
+) -> Option<String> {
+    let mut subs: Vec<(Range<usize>, &str)> = Vec::new();
+    if let Some(l) = label {
+        let [piece] = r.label.as_slice() else {
+            return None;
+        };
+        subs.push((piece.clone(), l));
+    }
+    for g in &r.groups {
+        if let Some((_, s)) = groups.iter().find(|(i, _)| *i == g.spec) {
+            subs.push((g.range.clone(), s));
+        }
+    }
+    if let Some(cells) = cells {
+        if cells.len() != r.cells.len() || r.cells.iter().any(|c| c.missing) {
+            return None;
+        }
+        for (c, s) in r.cells.iter().zip(cells) {
+            subs.push((c.range.clone(), s));
+        }
+    }
+    let Range { start: from, end: to } = row_lines(text, r);
+    subs.sort_by_key(|(x, _)| (x.start, x.end));
+    let mut out = String::new();
+    let mut at = from;
+    for (x, s) in subs {
+        if x.start < at || x.end > to {
+            return None;
+        }
+        out.push_str(text.get(at..x.start)?);
+        out.push_str(s);
+        at = x.end;
+    }
+    out.push_str(text.get(at..to)?);
+    Some(out)
+}
+
+/// The lines row `r` stands on (with the group labels written beside it).
+fn row_lines(text: &str, r: &Row) -> Range<usize> {
+    let first = r
+        .label
+        .iter()
+        .chain(r.groups.iter().map(|g| &g.range))
+        .map(|x| x.start)
+        .fold(r.range.start, usize::min);
+    let last = r
+        .cells
+        .iter()
+        .map(|c| c.range.end)
+        .fold(r.range.end, usize::max);
+    line_start(text, first)..line_end(text, last)
+}
+
+/// Rewrites the single-row （六）其他处理 of a 2019 table 三 as the three rows of 2021, in place of
+/// that row's lines (the rest of the table untouched): 1 and 2 with 0, 3.其他 with the row's
+/// figures. The new rows are written like the rows of another group of the same table (its label
+/// on a line of its own or beside its first row, the cells as that table writes them), else as
+/// the table's shape writes a row.
+pub fn t3_other_in_2021_layout(text: &str, t: &Table, eol: &str) -> Option<Edit> {
+    use spec::t3;
+    let spec = &spec::T3;
+    if t.id != TableId::T3 || t.layout_2019.is_empty() {
+        return None;
+    }
+    let old = t.row(t3::OTHER)?;
+    let kids: Vec<usize> = spec.children(t3::OTHER).collect();
+    if kids.len() != 3 || kids.iter().any(|&k| t.row(k).is_some()) {
+        return None;
+    }
+    let ncols = spec.cols_of(kids[0]).len();
+    let zeros = vec!["0".to_string(); ncols];
+    let carried: Option<Vec<String>> = (old.fit == RowFit::Exact && old.cells.len() == ncols)
+        .then(|| {
+            old.cells
+                .iter()
+                .map(|c| written(text, c).unwrap_or("").to_string())
+                .collect()
+        });
+    let group_label = spec.rows[t3::OTHER].label;
+    let labels: Vec<&str> = kids.iter().map(|&k| spec.rows[k].label).collect();
+    // The last row, with the figures of the old one: a template's line when they fit its cells,
+    // else the old row with its label replaced.
+    let last_row = |tpl: &Row| -> Option<String> {
+        match &carried {
+            Some(vals) => rewrite_row(text, tpl, Some(labels[2]), &[], Some(vals)),
+            None => rewrite_row(text, old, Some(labels[2]), &[], None),
+        }
+    };
+    let mut lines: Option<Vec<String>> = None;
+    for g in [t3::NOT_HANDLED, t3::UNAVAILABLE, t3::WITHHELD] {
+        let data: Vec<usize> = spec.children(g).collect();
+        let (Some(first), Some(later)) = (
+            data.first().and_then(|&i| t.row(i)),
+            data.last().and_then(|&i| t.row(i)),
+        ) else {
+            continue;
+        };
+        if first.spec == later.spec || !first.fit.is_certain() || !later.fit.is_certain() {
+            continue;
+        }
+        let built = (|| {
+            let mut v = Vec::new();
+            if let Some(own) = t.row(g) {
+                let blanks = vec![String::new(); own.cells.len()];
+                v.push(rewrite_row(text, own, Some(group_label), &[], Some(&blanks))?);
+            }
+            v.push(rewrite_row(
+                text,
+                first,
+                Some(labels[0]),
+                &[(g, group_label)],
+                Some(&zeros),
+            )?);
+            v.push(rewrite_row(text, later, Some(labels[1]), &[], Some(&zeros))?);
+            v.push(last_row(later)?);
+            Some(v)
+        })();
+        if built.is_some() {
+            lines = built;
+            break;
+        }
+    }
+    let lines = match lines {
+        Some(l) => l,
+        None => {
+            // No row of the table to write the new ones like: the shape's own rows.
+            let mut v = Vec::new();
+            let md = t.shape == Shape::Markdown;
+            if md {
+                let mut cells = label_cells(spec, t3::OTHER);
+                cells.resize(3, "");
+                cells.extend(vec![""; ncols]);
+                v.push(format!("| {} |", cells.join(" | ")));
+            } else {
+                v.push(render_header(t.shape, &[group_label], eol));
+            }
+            for (i, &k) in kids.iter().enumerate() {
+                let vals = match (i, &carried) {
+                    (2, Some(c)) => c.clone(),
+                    (2, None) => {
+                        v.push(rewrite_row(text, old, Some(labels[2]), &[], None)?);
+                        continue;
+                    }
+                    _ => zeros.clone(),
+                };
+                v.push(render_row_texts(t.shape, 3, &label_cells(spec, k), &vals, eol));
+            }
+            if t.shape == Shape::CellPerLine && !cell_lines_piped(text, t) {
+                v = v.iter().map(|l| unpipe(l, eol)).collect();
+            }
+            v
+        }
+    };
+    Some(Edit::replace(row_lines(text, old), lines.join(eol)))
 }
