@@ -367,18 +367,30 @@ pub mod t2_2019 {
     pub const DECISIONS: usize = 2;
 }
 
+/// A cell of a table: (row, column within the row's column set).
+pub type CellAt = (usize, usize);
+
 /// The figures of the 2019 table 二 that mean what a cell of the 2021 table means, as
 /// ((2019 row, column), (2021 row, column)): 本年新制作数量 is 本年制发件数, 处理决定数量 is
 /// 本年处理决定数量. No other 2019 figure has a 2021 cell: 本年新公开数量 counts documents
 /// published, not repealed; 对外公开总数量 counts every document published, in force or not;
 /// 上一年项目数量 and 本年增/减 count items, not decisions or money; 其他对外管理服务事项 and
 /// 第二十条第（九）项 are not in the 2021 table.
-pub static T2_FROM_2019: &[((usize, usize), (usize, usize))] = &[
-    ((t2_2019::GUIZHANG, t2_2019::MADE), (t2::GUIZHANG, t2::ISSUED)),
-    ((t2_2019::NORMATIVE, t2_2019::MADE), (t2::NORMATIVE, t2::ISSUED)),
+pub static T2_FROM_2019: &[(CellAt, CellAt)] = &[
+    (
+        (t2_2019::GUIZHANG, t2_2019::MADE),
+        (t2::GUIZHANG, t2::ISSUED),
+    ),
+    (
+        (t2_2019::NORMATIVE, t2_2019::MADE),
+        (t2::NORMATIVE, t2::ISSUED),
+    ),
     ((t2_2019::LICENSING, t2_2019::DECISIONS), (t2::LICENSING, 0)),
     ((t2_2019::PENALTY, t2_2019::DECISIONS), (t2::PENALTY, 0)),
-    ((t2_2019::ENFORCEMENT, t2_2019::DECISIONS), (t2::ENFORCEMENT, 0)),
+    (
+        (t2_2019::ENFORCEMENT, t2_2019::DECISIONS),
+        (t2::ENFORCEMENT, 0),
+    ),
 ];
 
 /// The 2019 cells of 行政事业性收费 (上一年项目数量, 本年增/减) that, both 0, say the body had no fee
@@ -886,7 +898,10 @@ mod tests {
         assert_eq!(name(NORMATIVE, PUBLISHED), "规范性文件 本年新公开数量");
         assert_eq!(name(NORMATIVE, PUBLIC_TOTAL), "规范性文件 对外公开总数量");
         assert_eq!(name(LICENSING, PREVIOUS), "行政许可 上一年项目数量");
-        assert_eq!(name(OTHER_SERVICES, CHANGE), "其他对外管理服务事项 本年增/减");
+        assert_eq!(
+            name(OTHER_SERVICES, CHANGE),
+            "其他对外管理服务事项 本年增/减"
+        );
         assert_eq!(name(PENALTY, DECISIONS), "行政处罚 处理决定数量");
         assert_eq!(name(ENFORCEMENT, DECISIONS), "行政强制 处理决定数量");
         assert_eq!(name(FEES, CHANGE), "行政事业性收费 本年增/减");
