@@ -347,6 +347,57 @@ pub static T2_2019: TableSpec = TableSpec {
     header_words: &[T2_ITEM_HEADER],
 };
 
+/// Row and column indices of [`T2_2019`].
+pub mod t2_2019 {
+    pub const GUIZHANG: usize = 1;
+    pub const NORMATIVE: usize = 2;
+    pub const LICENSING: usize = 4;
+    pub const OTHER_SERVICES: usize = 5;
+    pub const PENALTY: usize = 7;
+    pub const ENFORCEMENT: usize = 8;
+    pub const FEES: usize = 10;
+    pub const PURCHASES: usize = 12;
+    /// Columns of 第二十条第（一）项: 本年新制作数量, 本年新公开数量, 对外公开总数量.
+    pub const MADE: usize = 0;
+    pub const PUBLISHED: usize = 1;
+    pub const PUBLIC_TOTAL: usize = 2;
+    /// Columns of 第二十条第（五）（六）（八）项: 上一年项目数量, 本年增/减, 处理决定数量.
+    pub const PREVIOUS: usize = 0;
+    pub const CHANGE: usize = 1;
+    pub const DECISIONS: usize = 2;
+}
+
+/// A cell of a table: (row, column within the row's column set).
+pub type CellAt = (usize, usize);
+
+/// The figures of the 2019 table 二 that mean what a cell of the 2021 table means, as
+/// ((2019 row, column), (2021 row, column)): 本年新制作数量 is 本年制发件数, 处理决定数量 is
+/// 本年处理决定数量. No other 2019 figure has a 2021 cell: 本年新公开数量 counts documents
+/// published, not repealed; 对外公开总数量 counts every document published, in force or not;
+/// 上一年项目数量 and 本年增/减 count items, not decisions or money; 其他对外管理服务事项 and
+/// 第二十条第（九）项 are not in the 2021 table.
+pub static T2_FROM_2019: &[(CellAt, CellAt)] = &[
+    (
+        (t2_2019::GUIZHANG, t2_2019::MADE),
+        (t2::GUIZHANG, t2::ISSUED),
+    ),
+    (
+        (t2_2019::NORMATIVE, t2_2019::MADE),
+        (t2::NORMATIVE, t2::ISSUED),
+    ),
+    ((t2_2019::LICENSING, t2_2019::DECISIONS), (t2::LICENSING, 0)),
+    ((t2_2019::PENALTY, t2_2019::DECISIONS), (t2::PENALTY, 0)),
+    (
+        (t2_2019::ENFORCEMENT, t2_2019::DECISIONS),
+        (t2::ENFORCEMENT, 0),
+    ),
+];
+
+/// The 2019 cells of 行政事业性收费 (上一年项目数量, 本年增/减) that, both 0, say the body had no fee
+/// item all year, so that its 2021 本年收费金额 is 0.
+pub const T2_2019_NO_FEE_ITEMS: (usize, [usize; 2]) =
+    (t2_2019::FEES, [t2_2019::PREVIOUS, t2_2019::CHANGE]);
+
 /// Column and row labels that only the 2019 table 二 has: finding one means the 2019 layout.
 pub static T2_2019_MARKERS: &[&str] = &[
     "本年新制作数量",
@@ -835,6 +886,35 @@ mod tests {
         assert_eq!(T2.rows[t2::ENFORCEMENT].label, "行政强制");
         assert_eq!(T2.rows[t2::FEES].label, "行政事业性收费");
         assert_eq!(T2_ITEM1[t2::IN_FORCE].label, "现行有效件数");
+    }
+
+    #[test]
+    fn t2_2019_indices_match_labels() {
+        use t2_2019::*;
+        let name = |r: usize, c: usize| {
+            format!("{} {}", T2_2019.rows[r].label, T2_2019.cols_of(r)[c].label)
+        };
+        assert_eq!(name(GUIZHANG, MADE), "规章 本年新制作数量");
+        assert_eq!(name(NORMATIVE, PUBLISHED), "规范性文件 本年新公开数量");
+        assert_eq!(name(NORMATIVE, PUBLIC_TOTAL), "规范性文件 对外公开总数量");
+        assert_eq!(name(LICENSING, PREVIOUS), "行政许可 上一年项目数量");
+        assert_eq!(
+            name(OTHER_SERVICES, CHANGE),
+            "其他对外管理服务事项 本年增/减"
+        );
+        assert_eq!(name(PENALTY, DECISIONS), "行政处罚 处理决定数量");
+        assert_eq!(name(ENFORCEMENT, DECISIONS), "行政强制 处理决定数量");
+        assert_eq!(name(FEES, CHANGE), "行政事业性收费 本年增/减");
+        assert_eq!(T2_2019.rows[PURCHASES].label, "政府集中采购");
+        // Every carried figure goes from a count to a count, each 2021 cell from one figure.
+        let mut to: Vec<(usize, usize)> = T2_FROM_2019.iter().map(|&(_, t)| t).collect();
+        for &((r, c), (r21, c21)) in T2_FROM_2019 {
+            assert_eq!(T2_2019.cols_of(r)[c].unit, Unit::Count);
+            assert_eq!(T2.cols_of(r21)[c21].unit, Unit::Count);
+        }
+        to.sort_unstable();
+        to.dedup();
+        assert_eq!(to.len(), T2_FROM_2019.len());
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! 统计期限 (`period-mismatch`) and 规章 of a 乡镇/街道 (`guizhang-level`).
 
 use super::ReportCtx;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Fix};
+use crate::edit;
 use crate::model::Value;
 use crate::spec::{self, TableId};
+use crate::text;
 
 /// Whether the report is for a year of the 2021 format (or has no year).
 fn current_format(ctx: &ReportCtx) -> bool {
@@ -57,15 +59,107 @@ pub fn format_outdated(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
                     .join("")
             )
         };
-        out.push(Diagnostic::new(
-            Code::FormatOutdated,
-            first.clone(),
-            format!(
-                "{y} 年度报告应使用 2021 年版{}格式，这里是 2019 年版的格式：{what}",
-                t.spec().name
-            ),
-        ));
+        let mut message = format!(
+            "{y} 年度报告应使用 2021 年版{}格式，这里是 2019 年版的格式：{what}",
+            t.spec().name
+        );
+        let eol = ctx.context.eol;
+        let fix = match t.id {
+            TableId::T2 => edit::t2_in_2021_layout(ctx.text(), t, eol).map(|rw| {
+                message.push_str(&t2_dropped(&rw));
+                Fix::unsafe_edit(t2_fix_title(&rw), rw.edit)
+            }),
+            TableId::T3 => edit::t3_other_in_2021_layout(ctx.text(), t, eol)
+                .map(|e| Fix::unsafe_edit(t3_fix_title(), e)),
+            TableId::T4 => None,
+        };
+        let mut d = Diagnostic::new(Code::FormatOutdated, first.clone(), message);
+        if let Some(f) = fix {
+            d = d.with_fix(f);
+        }
+        out.push(d);
     }
+}
+
+/// The title of the fix that writes table 三's single-row （六）其他处理 as its three rows.
+fn t3_fix_title() -> String {
+    let s = &spec::T3;
+    let kids: Vec<usize> = s.children(spec::t3::OTHER).collect();
+    let num = |i: usize| {
+        text::split_numbering(s.rows[i].label)
+            .0
+            .trim_end_matches('.')
+    };
+    let last = kids.last().map_or("", |&k| s.rows[k].label);
+    let zeros: Vec<&str> = kids[..kids.len().saturating_sub(1)]
+        .iter()
+        .map(|&k| num(k))
+        .collect();
+    format!(
+        "改写为 2021 年版表三：{}分为 {} 个子项，原有数字填入「{last}」，第 {} 项填 0",
+        s.rows[spec::t3::OTHER].label,
+        kids.len(),
+        zeros.join("、"),
+    )
+}
+
+/// The title of the fix that writes a 2019 table 二 in the 2021 layout: which figures it carries
+/// and what it writes where none does.
+fn t2_fix_title(rw: &edit::T2Rewrite) -> String {
+    let mut moves: Vec<String> = Vec::new();
+    for &((r, c), (r21, c21)) in spec::T2_FROM_2019 {
+        let m = format!(
+            "{}填入{}",
+            spec::T2_2019.cols_of(r)[c].label,
+            spec::T2.cols_of(r21)[c21].label
+        );
+        if !moves.contains(&m) {
+            moves.push(m);
+        }
+    }
+    let rest = if rw.blanks {
+        "其余单元格留空待填"
+    } else {
+        "其余单元格填 0，请按实际改写"
+    };
+    format!("改写为 2021 年版表二：{}，{rest}", moves.join("，"))
+}
+
+/// The 2019 figures a rewrite of table 二 leaves out, for the message: 「行政许可」上一年项目数量
+/// 396、本年增/减 442；…
+fn t2_dropped(rw: &edit::T2Rewrite) -> String {
+    if rw.dropped.is_empty() {
+        return if rw.dropped_zeros {
+            "；2021 年版没有对应单元格的数字均为 0".to_string()
+        } else {
+            String::new()
+        };
+    }
+    let old = &spec::T2_2019;
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+    for d in &rw.dropped {
+        let item = match d.col {
+            Some(c) => format!("{} {}", old.cols_of(d.row)[c].label, d.text),
+            None => d.text.clone(),
+        };
+        match rows.iter_mut().find(|(r, _)| *r == d.row) {
+            Some((_, v)) => v.push(item),
+            None => rows.push((d.row, vec![item])),
+        }
+    }
+    let list: Vec<String> = rows
+        .iter()
+        .map(|(r, v)| format!("{}{}", old.row_name(*r), v.join("、")))
+        .collect();
+    let zeros = if rw.dropped_zeros {
+        "（其余为 0）"
+    } else {
+        ""
+    };
+    format!(
+        "；2021 年版没有对应单元格、改写时不带入的数字：{}{zeros}",
+        list.join("；")
+    )
 }
 
 /// A 2021+ report whose section 六 does not state the 信息处理费.
@@ -139,5 +233,38 @@ pub fn guizhang(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
                 format!("「{org}」是乡镇（街道），不能制定规章，规章数应为 0，实为 {n}"),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::{Applicability, Code};
+    use crate::settings::Settings;
+
+    /// `format-outdated` of 平潭综合实验区's 2020 report dated 2021: its message and its fix.
+    #[test]
+    fn outdated_tables_say_what_their_fix_does() {
+        let (_, text) = crate::test_support::corpus()
+            .into_iter()
+            .find(|(n, _)| n.starts_with("207_"))
+            .unwrap();
+        let text = text.replace("2020年", "2021年");
+        let doc = crate::parse::parse(&text);
+        let shown: Vec<String> = crate::check::check(&doc, &text, &Settings::default())
+            .into_iter()
+            .filter(|d| d.code == Code::FormatOutdated)
+            .map(|d| {
+                let f = &d.fixes[0];
+                assert_eq!(f.applicability, Applicability::Unsafe);
+                format!("{}\n  => {}", d.message, f.title)
+            })
+            .collect();
+        expect_test::expect![[r#"
+            [
+                "2021 年度报告应使用 2021 年版表二（主动公开政府信息情况）格式，这里是 2019 年版的格式：有 2019 年版的「对外公开总数量」「上一年项目数量」「本年增/减」「处理决定数量」；2021 年版没有对应单元格、改写时不带入的数字：「规章」对外公开总数量 7；「规范性文件」本年新公开数量 77、对外公开总数量 166；「行政许可」上一年项目数量 396、本年增/减 442；「其他对外管理服务事项」上一年项目数量 10、本年增/减 7、处理决定数量 105；「行政处罚」上一年项目数量 2648、本年增/减 -18；「行政强制」上一年项目数量 126、本年增/减 26；「行政事业性收费」上一年项目数量 35、本年增/减 -15；「政府集中采购」采购项目数量 395、采购总金额 73802895.90元（其余为 0）\n  => 改写为 2021 年版表二：本年新制作数量填入本年制发件数，处理决定数量填入本年处理决定数量，其余单元格留空待填",
+                "2021 年度报告应使用 2021 年版表三（收到和处理政府信息公开申请情况）格式，这里是 2019 年版的格式：（六）其他处理只有一行，没有 2021 年版的三个子项\n  => 改写为 2021 年版表三：（六）其他处理分为 3 个子项，原有数字填入「3.其他」，第 1、2 项填 0",
+            ]
+        "#]]
+        .assert_debug_eq(&shown);
     }
 }
