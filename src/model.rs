@@ -343,7 +343,7 @@ pub enum Value {
     /// 万元, kept as written for display, with its numeric value.
     Money(f64),
     /// Not a number of the right kind (a unit in the cell, a negative count, a fraction, a
-    /// placeholder, words); the reason in Chinese (`value-invalid`).
+    /// mark left for filling in such as XX, words); the reason in Chinese (`value-invalid`).
     Invalid(String),
     /// Something that breaks the row's reading: a number in words (「五」) or two numbers in one
     /// cell (「5  2」); the reason in Chinese and, when it can be read, the number meant
