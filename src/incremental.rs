@@ -930,7 +930,7 @@ impl Buffer {
         let cell_end = cell.range.end;
         Arc::make_mut(&mut self.text).replace_range(range.clone(), new_text);
         let delta = new_text.len() as isize - range.len() as isize;
-        Arc::make_mut(&mut self.blocks[i].tables[ti]).rows[ri].cells[ci].value = value;
+        Arc::make_mut(&mut self.blocks[i].tables[ti]).set_value(ri, ci, value);
         let id = self.fresh_id();
         // Kept rows stay true: the cell is still a value, only its end moves.
         if let Some(kept) = self.kept.as_mut().filter(|k| k.id == self.ids[i]) {

@@ -162,6 +162,49 @@ pub struct Table {
     /// The layout the table was read with: table 二 with 2019 labels is read with the 2019 rows
     /// and columns.
     pub edition: spec::Edition,
+    /// Where the rows stand ([`Table::placement`]), computed once while they stay as they are.
+    /// Whoever changes a row's kind, order or a cell's value after the table is read goes through
+    /// [`Table::set_value`] or calls [`Derived::forget`].
+    pub derived: Derived,
+}
+
+/// Where the rows of a table stand in the standard order of its rows (see
+/// [`Table::placement`]). Indices only, no places in the text: a table moved by an edit before it
+/// keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// For each row, whether it stands in the standard order ([`Table::rows_in_order`]).
+    pub order: Vec<bool>,
+    /// By spec row: its row in the standard order, or failing that its first row of that kind.
+    pub at: Vec<Option<usize>>,
+    /// The table holds numbers whose row is not known for certain: a row out of the standard
+    /// order, a row without a label (placed by its position alone), or numbers on a group label
+    /// that has no subtotal of its own (三、本年度办理结果, whose sum is （七）总计).
+    pub unplaced: bool,
+}
+
+/// A table's [`Placement`], computed at the first question. Equal to any other (it is derived
+/// from what the comparison of two tables compares), and cloned with its table.
+#[derive(Default, Clone)]
+pub struct Derived(std::sync::OnceLock<Placement>);
+
+impl Derived {
+    /// Forgets what was derived (the rows changed).
+    pub fn forget(&mut self) {
+        self.0 = std::sync::OnceLock::new();
+    }
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Derived) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Derived")
+    }
 }
 
 impl Table {
@@ -175,7 +218,44 @@ impl Table {
             headers: Vec::new(),
             layout_2019: Vec::new(),
             edition: spec::Edition::Y2021,
+            derived: Derived::default(),
         }
+    }
+
+    /// Where the rows stand, computed once while the rows stay as they are.
+    pub fn placement(&self) -> &Placement {
+        self.derived.0.get_or_init(|| {
+            let order = self.order_of_rows();
+            let spec = self.spec();
+            let mut at = vec![None; spec.rows.len()];
+            for pass in [true, false] {
+                for (i, r) in self.rows.iter().enumerate() {
+                    if order[i] == pass
+                        && let Some(slot @ None) = at.get_mut(r.spec)
+                    {
+                        *slot = Some(i);
+                    }
+                }
+            }
+            let unplaced = self.rows.iter().zip(&order).any(|(r, in_order)| {
+                let numbers = r.cells.iter().any(|c| c.value != Value::Blank);
+                (!in_order && spec.rows[r.spec].parent.is_some())
+                    || (numbers && r.label.is_empty() && !spec.rows[r.spec].label.is_empty())
+                    || (numbers && !spec.has_subtotal(r.spec))
+            });
+            Placement {
+                order,
+                at,
+                unplaced,
+            }
+        })
+    }
+
+    /// Sets the value of a cell (row `row` of [`Table::rows`], column `col`), forgetting what was
+    /// derived from the values.
+    pub fn set_value(&mut self, row: usize, col: usize, value: Value) {
+        self.rows[row].cells[col].value = value;
+        self.derived.forget();
     }
 
     pub fn spec(&self) -> &'static spec::TableSpec {
@@ -212,7 +292,11 @@ impl Table {
     /// For each row, whether it stands in the standard order of the table's rows: the data rows
     /// of one longest run in order are (a row of （六） among the rows of （五） is not, nor is the
     /// second of two rows of one kind); other rows always are.
-    pub fn rows_in_order(&self) -> Vec<bool> {
+    pub fn rows_in_order(&self) -> &[bool] {
+        &self.placement().order
+    }
+
+    fn order_of_rows(&self) -> Vec<bool> {
         let spec = self.spec();
         let data: Vec<usize> = (0..self.rows.len())
             .filter(|&i| spec.rows[self.rows[i].spec].kind == spec::RowKind::Data)
@@ -408,5 +492,34 @@ impl Report {
     /// Index into `sections` of the section a byte stands in (the last heading before it).
     pub fn section_at(&self, at: usize) -> Option<usize> {
         self.sections.iter().rposition(|s| s.line.start <= at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Value;
+    use crate::spec::{TableId, t3};
+
+    #[test]
+    fn the_placement_follows_the_values_set() {
+        let text = crate::test_support::seed("000");
+        let doc = crate::parse::parse(&text);
+        let mut t = (*doc.reports[0].table(TableId::T3).expect("table 三")).clone();
+        assert!(!t.placement().unplaced);
+        // A row read as 三、本年度办理结果, which has no sum of its own: blank, it places nothing
+        // wrongly; with a number, its number has no place.
+        t.rows[2].spec = t3::RESULTS;
+        for c in &mut t.rows[2].cells {
+            c.value = Value::Blank;
+        }
+        t.derived.forget();
+        assert!(!t.placement().unplaced);
+        t.set_value(2, 0, Value::Count(1));
+        assert!(t.placement().unplaced);
+        // A clone keeps what was derived, and the comparison of tables ignores it.
+        let copy = t.clone();
+        assert!(copy.placement().unplaced);
+        t.derived.forget();
+        assert_eq!(copy, t);
     }
 }

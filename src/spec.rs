@@ -813,7 +813,7 @@ impl TableSpec {
 
     /// A row's label without its trailing parenthetical: （二）部分公开（区分处理的…） → （二）部分公开.
     pub fn short_label(&self, row: usize) -> &'static str {
-        short_label(self.rows[row].label)
+        self.norms().short[row]
     }
 
     pub fn cols_of(&self, row: usize) -> &'static [ColSpec] {
@@ -831,6 +831,12 @@ impl TableSpec {
     /// Data rows below `row` at any depth.
     pub fn data_descendants(&self, row: usize) -> &'static [usize] {
         &self.norms().descendants[row]
+    }
+
+    /// Can numbers printed on this row's label be a sum of its own: a data row, or a group whose
+    /// rows hold no total (（三）不予公开 can print its subtotal; 三、本年度办理结果 cannot).
+    pub fn has_subtotal(&self, row: usize) -> bool {
+        self.norms().subtotal[row]
     }
 
     fn find_data_descendants(&self, row: usize, out: &mut Vec<usize>) {
@@ -969,6 +975,11 @@ pub struct TableNorms {
     pub cols: Vec<(&'static str, &'static str)>,
     /// The length in characters of the longest normalised label or alias of the candidates.
     pub longest_label: usize,
+    /// Whether numbers printed on each row's label can be a sum of its own
+    /// ([`TableSpec::has_subtotal`]).
+    pub subtotal: Vec<bool>,
+    /// Each row's label without its trailing parenthetical ([`TableSpec::short_label`]).
+    pub short: Vec<&'static str>,
 }
 
 static TABLE_NORMS: std::sync::LazyLock<[TableNorms; 4]> = std::sync::LazyLock::new(|| {
@@ -1023,16 +1034,35 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
         .map(|l| l.chars().count())
         .max()
         .unwrap_or(0);
+    let descendants: Vec<Vec<usize>> = (0..t.rows.len())
+        .map(|i| {
+            let mut v = Vec::new();
+            t.find_data_descendants(i, &mut v);
+            v
+        })
+        .collect();
+    let summed = |d: usize| {
+        RELATIONS.iter().any(|rel| {
+            rel.table == t.id
+                && matches!(rel.kind, RelationKind::ColumnSum { total, .. } if total == d)
+        })
+    };
+    let subtotal = t
+        .rows
+        .iter()
+        .zip(&descendants)
+        .map(|(r, d)| match r.kind {
+            RowKind::Data => true,
+            RowKind::Item => false,
+            RowKind::Group => !d.iter().any(|&d| summed(d)),
+        })
+        .collect();
     TableNorms {
         markers_2019,
         longest_label,
-        descendants: (0..t.rows.len())
-            .map(|i| {
-                let mut v = Vec::new();
-                t.find_data_descendants(i, &mut v);
-                v
-            })
-            .collect(),
+        descendants,
+        subtotal,
+        short: t.rows.iter().map(|r| short_label(r.label)).collect(),
         aliases,
         rows,
         candidates,

@@ -124,11 +124,11 @@ pub enum Detail {
 /// parts cannot be read (a part that is not a number, a row whose cells cannot be told apart) or
 /// whose own cell is not a number has no entry: nothing can be said about it.
 pub fn compute(t: &Table, detail: Detail) -> Vec<TotalCell> {
-    let order = t.rows_in_order();
+    let placement = t.placement();
     let mut sums = Sums {
         t,
-        at: placed(t, &order),
-        order,
+        at: &placement.at,
+        order: &placement.order,
         keep: detail == Detail::Parts,
         // A total per row, a row of them per group and for （七）总计: rarely more than this.
         out: Vec::with_capacity(2 * t.rows.len() + 8),
@@ -147,7 +147,12 @@ pub fn compute(t: &Table, detail: Detail) -> Vec<TotalCell> {
 /// The wrong totals of a table, with their parts. The targets are computed first and the parts
 /// only when some total is wrong, so a correct table costs no lists of parts.
 pub fn wrong(t: &Table) -> Vec<TotalCell> {
-    if !compute(t, Detail::Targets).iter().any(TotalCell::is_wrong) {
+    wrong_of(t, &compute(t, Detail::Targets))
+}
+
+/// [`wrong`], given the table's targets (`compute(t, Detail::Targets)`).
+pub fn wrong_of(t: &Table, targets: &[TotalCell]) -> Vec<TotalCell> {
+    if !targets.iter().any(TotalCell::is_wrong) {
         return Vec::new();
     }
     compute(t, Detail::Parts)
@@ -165,60 +170,23 @@ pub fn at(t: &Table, row: usize, col: usize) -> Option<TotalCell> {
 
 /// Where each row of a table's spec is in the table, by spec index: its row in the standard
 /// order ([`Table::rows_in_order`]), or failing that its first row of that kind.
-pub fn row_index(t: &Table) -> Vec<Option<usize>> {
-    placed(t, &t.rows_in_order())
-}
-
-/// [`row_index`], with the table's [`Table::rows_in_order`].
-fn placed(t: &Table, order: &[bool]) -> Vec<Option<usize>> {
-    let mut at = vec![None; t.spec().rows.len()];
-    for pass in [true, false] {
-        for (i, r) in t.rows.iter().enumerate() {
-            if order[i] == pass
-                && let Some(slot @ None) = at.get_mut(r.spec)
-            {
-                *slot = Some(i);
-            }
-        }
-    }
-    at
+pub fn row_index(t: &Table) -> &[Option<usize>] {
+    &t.placement().at
 }
 
 /// Does the table hold numbers whose row is not known for certain: a row out of the standard
 /// order, a row without a label (placed by its position alone), or numbers on a group label that
 /// has no subtotal of its own (三、本年度办理结果, whose sum is （七）总计)?
 pub fn unplaced_numbers(t: &Table) -> bool {
-    let spec = t.spec();
-    let order = t.rows_in_order();
-    t.rows.iter().zip(&order).any(|(r, in_order)| {
-        let numbers = r.cells.iter().any(|c| c.value != Value::Blank);
-        (!in_order && spec.rows[r.spec].parent.is_some())
-            || (numbers && r.label.is_empty() && !spec.rows[r.spec].label.is_empty())
-            || (numbers && !has_subtotal(spec, r.spec))
-    })
-}
-
-/// Can numbers printed on this row's label be a sum of its own: a data row, or a group whose
-/// rows hold no total (（三）不予公开 can print its subtotal; 三、本年度办理结果 cannot).
-pub fn has_subtotal(spec: &spec::TableSpec, row: usize) -> bool {
-    match spec.rows[row].kind {
-        RowKind::Data => true,
-        RowKind::Item => false,
-        RowKind::Group => !spec.data_descendants(row).iter().any(|d| {
-            spec::RELATIONS.iter().any(|rel| {
-                rel.table == spec.id
-                    && matches!(rel.kind, RelationKind::ColumnSum { total, .. } if total == *d)
-            })
-        }),
-    }
+    t.placement().unplaced
 }
 
 /// The computation of one table's totals.
 struct Sums<'a> {
     t: &'a Table,
-    at: Vec<Option<usize>>,
+    at: &'a [Option<usize>],
     /// [`Table::rows_in_order`].
-    order: Vec<bool>,
+    order: &'a [bool],
     keep: bool,
     out: Vec<TotalCell>,
 }
@@ -233,7 +201,7 @@ impl Sums<'_> {
         for (ri, row) in t.rows.iter().enumerate() {
             let numbers = match spec.rows[row.spec].kind {
                 RowKind::Data => true,
-                RowKind::Group => has_subtotal(spec, row.spec),
+                RowKind::Group => spec.has_subtotal(row.spec),
                 RowKind::Item => false,
             };
             if !numbers || row.cells.len() <= total || !row.fit.is_certain() {
@@ -277,7 +245,7 @@ impl Sums<'_> {
         let t = self.t;
         let spec = t.spec();
         let Some(ti) = self.at[total] else { return };
-        let leaves = result_rows(t, &self.at, under, total);
+        let leaves = result_rows(t, self.at, under, total);
         // A row whose cells cannot be told apart, a row out of its place or without a label
         // (which row's numbers it holds is a guess), or numbers on a label that cannot hold any,
         // make every column's sum unknown.
@@ -360,7 +328,7 @@ impl Sums<'_> {
         for (ri, row) in t.rows.iter().enumerate() {
             if spec.rows[row.spec].kind != RowKind::Group
                 || row.cells.is_empty()
-                || !has_subtotal(spec, row.spec)
+                || !spec.has_subtotal(row.spec)
             {
                 continue;
             }
@@ -372,7 +340,7 @@ impl Sums<'_> {
             if kids.is_empty() {
                 continue; // a 2019 single-row group: nothing to add up
             }
-            let order = &self.order;
+            let order = self.order;
             if std::iter::once(ri)
                 .chain(kids.iter().copied())
                 .any(|r| !t.rows[r].fit.is_certain())

@@ -9,15 +9,9 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_nianbao"))
 }
 
-fn seed(name: &str) -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
-    let p = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
-        .unwrap();
-    std::fs::read_to_string(p).unwrap()
-}
+use support::seed;
+
+mod support;
 
 /// Seed 000 with the 总计 of row 一 changed from 4 to 5.
 fn broken() -> String {

@@ -11,18 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod support;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_nianbao"))
 }
 
 fn seed() -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
-    let p = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("000"))
-        .unwrap();
-    std::fs::read_to_string(p).unwrap()
+    support::seed("000")
 }
 
 /// Seed 000 with the 总计 of row 一 changed from 4 to 5 (one safe fix).

@@ -5,7 +5,7 @@ use super::TableCtx;
 use crate::diag::{Code, Diagnostic, Edit, Fix};
 use crate::edit;
 use crate::model::{Row, Table, Value};
-use crate::totals::{self, Detail, TotalCell};
+use crate::totals::TotalCell;
 
 /// Cells that are not numbers of the right kind, and the blank cells of each row. A blank total
 /// whose parts are filled is not a blank cell but a wrong total (`total-mismatch`, with the
@@ -14,8 +14,8 @@ use crate::totals::{self, Detail, TotalCell};
 pub fn values(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let t = ctx.table;
     let spec = t.spec();
-    let totals = totals::compute(t, Detail::Targets);
-    let table_fill = fill_blanks(ctx, &totals, None);
+    let totals = ctx.targets();
+    let table_fill = fill_blanks(ctx, totals, None);
     for (ri, row) in t.rows.iter().enumerate() {
         for c in &row.cells {
             if let Value::Invalid(why) = &c.value {
@@ -70,7 +70,7 @@ pub fn values(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
             first.range.start..last.range.end
         };
         let mut d = Diagnostic::new(Code::CellBlank, range, message);
-        if let Some(edits) = fill_blanks(ctx, &totals, Some(ri)) {
+        if let Some(edits) = fill_blanks(ctx, totals, Some(ri)) {
             d = d.with_fix(Fix::unsafe_edits(
                 format!("本行空白单元格填 0（{} 处）", edits.len()),
                 edits,

@@ -34,9 +34,18 @@ pub struct TableCtx<'a> {
     pub context: TableContext,
     pub settings: &'a Settings,
     text: &'a str,
+    /// The table's totals with their targets, computed at the first question.
+    targets: std::cell::OnceCell<Vec<crate::totals::TotalCell>>,
 }
 
 impl<'a> TableCtx<'a> {
+    /// Every 总计 cell of the table with its target (`totals::compute` with `Detail::Targets`),
+    /// computed once for the checks of the table.
+    pub fn targets(&self) -> &[crate::totals::TotalCell] {
+        self.targets
+            .get_or_init(|| crate::totals::compute(self.table, crate::totals::Detail::Targets))
+    }
+
     /// The text of `range`, which must lie inside the table's report.
     pub fn slice(&self, range: Range<usize>) -> &'a str {
         debug_assert!(
@@ -332,6 +341,7 @@ pub fn table(
         context,
         settings,
         text,
+        targets: Default::default(),
     };
     let mut out = Vec::new();
     run(TABLE_CHECKS, settings, &mut out, |f, out| f(&ctx, out));

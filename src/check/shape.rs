@@ -8,25 +8,30 @@ use crate::edit;
 use crate::model::{Row, RowFit, Table, Value};
 use crate::spec::{RowKind, TableSpec};
 
+/// How a row's cells do not fit its columns: the cells found, and why that cannot be read.
+fn misfit(fit: RowFit) -> Option<(usize, &'static str)> {
+    match fit {
+        RowFit::Exact | RowFit::Empty => None,
+        RowFit::Short { found } => Some((found, "无法判断缺的是哪一列（没有数据的单元格请填 0）")),
+        RowFit::Long { found } => Some((found, "多出的单元格中有内容")),
+        RowFit::Ambiguous { found } => {
+            Some((found, "两端都有多余的空白单元格，无法判断各数字属于哪一列"))
+        }
+    }
+}
+
 /// Rows whose cells do not fit the columns, and cells that break their row.
 pub fn rows(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let t = ctx.table;
     let spec = t.spec();
     for row in &t.rows {
-        let k = spec.cols_of(row.spec).len();
-        let name = spec.row_name(row.spec);
-        let why = match row.fit {
-            RowFit::Exact | RowFit::Empty => None,
-            RowFit::Short { found } => Some(format!(
-                "{name}有 {found} 个单元格，表头有 {k} 列：无法判断缺的是哪一列（没有数据的单元格请填 0）"
-            )),
-            RowFit::Long { found } => Some(format!(
-                "{name}有 {found} 个单元格，表头有 {k} 列：多出的单元格中有内容"
-            )),
-            RowFit::Ambiguous { found } => Some(format!(
-                "{name}有 {found} 个单元格，表头有 {k} 列：两端都有多余的空白单元格，无法判断各数字属于哪一列"
-            )),
-        };
+        let why = misfit(row.fit).map(|(found, explained)| {
+            let k = spec.cols_of(row.spec).len();
+            format!(
+                "{}有 {found} 个单元格，表头有 {k} 列：{explained}",
+                spec.row_name(row.spec)
+            )
+        });
         if let Some(why) = why {
             let mut range = row_range(row);
             if matches!(row.fit, RowFit::Long { .. }) {
@@ -38,7 +43,7 @@ pub fn rows(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(Code::RowShape, range, why));
         }
         let numbers = row.cells.iter().any(|c| c.value != Value::Blank);
-        if numbers && !crate::totals::has_subtotal(spec, row.spec) {
+        if numbers && !spec.has_subtotal(row.spec) {
             out.push(Diagnostic::new(
                 Code::RowShape,
                 row_range(row),

@@ -23,7 +23,7 @@ fn related(parts: &[totals::Part]) -> Vec<Related> {
 /// Every wrong 总计, with the computed value as a safe fix.
 pub fn totals(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let t = ctx.table;
-    for tc in totals::wrong(t) {
+    for tc in totals::wrong_of(t, ctx.targets()) {
         let cell = tc.cell(t);
         let actual = match cell.value {
             Value::Blank => "空白".to_string(),

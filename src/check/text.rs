@@ -242,11 +242,13 @@ fn spans(ctx: &ReportCtx) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::new();
     let mut cur: Option<Span> = None;
     let report_text = ctx.slice(r.range.clone());
-    let tables = TableLines::of(&r.tables);
-    for line in crate::text::lines(report_text) {
-        let content = r.range.start + line.content.start..r.range.start + line.content.end;
+    let lines: Vec<Range<usize>> = crate::text::lines_iter(report_text)
+        .map(|l| r.range.start + l.content.start..r.range.start + l.content.end)
+        .collect();
+    let tables = TableLines::of(&r.tables, &lines);
+    for (i, content) in lines.into_iter().enumerate() {
         let s = ctx.slice(content.clone());
-        if tables.holds(&content, s) {
+        if tables.holds(i, &content, s) {
             out.extend(cur.take());
             continue;
         }
@@ -374,60 +376,66 @@ fn read_prose(raw: &str, span: &Span, report: &Report, tables: &Reads) -> Rc<Pro
 /// The most prose text [`read_prose`] remembers (what it keeps for it is about ten times more).
 const PROSE_MEMO_BYTES: usize = 1 << 20;
 
-/// Where a report's tables are, to tell the lines that belong to one (see [`TableLines::holds`])
-/// in one search per line.
+/// Where a report's tables are, to tell the lines that belong to one (see [`TableLines::holds`]).
 struct TableLines {
     tables: Vec<Range<usize>>,
-    /// The ranges of the tables' labels, group labels, non-blank cells and headers, by start.
-    starts: Vec<usize>,
-    /// The largest end among the ranges up to each one.
-    max_end: Vec<usize>,
+    /// For each line of the report, whether one of the tables' labels, group labels, non-blank
+    /// cells or headers lies on it.
+    covered: Vec<bool>,
 }
 
 impl TableLines {
-    fn of(tables: &[std::sync::Arc<Table>]) -> TableLines {
-        let mut ranges: Vec<Range<usize>> = Vec::new();
-        for t in tables {
-            for r in &t.rows {
-                ranges.extend(r.label.iter().cloned());
-                ranges.extend(r.groups.iter().map(|g| g.range.clone()));
-                ranges.extend(
-                    r.cells
-                        .iter()
-                        .filter(|c| !c.range.is_empty())
-                        .map(|c| c.range.clone()),
-                );
+    /// `lines`: the content ranges of the report's lines, in order.
+    fn of(tables: &[std::sync::Arc<Table>], lines: &[Range<usize>]) -> TableLines {
+        let mut covered = vec![false; lines.len()];
+        // The first line whose content ends at or after `at`: a walk on from the last answer,
+        // as the ranges come almost always in the order of the text.
+        let mut cur = 0;
+        let mut line_of = |at: usize| {
+            if cur > 0 && lines[cur - 1].end >= at {
+                cur = lines.partition_point(|l| l.end < at);
             }
-            ranges.extend(t.headers.iter().map(|h| h.range.clone()));
+            while cur < lines.len() && lines[cur].end < at {
+                cur += 1;
+            }
+            cur
+        };
+        let mut mark = |r: &Range<usize>| {
+            let first = line_of(r.start);
+            let last = line_of(r.end.max(r.start + 1) - 1);
+            for (c, l) in covered.iter_mut().zip(lines).take(last + 1).skip(first) {
+                // Starts before the line's end and ends after its start.
+                *c |= r.start < l.end.max(l.start + 1) && l.start < r.end;
+            }
+        };
+        for t in tables {
+            t.headers.iter().for_each(|h| mark(&h.range));
+            for r in &t.rows {
+                r.label.iter().for_each(&mut mark);
+                r.groups.iter().for_each(|g| mark(&g.range));
+                r.cells
+                    .iter()
+                    .filter(|c| !c.range.is_empty())
+                    .for_each(|c| mark(&c.range));
+            }
         }
-        ranges.sort_by_key(|r| r.start);
-        let mut end = 0;
-        let max_end = ranges
-            .iter()
-            .map(|r| {
-                end = end.max(r.end);
-                end
-            })
-            .collect();
         TableLines {
             tables: tables.iter().map(|t| t.range.clone()).collect(),
-            starts: ranges.iter().map(|r| r.start).collect(),
-            max_end,
+            covered,
         }
     }
 
-    /// Whether a line belongs to a table: it holds a row or a header cell of one, or it stands
-    /// among a table's rows and is not a sentence (a sentence between a table's heading and its
-    /// first rows, as web copies have them, is prose).
-    fn holds(&self, line: &Range<usize>, s: &str) -> bool {
+    /// Whether the `i`-th line (its content range `line`, its text `s`) belongs to a table: it
+    /// holds a row or a header cell of one, or it stands among a table's rows and is not a
+    /// sentence (a sentence between a table's heading and its first rows, as web copies have
+    /// them, is prose).
+    fn holds(&self, i: usize, line: &Range<usize>, s: &str) -> bool {
         let end = line.end.max(line.start + 1);
         let touches = |r: &Range<usize>| r.start < end && line.start < r.end;
         if !self.tables.iter().any(touches) {
             return false;
         }
-        // Some range starting before the line's end ends after its start.
-        let before = self.starts.partition_point(|&st| st < end);
-        before > 0 && self.max_end[before - 1] > line.start || !s.contains('。') || s.contains('\t')
+        self.covered[i] || !s.contains('。') || s.contains('\t')
     }
 }
 

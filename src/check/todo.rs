@@ -70,8 +70,7 @@ pub fn draft_todo(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
 fn prompts(text: &str) -> Vec<(Range<usize>, &str)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(i) = text[from..].find(['（', '(']) {
-        let open = from + i;
+    while let Some(open) = next_paren(text, from) {
         let after = open + text[open..].chars().next().map_or(1, char::len_utf8);
         let limit = crate::text::floor_char_boundary(text, (after + MAX_PROMPT).min(text.len()));
         let rest = &text[after..limit];
@@ -96,6 +95,14 @@ fn prompts(text: &str) -> Vec<(Range<usize>, &str)> {
         }
     }
     out
+}
+
+/// The first `（` or `(` at or after `from` (a byte search: the text is mostly Chinese).
+fn next_paren(text: &str, from: usize) -> Option<usize> {
+    // `（` is EF BC 88 in UTF-8; EF leads the other full-width signs too.
+    memchr::memchr2_iter(b'(', 0xEF, &text.as_bytes()[from..])
+        .map(|i| from + i)
+        .find(|&i| text.as_bytes()[i] == b'(' || text[i..].starts_with('（'))
 }
 
 /// Dates whose day (or month and day) is left blank: 「2026年1月  日」, 「2026年  月  日」.

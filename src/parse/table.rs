@@ -286,6 +286,73 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
             exact: covered == len,
         });
     }
+    fuzzy_remembered(nm, frags, expected).map(|(row, own)| Match {
+        row,
+        own,
+        exact: false,
+    })
+}
+
+/// [`fuzzy`], remembered: the label cells of a table are matched again each time one of its rows
+/// is edited, and an unknown label costs an edit distance to every label of the table. The
+/// memory is per thread and holds at most [`FUZZY_MEMO`] labels.
+fn fuzzy_remembered(
+    nm: &'static crate::spec::TableNorms,
+    frags: &[Frag],
+    expected: Option<usize>,
+) -> Option<(usize, usize)> {
+    use std::hash::{Hash, Hasher};
+    type Key = (usize, Option<usize>, Vec<Box<str>>);
+    type Memo = std::collections::HashMap<u64, Vec<(Key, Option<(usize, usize)>)>>;
+    thread_local! {
+        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Default::default());
+    }
+    let table = nm as *const crate::spec::TableNorms as usize;
+    let mut h = rustc_hash::FxHasher::default();
+    (table, expected).hash(&mut h);
+    for f in frags {
+        f.norm.hash(&mut h);
+    }
+    let hash = h.finish();
+    let same = |k: &Key| {
+        k.0 == table
+            && k.1 == expected
+            && k.2.len() == frags.len()
+            && k.2.iter().zip(frags).all(|(a, f)| **a == *f.norm)
+    };
+    if let Some(found) = MEMO.with(|m| {
+        m.borrow()
+            .get(&hash)
+            .and_then(|v| v.iter().find(|(k, _)| same(k)).map(|(_, r)| *r))
+    }) {
+        return found;
+    }
+    let found = fuzzy(nm, frags, expected);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= FUZZY_MEMO {
+            m.clear();
+        }
+        let key = (
+            table,
+            expected,
+            frags.iter().map(|f| f.norm.into()).collect(),
+        );
+        m.entry(hash).or_default().push((key, found));
+    });
+    found
+}
+
+/// The most labels [`fuzzy_remembered`] keeps.
+const FUZZY_MEMO: usize = 4096;
+
+/// The row and first own fragment of the best fuzzy match of the fragments' tails, if good
+/// enough.
+fn fuzzy(
+    nm: &crate::spec::TableNorms,
+    frags: &[Frag],
+    expected: Option<usize>,
+) -> Option<(usize, usize)> {
     // Fuzzy: try each tail of the fragments against every row label and alias. Only tails that
     // can reach the threshold are tried: a normalised edit distance is at least the difference in
     // length over the longer length, so a tail whose text (less a numbering of up to
@@ -328,11 +395,7 @@ fn match_label(spec: &TableSpec, frags: &[Frag], expected: Option<usize>) -> Opt
         }
     }
     match top {
-        Some((s, row, own)) if s >= 0.55 => Some(Match {
-            row,
-            own,
-            exact: false,
-        }),
+        Some((s, row, own)) if s >= 0.55 => Some((row, own)),
         _ => None,
     }
 }
