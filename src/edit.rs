@@ -863,6 +863,26 @@ mod tests {
             .map(|d| (d.col, d.text.as_str()))
             .collect();
         assert_eq!(licensing, [(None, "442"), (None, "278")]);
+        // 行政处罚's 本年增/减 of -18 on a line of its own is its cell, not a page number: the row
+        // is read whole and its 处理决定数量 carried.
+        assert!(
+            rw.edit.new_text.contains("\n行政处罚\n538\n"),
+            "{}",
+            rw.edit.new_text
+        );
+        let penalty: Vec<_> = rw
+            .dropped
+            .iter()
+            .filter(|d| d.row == spec::t2_2019::PENALTY)
+            .map(|d| (d.col, d.text.as_str()))
+            .collect();
+        assert_eq!(
+            penalty,
+            [
+                (Some(spec::t2_2019::PREVIOUS), "2648"),
+                (Some(spec::t2_2019::CHANGE), "-18")
+            ]
+        );
     }
 
     #[test]
