@@ -1424,7 +1424,8 @@ fn read_t4(report: &Report, groups: Groups, cols: &'static [usize]) -> Option<Re
 
 fn read_t2(report: &Report, row: usize, col: usize) -> Option<Read> {
     let t = report.table(TableId::T2)?;
-    if !t.layout_2019.is_empty() {
+    // The 2019 table 二 has other columns: none of its figures is a 2021 one.
+    if t.edition != spec::Edition::Y2021 {
         return None;
     }
     let spec = t.spec();
