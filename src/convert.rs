@@ -307,7 +307,8 @@ pub(crate) fn lines_of(report: &Report, text: &str) -> Vec<Line> {
     for l in crate::parse::lines_in(text, report.range.clone()) {
         let at = l.content.start;
         if let Some((_, t)) = regions.iter().find(|(r, _)| r.start <= at && at <= r.end) {
-            // 2019 table 二 keeps its own lines: its columns are not those of the 2021 table.
+            // 2019 table 二 keeps its own lines: its columns are not those of the 2021 table (and
+            // the rows of 2019 among 2021 columns have no place in the 2021 one).
             if t.id == TableId::T2 && !t.layout_2019.is_empty() {
                 let line = text[l.content.clone()].trim_end();
                 if !line.trim().is_empty() {
@@ -622,7 +623,11 @@ pub fn draft_from(doc: &Document, text: &str, opts: &DraftOptions) -> Result<Str
             if !wrote_table {
                 block(&mut out, &carried_table(id, report, text).markdown());
             }
-            if id == TableId::T2 && report.table(id).is_some_and(|t| !t.layout_2019.is_empty()) {
+            if id == TableId::T2
+                && report
+                    .table(id)
+                    .is_some_and(|t| t.edition == spec::Edition::Y2019)
+            {
                 block(
                     &mut out,
                     &format!(
@@ -693,7 +698,7 @@ fn carried_table(id: TableId, report: &Report, text: &str) -> TableText {
         })
     };
     match id {
-        TableId::T2 if last.layout_2019.is_empty() => {
+        TableId::T2 if last.edition == spec::Edition::Y2021 => {
             // 现行有效件数 of 规章 and 行政规范性文件 (the third column of item （一）).
             for (i, rs) in spec::T2.rows.iter().enumerate() {
                 if rs.kind != RowKind::Data || rs.cols != 0 {

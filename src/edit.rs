@@ -403,6 +403,8 @@ pub struct Dropped {
     pub col: Option<usize>,
     /// As written.
     pub text: String,
+    /// Where it is written.
+    pub range: Range<usize>,
 }
 
 /// Table 二 of the 2019 layout rewritten in the 2021 layout.
@@ -475,6 +477,7 @@ pub fn t2_in_2021_layout(text: &str, t: &Table, eol: &str) -> Option<T2Rewrite> 
                 row: r.spec,
                 col: certain.then_some(c.col),
                 text: s.to_string(),
+                range: c.range.clone(),
             });
         }
     }
@@ -863,6 +866,26 @@ mod tests {
             .map(|d| (d.col, d.text.as_str()))
             .collect();
         assert_eq!(licensing, [(None, "442"), (None, "278")]);
+        // 行政处罚's 本年增/减 of -18 on a line of its own is its cell, not a page number: the row
+        // is read whole and its 处理决定数量 carried.
+        assert!(
+            rw.edit.new_text.contains("\n行政处罚\n538\n"),
+            "{}",
+            rw.edit.new_text
+        );
+        let penalty: Vec<_> = rw
+            .dropped
+            .iter()
+            .filter(|d| d.row == spec::t2_2019::PENALTY)
+            .map(|d| (d.col, d.text.as_str()))
+            .collect();
+        assert_eq!(
+            penalty,
+            [
+                (Some(spec::t2_2019::PREVIOUS), "2648"),
+                (Some(spec::t2_2019::CHANGE), "-18")
+            ]
+        );
     }
 
     #[test]
@@ -878,14 +901,25 @@ mod tests {
 
     #[test]
     fn a_table_mixing_the_layouts_is_not_rewritten() {
-        // The 2021 columns, and the 2019 row 其他对外管理服务事项: read with the 2019 columns, 规章's
-        // 本年废止件数 would pass for 本年新公开数量.
+        // The 2021 columns, and the 2019 row 其他对外管理服务事项: a 2021 table with a row it does
+        // not have, nothing to rewrite (read with the 2019 columns, 规章's 本年废止件数 would pass
+        // for 本年新公开数量).
         let text = crate::draft::new_report("某某市某某局", 2022)
             .replace("| 规章 | 0 | 0 | 0 |", "| 规章 | 1 | 2 | 3 |")
             .replace(
                 "| 行政许可 | 0 |",
                 "| 行政许可 | 5 |\n| 其他对外管理服务事项 | 3 |",
             );
+        let t = table(&text, TableId::T2);
+        assert_eq!(t.edition, spec::Edition::Y2021);
+        assert_eq!(t.layout_2019.len(), 1);
+        assert!(t2_in_2021_layout(&text, &t, "\n").is_none());
+        // The 2019 columns of 第二十条第（一）项 and the 2021 ones of （五）: read with the 2019
+        // columns, and not rewritten either.
+        let text = text.replace(
+            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+            "| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
+        );
         let t = table(&text, TableId::T2);
         assert_eq!(t.edition, spec::Edition::Y2019);
         assert!(t2_in_2021_layout(&text, &t, "\n").is_none());

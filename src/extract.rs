@@ -299,7 +299,7 @@ pub fn records(file: &str, doc: &Document, diags: &[Diagnostic]) -> Vec<Record> 
                 .map(|c| {
                     let t = r.table(c.table)?;
                     // The 2019 table 二 has other columns: none of its figures is a 2021 one.
-                    if t.id == TableId::T2 && !t.layout_2019.is_empty() {
+                    if t.id == TableId::T2 && t.edition == Edition::Y2019 {
                         return None;
                     }
                     let cell = t.row(c.row)?.cells.get(c.col)?;

@@ -157,10 +157,10 @@ pub struct Table {
     /// Header cells that name a column or a merged header, with the standard text they stand for.
     pub headers: Vec<HeaderCell>,
     /// Places that show the 2019 layout (2019 column labels, 其他对外管理服务事项, a single-row
-    /// （六）其他处理 …).
+    /// （六）其他处理 …). In table 二 read with the 2021 columns, the rows of 2019 among them.
     pub layout_2019: Vec<Range<usize>>,
-    /// The layout the table was read with: table 二 with 2019 labels is read with the 2019 rows
-    /// and columns.
+    /// The layout the table was read with: table 二 whose column headers are of 2019 is read with
+    /// the 2019 rows and columns.
     pub edition: spec::Edition,
     /// Where the rows stand ([`Table::placement`]), computed once while they stay as they are.
     /// Whoever changes a row's kind, order or a cell's value after the table is read goes through
@@ -256,6 +256,15 @@ impl Table {
     pub fn set_value(&mut self, row: usize, col: usize, value: Value) {
         self.rows[row].cells[col].value = value;
         self.derived.forget();
+    }
+
+    /// Whether the table is of the 2019 layout: table 二 read with the 2019 rows and columns, table
+    /// 三 with a single-row （六）其他处理. A 2019 row among table 二's 2021 columns does not make it one.
+    pub fn is_2019_layout(&self) -> bool {
+        match self.id {
+            TableId::T2 => self.edition == spec::Edition::Y2019,
+            _ => !self.layout_2019.is_empty(),
+        }
     }
 
     pub fn spec(&self) -> &'static spec::TableSpec {

@@ -398,7 +398,11 @@ pub static T2_FROM_2019: &[(CellAt, CellAt)] = &[
 pub const T2_2019_NO_FEE_ITEMS: (usize, [usize; 2]) =
     (t2_2019::FEES, [t2_2019::PREVIOUS, t2_2019::CHANGE]);
 
-/// Column and row labels that only the 2019 table 二 has: finding one means the 2019 layout.
+/// Column and row labels that only the 2019 table 二 has. The column labels of the items both
+/// editions have (第二十条第（一）（五）（六）（八）项: `TableNorms::col_markers_2019`) decide the
+/// edition a table is read with; the others (其他对外管理服务事项, and 第二十条第（九）项 with its row
+/// 政府集中采购 and its columns) decide it only in a table without any column header of either
+/// edition: among the 2021 columns they are rows the 2021 table does not have.
 pub static T2_2019_MARKERS: &[&str] = &[
     "本年新制作数量",
     "本年新公开数量",
@@ -894,6 +898,25 @@ mod tests {
         assert_eq!(T2_ITEM1[t2::IN_FORCE].label, "现行有效件数");
     }
 
+    /// The 2019 column labels that decide table 二's edition: those of the items both editions
+    /// have, not those of 第二十条第（九）项.
+    #[test]
+    fn t2_2019_column_markers() {
+        let mut cols: Vec<&str> = T2.norms().col_markers_2019.iter().copied().collect();
+        cols.sort_unstable();
+        expect_test::expect![[r#"
+            [
+                "上一年项目数量",
+                "处理决定数量",
+                "对外公开总数量",
+                "本年增/减",
+                "本年新公开数量",
+                "本年新制作数量",
+            ]
+        "#]]
+        .assert_debug_eq(&cols);
+    }
+
     #[test]
     fn t2_2019_indices_match_labels() {
         use t2_2019::*;
@@ -971,6 +994,9 @@ pub struct TableNorms {
     pub headers: rustc_hash::FxHashMap<&'static str, &'static str>,
     /// Normalised column and row labels that only the 2019 layout of this table has.
     pub markers_2019: rustc_hash::FxHashSet<&'static str>,
+    /// Those of them that are column labels of an item both editions have (not of 第二十条第（九）项,
+    /// which only the 2019 table has).
+    pub col_markers_2019: rustc_hash::FxHashSet<&'static str>,
     /// Column labels of every column set: (normalised, standard).
     pub cols: Vec<(&'static str, &'static str)>,
     /// The length in characters of the longest normalised label or alias of the candidates.
@@ -1019,10 +1045,24 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
     for &(n, label) in &cols {
         headers.entry(n).or_insert(label);
     }
-    let markers_2019 = match t.id {
+    let markers_2019: rustc_hash::FxHashSet<&'static str> = match t.id {
         TableId::T2 => T2_2019_MARKERS.iter().map(|m| normed(m)).collect(),
         _ => Default::default(),
     };
+    // The column sets of the 2019 rows that the 2021 table has too (by label or alias).
+    let in_2021 = |label: &'static str| {
+        let n = normed(label);
+        T2.rows
+            .iter()
+            .any(|r| normed(r.label) == n || r.aliases.iter().any(|a| normed(a) == n))
+    };
+    let col_markers_2019 = T2_2019
+        .rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Data && in_2021(r.label))
+        .flat_map(|r| T2_2019.col_sets[r.cols].iter().map(|c| normed(c.label)))
+        .filter(|l| markers_2019.contains(l))
+        .collect();
     let aliases: Vec<Vec<&'static str>> = t
         .rows
         .iter()
@@ -1059,6 +1099,7 @@ fn table_norms(t: &'static TableSpec) -> TableNorms {
         .collect();
     TableNorms {
         markers_2019,
+        col_markers_2019,
         longest_label,
         descendants,
         subtotal,

@@ -48,10 +48,10 @@ pub fn table(t: &Table) -> TableStats {
         id: t.id,
         read,
         cells,
-        edition: if t.layout_2019.is_empty() {
-            Edition::Y2021
-        } else {
+        edition: if t.is_2019_layout() {
             Edition::Y2019
+        } else {
+            Edition::Y2021
         },
     }
 }

@@ -43,15 +43,15 @@ fn outdated(diags: &[Diagnostic], id: TableId) -> Option<&Diagnostic> {
         .find(|d| d.code == Code::FormatOutdated && d.message.contains(id.spec().name))
 }
 
-/// The edits of the fix of table `id`'s `format-outdated`, which must be there and unsafe.
-fn fix_of(text: &str, id: TableId) -> (String, Vec<Edit>) {
+/// Table `id`'s `format-outdated` and the edits of its fix, which must be there and unsafe.
+fn fix_of(text: &str, id: TableId) -> (Diagnostic, Vec<Edit>) {
     let diags = check(text);
     let d = outdated(&diags, id).unwrap_or_else(|| panic!("no format-outdated for {id:?}"));
     assert_eq!(d.fixes.len(), 1, "{d:#?}");
     let f = &d.fixes[0];
     assert_eq!(f.applicability, Applicability::Unsafe);
     assert!(f.title.starts_with("改写为 2021 年版"), "{}", f.title);
-    (d.message.clone(), f.edits.clone())
+    (d.clone(), f.edits.clone())
 }
 
 /// Error-level diagnostics by code.
@@ -96,13 +96,14 @@ fn row(text: &str, t: &Table, spec_row: usize) -> Option<Vec<String>> {
 }
 
 /// Table 二's fix on a 2021 report in the 2019 layout: afterwards the table is the 2021 one, each
-/// figure whose meaning it keeps in its cell, the others listed in the message, the cells no figure
+/// figure whose meaning it keeps in its cell, the others named at their places (the message names
+/// a few and counts them: it stays short), the cells no figure
 /// fills blank where the shape writes blank cells (else 0), and nothing else of the text changed.
 fn t2_fix_carries(text: &str, shape: Shape) -> String {
     let doc = parse(text);
     let old = table(&doc, TableId::T2);
     assert_eq!((old.edition, old.shape), (Edition::Y2019, shape));
-    let (message, edits) = fix_of(text, TableId::T2);
+    let (diag, edits) = fix_of(text, TableId::T2);
     assert_eq!(edits.len(), 1);
     let fixed = apply_edits(text, &edits);
     let e = &edits[0];
@@ -157,19 +158,35 @@ fn t2_fix_carries(text: &str, shape: Shape) -> String {
             assert_eq!(v, expect, "{} {c21}", rs.label);
         }
     }
-    // Every other figure of 2019 but 0 named in the message.
+    // Every other figure of 2019 but 0 named at its place; the message names a few, counts them
+    // and stays short.
+    let mut left = 0;
     for r in &old.rows {
         for c in &r.cells {
             let s = &text[c.range.clone()];
             if carried.contains(&(r.spec, c.col)) || matches!(c.value, Value::Blank) || s == "0" {
                 continue;
             }
+            left += 1;
+            let named = format!("{} {s}", old.spec().cols_of(r.spec)[c.col].label);
             assert!(
-                message.contains(&format!("{} {s}", old.spec().cols_of(r.spec)[c.col].label)),
-                "{s} not in {message}"
+                diag.related
+                    .iter()
+                    .any(|x| x.range == c.range && x.message.ends_with(&named)),
+                "{s} not at its place: {:#?}",
+                diag.related
             );
         }
     }
+    assert_eq!(diag.related.len(), left);
+    if left > 3 {
+        assert!(
+            diag.message.contains(&format!(" 等 {left} 个")),
+            "{}",
+            diag.message
+        );
+    }
+    assert!(diag.message.chars().count() <= 300, "{}", diag.message);
     fixed
 }
 

@@ -42,31 +42,32 @@ pub fn format_outdated(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
         };
         let mut seen: Vec<String> = Vec::new();
         for r in &t.layout_2019 {
-            let words = ctx.slice(r.clone()).trim();
-            let words: String = words.chars().take(16).collect();
-            if !words.is_empty() && !seen.contains(&words) && seen.len() < 4 {
+            // Markdown emphasis (`**第二十条第（九）项**`) is not part of the words.
+            let words = quoted(ctx.slice(r.clone()).trim().trim_matches('*').trim());
+            if words != "「」" && !seen.contains(&words) {
                 seen.push(words);
             }
         }
-        let what = if t.id == TableId::T3 {
-            "（六）其他处理只有一行，没有 2021 年版的三个子项".to_string()
-        } else {
-            format!(
-                "有 2019 年版的{}",
-                seen.iter()
-                    .map(|w| format!("「{w}」"))
-                    .collect::<Vec<_>>()
-                    .join("")
-            )
+        let name = t.spec().name;
+        let labels = some_of(&seen, "", "项");
+        let mut message = match (t.id, t.edition) {
+            (TableId::T3, _) => format!(
+                "{y} 年度报告应使用 2021 年版{name}格式，这里是 2019 年版的格式：（六）其他处理只有一行，没有 2021 年版的三个子项"
+            ),
+            // Table 二 with the 2021 columns and rows of 2019 among them.
+            (_, spec::Edition::Y2021) => format!(
+                "{y} 年度报告应使用 2021 年版{name}格式：本表是 2021 年版的格式，但还有 2019 年版才有的{labels}，2021 年版已删去"
+            ),
+            _ => format!(
+                "{y} 年度报告应使用 2021 年版{name}格式，这里是 2019 年版的格式：有 2019 年版的{labels}"
+            ),
         };
-        let mut message = format!(
-            "{y} 年度报告应使用 2021 年版{}格式，这里是 2019 年版的格式：{what}",
-            t.spec().name
-        );
         let eol = ctx.context.eol;
+        let mut related = Vec::new();
         let fix = match t.id {
             TableId::T2 => edit::t2_in_2021_layout(ctx.text(), t, eol).map(|rw| {
                 message.push_str(&t2_dropped(&rw));
+                related = t2_dropped_places(&rw);
                 Fix::unsafe_edit(t2_fix_title(&rw), rw.edit)
             }),
             TableId::T3 => edit::t3_other_in_2021_layout(ctx.text(), t, eol)
@@ -77,8 +78,41 @@ pub fn format_outdated(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
         if let Some(f) = fix {
             d = d.with_fix(f);
         }
+        if !related.is_empty() {
+            d = d.with_related(related);
+        }
         out.push(d);
     }
+}
+
+/// How many labels or figures a `format-outdated` message names at most: the others are counted
+/// (and each figure is at its own place in the related information), so that the message stays
+/// short however many the table has.
+const NAMED: usize = 3;
+/// The most characters of a label or figure quoted from the text.
+const QUOTED_CHARS: usize = 16;
+
+/// Text of the document in 「」, cut to [`QUOTED_CHARS`] characters.
+fn quoted(s: &str) -> String {
+    let mut out: String = s.chars().take(QUOTED_CHARS).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    format!("「{out}」")
+}
+
+/// The first [`NAMED`] items joined by `sep`, then 「等 N 项」 (N counting all) when there are more.
+fn some_of(items: &[String], sep: &str, unit: &str) -> String {
+    let mut out = items
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(sep);
+    if items.len() > NAMED {
+        out.push_str(&format!("等 {} {unit}", items.len()));
+    }
+    out
 }
 
 /// The title of the fix that writes table 三's single-row （六）其他处理 as its three rows.
@@ -125,8 +159,19 @@ fn t2_fix_title(rw: &edit::T2Rewrite) -> String {
     format!("改写为 2021 年版表二：{}，{rest}", moves.join("，"))
 }
 
-/// The 2019 figures a rewrite of table 二 leaves out, for the message: 「行政许可」上一年项目数量
-/// 396、本年增/减 442；…
+/// A 2019 figure that a rewrite of table 二 leaves out, in words: 上一年项目数量 396 (its column
+/// when the row's cells can be told apart), the figure cut to [`QUOTED_CHARS`] characters.
+fn dropped_figure(d: &edit::Dropped) -> String {
+    let q = quoted(&d.text);
+    let figure = &q['「'.len_utf8()..q.len() - '」'.len_utf8()];
+    match d.col {
+        Some(c) => format!("{} {figure}", spec::T2_2019.cols_of(d.row)[c].label),
+        None => figure.to_string(),
+    }
+}
+
+/// The 2019 figures a rewrite of table 二 leaves out, for the message: the first [`NAMED`] by
+/// row, 「行政许可」上一年项目数量 396、本年增/减 442；…, then how many there are in all.
 fn t2_dropped(rw: &edit::T2Rewrite) -> String {
     if rw.dropped.is_empty() {
         return if rw.dropped_zeros {
@@ -137,11 +182,8 @@ fn t2_dropped(rw: &edit::T2Rewrite) -> String {
     }
     let old = &spec::T2_2019;
     let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
-    for d in &rw.dropped {
-        let item = match d.col {
-            Some(c) => format!("{} {}", old.cols_of(d.row)[c].label, d.text),
-            None => d.text.clone(),
-        };
+    for d in rw.dropped.iter().take(NAMED) {
+        let item = dropped_figure(d);
         match rows.iter_mut().find(|(r, _)| *r == d.row) {
             Some((_, v)) => v.push(item),
             None => rows.push((d.row, vec![item])),
@@ -151,15 +193,37 @@ fn t2_dropped(rw: &edit::T2Rewrite) -> String {
         .iter()
         .map(|(r, v)| format!("{}{}", old.row_name(*r), v.join("、")))
         .collect();
+    let more = if rw.dropped.len() > NAMED {
+        format!(" 等 {} 个", rw.dropped.len())
+    } else {
+        String::new()
+    };
     let zeros = if rw.dropped_zeros {
         "（其余为 0）"
     } else {
         ""
     };
     format!(
-        "；2021 年版没有对应单元格、改写时不带入的数字：{}{zeros}",
+        "；2021 年版没有对应单元格、改写时不带入的数字：{}{more}{zeros}",
         list.join("；")
     )
+}
+
+/// Each 2019 figure a rewrite of table 二 leaves out, at its place.
+fn t2_dropped_places(rw: &edit::T2Rewrite) -> Vec<crate::diag::Related> {
+    rw.dropped
+        .iter()
+        .map(|d| {
+            crate::diag::Related::here(
+                d.range.clone(),
+                format!(
+                    "改写为 2021 年版时不带入：{}{}",
+                    spec::T2_2019.row_name(d.row),
+                    dropped_figure(d)
+                ),
+            )
+        })
+        .collect()
 }
 
 /// A 2021+ report whose section 六 does not state the 信息处理费.
@@ -240,6 +304,7 @@ pub fn guizhang(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
 mod tests {
     use crate::diag::{Applicability, Code};
     use crate::settings::Settings;
+    use crate::spec::{self, TableId};
 
     /// `format-outdated` of 平潭综合实验区's 2020 report dated 2021: its message and its fix.
     #[test]
@@ -261,10 +326,79 @@ mod tests {
             .collect();
         expect_test::expect![[r#"
             [
-                "2021 年度报告应使用 2021 年版表二（主动公开政府信息情况）格式，这里是 2019 年版的格式：有 2019 年版的「对外公开总数量」「上一年项目数量」「本年增/减」「处理决定数量」；2021 年版没有对应单元格、改写时不带入的数字：「规章」对外公开总数量 7；「规范性文件」本年新公开数量 77、对外公开总数量 166；「行政许可」上一年项目数量 396、本年增/减 442；「其他对外管理服务事项」上一年项目数量 10、本年增/减 7、处理决定数量 105；「行政处罚」上一年项目数量 2648、本年增/减 -18；「行政强制」上一年项目数量 126、本年增/减 26；「行政事业性收费」上一年项目数量 35、本年增/减 -15；「政府集中采购」采购项目数量 395、采购总金额 73802895.90元（其余为 0）\n  => 改写为 2021 年版表二：本年新制作数量填入本年制发件数，处理决定数量填入本年处理决定数量，其余单元格留空待填",
+                "2021 年度报告应使用 2021 年版表二（主动公开政府信息情况）格式，这里是 2019 年版的格式：有 2019 年版的「对外公开总数量」「上一年项目数量」「本年增/减」等 9 项；2021 年版没有对应单元格、改写时不带入的数字：「规章」对外公开总数量 7；「规范性文件」本年新公开数量 77、对外公开总数量 166 等 16 个（其余为 0）\n  => 改写为 2021 年版表二：本年新制作数量填入本年制发件数，处理决定数量填入本年处理决定数量，其余单元格留空待填",
                 "2021 年度报告应使用 2021 年版表三（收到和处理政府信息公开申请情况）格式，这里是 2019 年版的格式：（六）其他处理只有一行，没有 2021 年版的三个子项\n  => 改写为 2021 年版表三：（六）其他处理分为 3 个子项，原有数字填入「3.其他」，第 1、2 项填 0",
             ]
         "#]]
         .assert_debug_eq(&shown);
+    }
+
+    /// Table 二 of 2019 in Markdown, every figure written `{x}`.
+    const T2_2019_MD: &str = "**第二十条第（一）项**
+
+| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |
+|---|---|---|---|
+| 规章 | {x} | {x} | {x} |
+| 规范性文件 | {x} | {x} | {x} |
+
+**第二十条第（五）项**
+
+| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |
+|---|---|---|---|
+| 行政许可 | {x} | {x} | {x} |
+| 其他对外管理服务事项 | {x} | {x} | {x} |
+
+**第二十条第（六）项**
+
+| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |
+|---|---|---|---|
+| 行政处罚 | {x} | {x} | {x} |
+| 行政强制 | {x} | {x} | {x} |
+
+**第二十条第（八）项**
+
+| 信息内容 | 上一年项目数量 | 本年增/减 |
+|---|---|---|
+| 行政事业性收费 | {x} | {x} |
+
+**第二十条第（九）项**
+
+| 信息内容 | 采购项目数量 | 采购总金额 |
+|---|---|---|
+| 政府集中采购 | {x} | {x} |
+";
+
+    /// However many 2019 labels and figures table 二 holds, and however long its cells, the
+    /// message names a few and counts the rest: it is short by construction (the command line
+    /// cuts a message at 400 characters), and every figure left out is named at its place.
+    #[test]
+    fn the_message_stays_short_however_much_the_table_holds() {
+        let draft = crate::draft::new_report("某某市某某局", 2023);
+        let start = draft.find("**第二十条第（一）项**").unwrap();
+        let end = draft.find("## 三、").unwrap();
+        for x in ["7", "123456789012345678901234567890123456789"] {
+            let text = format!(
+                "{}{}\n{}",
+                &draft[..start],
+                T2_2019_MD.replace("{x}", x),
+                &draft[end..]
+            );
+            let doc = crate::parse::parse(&text);
+            assert_eq!(
+                doc.reports[0].table(TableId::T2).unwrap().edition,
+                spec::Edition::Y2019
+            );
+            let d = crate::check::check(&doc, &text, &Settings::default())
+                .into_iter()
+                .find(|d| d.code == Code::FormatOutdated)
+                .unwrap();
+            let chars = d.message.chars().count();
+            assert!(chars <= 300, "{chars}: {}", d.message);
+            assert!(d.message.contains("」等 11 项"), "{}", d.message);
+            // 22 figures, 5 carried into the 2021 table.
+            assert!(d.message.contains(" 等 17 个"), "{}", d.message);
+            assert_eq!(d.related.len(), 17);
+            assert!(d.related.iter().all(|r| r.message.chars().count() <= 60));
+        }
     }
 }

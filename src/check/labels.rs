@@ -4,13 +4,13 @@ use super::TableCtx;
 use crate::diag::{Code, Diagnostic, Fix};
 use crate::edit;
 use crate::model::Table;
-use crate::spec::{RowKind, TableId, t3};
+use crate::spec::{self, Edition, RowKind, TableId, t3};
 
 /// Standard rows (and 第二十条 items) absent from the table.
 pub fn rows_missing(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let t = ctx.table;
     let spec = t.spec();
-    let fmt2019 = !t.layout_2019.is_empty();
+    let fmt2019 = t.is_2019_layout();
     let at = crate::totals::row_index(t);
     // A row out of place where exactly this row is missing stands for it (`row-shape` says so).
     let stood_for: Vec<usize> = super::shape::misplaced_rows(t)
@@ -115,6 +115,35 @@ fn mixed_numbering(t: &Table, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether `written` is exactly a row or column label of the 2021 table 二 while table `t` is read
+/// as the 2019 one: the table mixes the editions (or shows no column header to tell), and a fix
+/// must not write the 2019 label over a label of the current edition.
+fn label_of_2021(t: &Table, written: &str) -> bool {
+    if t.id != TableId::T2 || t.edition != Edition::Y2019 {
+        return false;
+    }
+    let n = crate::text::norm(written);
+    let nm = spec::T2.norms();
+    nm.rows.contains(&n.as_str()) || nm.cols.iter().any(|&(l, _)| l == n)
+}
+
+/// The `row-label` of a label of the 2021 table 二 in a table read as the 2019 one: said, with the
+/// label of 2019 it stands for, and no fix.
+fn mixed_editions(
+    range: std::ops::Range<usize>,
+    kind: &str,
+    written: &str,
+    standard: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::RowLabel,
+        range,
+        format!(
+            "{kind}「{written}」是 2021 年版表二的标签，而本表按 2019 年版读取（2019 年版为「{standard}」）：两版混用，请统一为一版（2021 年度起用 2021 年版）"
+        ),
+    )
+}
+
 /// Row, group and column labels that are not the standard ones.
 pub fn row_labels(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let t: &Table = ctx.table;
@@ -133,18 +162,22 @@ pub fn row_labels(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
             } else {
                 row.label_text.clone()
             };
-            let mut d = Diagnostic::new(
-                Code::RowLabel,
-                range.clone(),
-                format!("行标签「{shown}」不是标准标签，应为「{standard}」"),
-            );
-            if row.label.len() == 1 {
-                d = d.with_fix(Fix::safe(
-                    format!("改为「{standard}」"),
-                    edit::replace(range, standard),
-                ));
+            if label_of_2021(t, &row.label_text) {
+                out.push(mixed_editions(range, "行标签", &shown, standard));
+            } else {
+                let mut d = Diagnostic::new(
+                    Code::RowLabel,
+                    range.clone(),
+                    format!("行标签「{shown}」不是标准标签，应为「{standard}」"),
+                );
+                if row.label.len() == 1 {
+                    d = d.with_fix(Fix::safe(
+                        format!("改为「{standard}」"),
+                        edit::replace(range, standard),
+                    ));
+                }
+                out.push(d);
             }
-            out.push(d);
         }
         for g in row.groups.iter().filter(|g| !g.is_standard) {
             let standard = spec.rows[g.spec].label;
@@ -162,6 +195,15 @@ pub fn row_labels(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
         }
     }
     for h in t.headers.iter().filter(|h| !h.is_standard) {
+        if label_of_2021(t, &h.text) {
+            out.push(mixed_editions(
+                h.range.clone(),
+                "列标签",
+                &h.text,
+                h.standard_text,
+            ));
+            continue;
+        }
         out.push(
             Diagnostic::new(
                 Code::RowLabel,
@@ -208,6 +250,33 @@ mod tests {
         // Every row numbered 1、: one template, nothing to say.
         let all = numbered_with_commas(&seed);
         assert_eq!(row_labels(&all), Vec::<String>::new());
+    }
+
+    /// Table 二 read with the 2019 columns (a 2019 column label of 第二十条第（一）项) that also shows
+    /// labels of 2021 (the other items' columns, 行政规范性文件): the labels of 2021 are said to mix
+    /// the editions, and no fix writes the 2019 label over them.
+    #[test]
+    fn labels_of_2021_in_a_table_read_as_2019_are_not_rewritten() {
+        let text = crate::draft::new_report("某某市某某局", 2020).replace(
+            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+            "| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
+        );
+        let doc = crate::parse::parse(&text);
+        let t2 = doc.reports[0].table(crate::spec::TableId::T2).unwrap();
+        assert_eq!(t2.edition, crate::spec::Edition::Y2019);
+        let said: Vec<String> = crate::check::check(&doc, &text, &Settings::default())
+            .into_iter()
+            .filter(|d| d.code == Code::RowLabel)
+            .map(|d| format!("{} {:?}", d.message, d.fixes))
+            .collect();
+        expect_test::expect![[r#"
+            [
+                "行标签「行政规范性文件」是 2021 年版表二的标签，而本表按 2019 年版读取（2019 年版为「规范性文件」）：两版混用，请统一为一版（2021 年度起用 2021 年版） []",
+                "列标签「本年处理决定数量」是 2021 年版表二的标签，而本表按 2019 年版读取（2019 年版为「处理决定数量」）：两版混用，请统一为一版（2021 年度起用 2021 年版） []",
+                "列标签「本年处理决定数量」是 2021 年版表二的标签，而本表按 2019 年版读取（2019 年版为「处理决定数量」）：两版混用，请统一为一版（2021 年度起用 2021 年版） []",
+            ]
+        "#]]
+        .assert_debug_eq(&said);
     }
 
     /// `N.` at the start of a cell → `N、`.

@@ -1202,11 +1202,23 @@ fn chinese(n: i64, liang: bool) -> String {
     out
 }
 
-/// A count cell as a number: blank counts as 0; `None` for anything else.
+/// A count cell as a number: blank counts as 0 (tables 三 and 四 commonly leave a 0 blank among
+/// filled cells, and `cell-blank` says so); `None` for anything else. A target whose cells are
+/// all blank is not read at all ([`all_blank`]): the table does not say.
 fn cell_count(t: &Table, row: usize, col: usize) -> Option<(Range<usize>, i64)> {
     let r = &t.rows[row];
     let c = r.cells.get(col)?;
     Some((c.range.clone(), c.value.count()?))
+}
+
+/// Whether every cell of `cells` (row, column) of table `t` is blank (or absent).
+fn all_blank(t: &Table, cells: impl IntoIterator<Item = (usize, usize)>) -> bool {
+    cells.into_iter().all(|(row, col)| {
+        t.rows[row]
+            .cells
+            .get(col)
+            .is_none_or(|c| c.value == Value::Blank)
+    })
 }
 
 /// The rows of table `t` for spec rows `rows` (a group for its data rows; a 2019 single-row group
@@ -1285,6 +1297,14 @@ fn read_t3(report: &Report, rows: &'static [usize], cols: T3Cols) -> Option<Read
         T3Cols::Col(c) => (vec![c], vec![c]),
         T3Cols::Legal => ((1..total_col).collect(), (1..total_col).collect()),
     };
+    if all_blank(
+        t,
+        found
+            .iter()
+            .flat_map(|&i| printed.iter().map(move |&c| (i, c))),
+    ) {
+        return None;
+    }
     let mut cells = Vec::new();
     let mut value = 0i64;
     let mut parts_sum = Some(0i64);
@@ -1357,6 +1377,14 @@ fn read_t4(report: &Report, groups: Groups, cols: &'static [usize]) -> Option<Re
         return None;
     }
     let spec = t.spec();
+    if all_blank(
+        t,
+        groups
+            .starts()
+            .flat_map(|g| cols.iter().map(move |&c| (0, g + c))),
+    ) {
+        return None;
+    }
     let mut value = 0i64;
     let mut alt = Some(0i64);
     let mut cells = Vec::new();
@@ -1404,7 +1432,8 @@ fn read_t4(report: &Report, groups: Groups, cols: &'static [usize]) -> Option<Re
 
 fn read_t2(report: &Report, row: usize, col: usize) -> Option<Read> {
     let t = report.table(TableId::T2)?;
-    if !t.layout_2019.is_empty() {
+    // The 2019 table 二 has other columns: none of its figures is a 2021 one.
+    if t.edition != spec::Edition::Y2021 {
         return None;
     }
     let spec = t.spec();
@@ -1416,7 +1445,8 @@ fn read_t2(report: &Report, row: usize, col: usize) -> Option<Read> {
     }
     let c = r.cells.get(col)?;
     let (value, is_money) = match c.value {
-        Value::Blank => (0.0, false),
+        // A blank cell: the table does not say (table 二 has no relation that makes it 0).
+        Value::Blank => return None,
         Value::Count(n) => (n as f64, false),
         Value::Money(m) => (m, true),
         _ => return None,
@@ -2091,6 +2121,59 @@ mod tests {
             .map(|r| &text[r.range.clone()])
             .collect();
         assert_eq!(related, ["74"]);
+    }
+
+    /// A cell left blank does not say 0: a figure of the prose against cells that are all blank
+    /// is not compared (table 二, whose cells have no relation; tables 三 and 四 too, where a blank
+    /// among filled cells still counts as 0 and `cell-blank` says it is blank). The same figures
+    /// against a filled cell are.
+    #[test]
+    fn blank_cells_say_nothing() {
+        let t2 = "2024年，制发行政规范性文件7件，废止行政规范性文件1件；现行有效规章3件。";
+        let t3 = "全年办理政府信息公开申请218件。";
+        let t4 = "全年办理因政府信息公开申请引发的行政复议36起，行政诉讼9起。";
+        let t2_cells = |issued: &'static str, in_force: &'static str| -> Vec<Cell> {
+            vec![
+                (T2, t2::NORMATIVE, t2::ISSUED, issued),
+                (T2, t2::NORMATIVE, t2::REPEALED, "1"),
+                (T2, t2::GUIZHANG, t2::IN_FORCE, in_force),
+            ]
+        };
+        let lawsuits: [Cell; 2] = [
+            (T4, 0, t4::DIRECT + t4::TOTAL, "6"),
+            (T4, 0, t4::AFTER + t4::TOTAL, "3"),
+        ];
+        let t4_cells = |review: &'static str| -> Vec<Cell> {
+            let mut v = vec![(T4, 0, t4::REVIEW + t4::TOTAL, review)];
+            v.extend(lawsuits);
+            v
+        };
+        for (sentence, cells) in [
+            (t2, t2_cells("", "")),
+            (t3, vec![(T3, t3::NEW, TOT, ""), (T3, t3::TOTAL, TOT, "")]),
+            (t4, t4_cells("")),
+        ] {
+            let text = report(2024, sentence, &cells);
+            assert_eq!(found(&text), Vec::<String>::new(), "{sentence}");
+        }
+        // Filled: 0 is a figure the prose contradicts.
+        let mut said = Vec::new();
+        for (sentence, cells) in [
+            (t2, t2_cells("0", "0")),
+            (t3, vec![(T3, t3::NEW, TOT, "0"), (T3, t3::TOTAL, TOT, "0")]),
+            (t4, t4_cells("0")),
+        ] {
+            said.extend(found(&report(2024, sentence, &cells)));
+        }
+        expect_test::expect![[r#"
+            [
+                "「7」正文为 7，而表二「行政规范性文件」行「本年制发件数」列为 0 [\"将正文改为 0\"]",
+                "「3」正文为 3，而表二「规章」行「现行有效件数」列为 0 [\"将正文改为 0\"]",
+                "「218」正文为 218，而表三「一、本年新收政府信息公开申请数量」行「总计」列为 0，表三「（七）总计」行「总计」列为 0 [\"将正文改为 0\"]",
+                "「36」正文为 36，而表四「行政复议」的「总计」为 0 [\"将正文改为 0\"]",
+            ]
+        "#]]
+        .assert_debug_eq(&said);
     }
 
     #[test]

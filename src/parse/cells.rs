@@ -94,10 +94,19 @@ fn cell(text: &str, span: Range<usize>) -> RawCell {
     }
 }
 
-/// Is this line a page number or page furniture that `pdftotext` leaves between rows?
+/// Is this line a page number or page furniture that `pdftotext` leaves between rows? A page
+/// number's dashes stand on both sides (`- 3 -`, `-18-`, `— 4 —`); a minus sign right before the
+/// digits and nothing after them (`-18`, `－18`) is a signed number — a cell of 本年增/减 on a line
+/// of its own — like an unsigned number on a line of its own.
 pub fn is_page_furniture(s: &str) -> bool {
     // `- 3 -`, `— 4 —`, `第 3 页`, `3/10`: short, and starting with a dash, 第 or a digit.
     if s.len() > 64 {
+        return false;
+    }
+    if s.trim_matches(is_ws)
+        .strip_prefix(['-', '－'])
+        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| fold_digit(c).is_ascii_digit()))
+    {
         return false;
     }
     let mut chars = s.chars().filter(|c| !is_ws(*c));
@@ -741,6 +750,38 @@ mod tests {
             expect![[r#"
             CellPerLine: V[1]
         "#]],
+        );
+        for page in [
+            "-3-",
+            "- 18 -",
+            "-18-",
+            "—18—",
+            "— 4 —",
+            "– 3 –",
+            "－18－",
+            "- 18",
+            "第18页",
+            "第 3 页",
+            "18/40",
+            "  -6-  ",
+        ] {
+            assert!(is_page_furniture(page), "{page}");
+        }
+        for value in ["-18", "－18", " -18 ", "-１８", "18", "+18", "-"] {
+            assert!(!is_page_furniture(value), "{value}");
+        }
+    }
+
+    /// One cell per line, 本年增/减 of −18 on its line: a cell of the row, as +126 or 18 would be.
+    #[test]
+    fn a_negative_number_on_its_line_is_a_cell() {
+        show(
+            "行政处罚\n2648\n-18\n538\n行政强制\n126\n+26\n29\n-5-\n行政事业性收费\n0\n－3\n",
+            expect![[r#"
+                CellPerLine: T[行政处罚] V[2648] V[-18] V[538]
+                CellPerLine: T[行政强制] V[126] V[+26] V[29]
+                CellPerLine: T[行政事业性收费] V[0] V[－3]
+            "#]],
         );
     }
 

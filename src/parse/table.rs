@@ -37,17 +37,7 @@ pub fn tables(text: &str, items: &[Item]) -> Vec<Table> {
     for (id, rows) in segments {
         let t = match id {
             TableId::T4 => assemble_t4(text, &rows),
-            TableId::T2 => {
-                let t = assemble(text, &spec::T2, &rows);
-                if t.layout_2019.is_empty() {
-                    t
-                } else {
-                    // 2019 labels: the table is read again with the 2019 rows and columns.
-                    let mut t = assemble(text, &spec::T2_2019, &rows);
-                    t.edition = spec::Edition::Y2019;
-                    t
-                }
-            }
+            TableId::T2 => assemble_t2(text, &rows),
             _ => assemble(text, id.spec(), &rows),
         };
         if t.rows.is_empty() && t.headers.is_empty() {
@@ -56,6 +46,47 @@ pub fn tables(text: &str, items: &[Item]) -> Vec<Table> {
         out.push(t);
     }
     out
+}
+
+/// Table 二, read with the rows and columns of the edition its column headers show. A 2019 column
+/// label means the 2019 columns; 2021 column labels and none of 2019 mean the 2021 columns,
+/// whatever row of 2019 stands among them (其他对外管理服务事项, 第二十条第（九）项 and its row: rows
+/// the 2021 table does not have, kept in `layout_2019` for `format-outdated`). A table with a row
+/// of 2019 and no column header of either edition is read with the edition whose columns more of
+/// its rows fit (the 2019 one when as many do).
+fn assemble_t2(text: &str, rows: &[&Item]) -> Table {
+    let t = assemble(text, &spec::T2, rows);
+    if t.layout_2019.is_empty() {
+        return t;
+    }
+    let nm = spec::T2.norms();
+    let col_2019 = t.layout_2019.iter().any(|r| {
+        nm.col_markers_2019
+            .contains(norm(&text[r.clone()]).as_str())
+    });
+    let col_2021 = t
+        .headers
+        .iter()
+        .any(|h| nm.cols.iter().any(|&(_, label)| label == h.standard_text));
+    if col_2021 && !col_2019 {
+        return t;
+    }
+    let mut t19 = assemble(text, &spec::T2_2019, rows);
+    t19.edition = spec::Edition::Y2019;
+    if !col_2019 && rows_fitting(&t) > rows_fitting(&t19) {
+        return t;
+    }
+    t19
+}
+
+/// How many data rows of a table have numbers that fit its columns exactly.
+fn rows_fitting(t: &Table) -> usize {
+    let spec = t.spec();
+    t.rows
+        .iter()
+        .filter(|r| spec.rows[r.spec].kind == RowKind::Data && r.fit == RowFit::Exact)
+        .filter(|r| r.cells.iter().any(|c| c.value != Value::Blank))
+        .count()
 }
 
 /// Words that announce a table, normalised once: row and column labels of table 二 (2019 ones
@@ -1092,6 +1123,12 @@ fn label_only<'a>(
 ) {
     let nm = spec.norms();
     let joined = joined(frags);
+    // 第二十条第（九）项 among the 2021 rows: a heading of 2019 only (in `layout_2019` already),
+    // not a mistyped heading of this table.
+    if spec.edition == spec::Edition::Y2021 && nm.markers_2019.contains(joined.as_ref()) {
+        pending.clear();
+        return;
+    }
     // 第二十条第（一）项: an item heading.
     if let Some(i) = spec
         .rows
