@@ -155,6 +155,9 @@ impl Shift for Row {
 
 impl Shift for Table {
     fn shift_from(&mut self, at: usize, delta: isize) {
+        if at > self.range.start {
+            self.derived.forget_places();
+        }
         self.range.shift_from(at, delta);
         self.rows.shift_from(at, delta);
         self.headers.shift_from(at, delta);

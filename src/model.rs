@@ -183,15 +183,44 @@ pub struct Placement {
     pub unplaced: bool,
 }
 
-/// A table's [`Placement`], computed at the first question. Equal to any other (it is derived
-/// from what the comparison of two tables compares), and cloned with its table.
-#[derive(Default, Clone)]
-pub struct Derived(std::sync::OnceLock<Placement>);
+/// What is derived from a table, computed at the first question: its [`Placement`] and where it
+/// is written ([`Table::written`]). Equal to any other (it is derived from what the comparison of
+/// two tables compares), and cloned with its table.
+#[derive(Default)]
+pub struct Derived {
+    placement: std::sync::OnceLock<Placement>,
+    written: std::sync::OnceLock<Vec<Range<usize>>>,
+    /// Facts other parts of the engine derive from the table alone ([`Table::facts`]).
+    facts: std::sync::Mutex<Vec<Fact>>,
+}
+
+type Fact = Arc<dyn std::any::Any + Send + Sync>;
+
+impl Clone for Derived {
+    fn clone(&self) -> Derived {
+        Derived {
+            placement: self.placement.clone(),
+            written: self.written.clone(),
+            facts: std::sync::Mutex::new(self.facts_now().clone()),
+        }
+    }
+}
 
 impl Derived {
     /// Forgets what was derived (the rows changed).
     pub fn forget(&mut self) {
-        self.0 = std::sync::OnceLock::new();
+        *self = Derived::default();
+    }
+
+    /// Forgets the places counted from the table's start (some of its places moved, not all).
+    pub fn forget_places(&mut self) {
+        self.written = std::sync::OnceLock::new();
+        self.facts = Default::default();
+    }
+
+    fn facts_now(&self) -> std::sync::MutexGuard<'_, Vec<Fact>> {
+        // A panic while a slot was taken leaves the list whole: its slots are added whole.
+        self.facts.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -224,7 +253,7 @@ impl Table {
 
     /// Where the rows stand, computed once while the rows stay as they are.
     pub fn placement(&self) -> &Placement {
-        self.derived.0.get_or_init(|| {
+        self.derived.placement.get_or_init(|| {
             let order = self.order_of_rows();
             let spec = self.spec();
             let mut at = vec![None; spec.rows.len()];
@@ -249,6 +278,63 @@ impl Table {
                 unplaced,
             }
         })
+    }
+
+    /// Where the table is written: its labels, group labels, non-blank cells and header cells,
+    /// merged where nothing but the same line lies between them (so mostly one range per line),
+    /// in order, counted from the table's start. `text` is the text the table was read from. A
+    /// table moved whole keeps them; one whose places move in part forgets them
+    /// ([`Derived::forget_places`]).
+    pub fn written(&self, text: &str) -> &[Range<usize>] {
+        self.derived.written.get_or_init(|| {
+            let mut ranges: Vec<Range<usize>> = Vec::new();
+            ranges.extend(self.headers.iter().map(|h| h.range.clone()));
+            for r in &self.rows {
+                ranges.extend(r.label.iter().cloned());
+                ranges.extend(r.groups.iter().map(|g| g.range.clone()));
+                ranges.extend(
+                    r.cells
+                        .iter()
+                        .filter(|c| !c.range.is_empty())
+                        .map(|c| c.range.clone()),
+                );
+            }
+            ranges.sort_unstable_by_key(|r| r.start);
+            let mut merged: Vec<Range<usize>> = Vec::new();
+            let one_line = |a: usize, b: usize| {
+                text.get(a..b)
+                    .is_some_and(|gap| !gap.contains(['\n', '\r']))
+            };
+            for r in ranges {
+                match merged.last_mut() {
+                    Some(last) if r.start <= last.end || one_line(last.end, r.start) => {
+                        last.end = last.end.max(r.end)
+                    }
+                    _ => merged.push(r),
+                }
+            }
+            let base = self.range.start;
+            for r in &mut merged {
+                *r = r.start.saturating_sub(base)..r.end.saturating_sub(base);
+            }
+            merged
+        })
+    }
+
+    /// The slot of facts of type `T` derived from this table alone (made empty at the first
+    /// question), kept with the table like its [`Placement`] and forgotten with it. Facts that
+    /// hold places count them from the table's start, so that a table moved whole keeps them.
+    pub fn facts<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let mut facts = self.derived.facts_now();
+        if let Some(f) = facts
+            .iter()
+            .find_map(|f| Arc::clone(f).downcast::<T>().ok())
+        {
+            return f;
+        }
+        let f = Arc::new(T::default());
+        facts.push(Arc::clone(&f) as Fact);
+        f
     }
 
     /// Sets the value of a cell (row `row` of [`Table::rows`], column `col`), forgetting what was
@@ -530,5 +616,46 @@ mod tests {
         assert!(copy.placement().unplaced);
         t.derived.forget();
         assert_eq!(copy, t);
+    }
+
+    #[test]
+    fn written_places_are_lines_of_the_table() {
+        let text = crate::test_support::seed("000");
+        let doc = crate::parse::parse(&text);
+        let t = doc.reports[0].table(TableId::T3).expect("table 三");
+        let base = t.range.start;
+        let written: Vec<&str> = t
+            .written(&text)
+            .iter()
+            .map(|r| &text[base + r.start..base + r.end])
+            .collect();
+        // One place per line: a header line, then each row from its label to its last number.
+        assert!(written.iter().all(|w| !w.contains(['\n', '\r'])));
+        assert_eq!(written.len(), 3 + t.rows.len(), "{written:#?}");
+        assert!(written[3].starts_with("一、本年新收") && written[3].ends_with('4'));
+        for c in t.rows.iter().flat_map(|r| &r.cells) {
+            let inside = |r: &std::ops::Range<usize>| {
+                base + r.start <= c.range.start && c.range.end <= base + r.end
+            };
+            assert!(c.range.is_empty() || t.written(&text).iter().any(inside));
+        }
+    }
+
+    #[test]
+    fn facts_stay_with_the_table_until_its_places_move() {
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        #[derive(Default)]
+        struct Seen(AtomicUsize);
+        let text = crate::test_support::seed("000");
+        let doc = crate::parse::parse(&text);
+        let mut t = (*doc.reports[0].table(TableId::T3).expect("table 三")).clone();
+        t.facts::<Seen>().0.store(7, Relaxed);
+        assert_eq!(t.facts::<Seen>().0.load(Relaxed), 7);
+        assert_eq!(t.clone().facts::<Seen>().0.load(Relaxed), 7);
+        t.derived.forget_places();
+        assert_eq!(t.facts::<Seen>().0.load(Relaxed), 0);
+        t.facts::<Seen>().0.store(8, Relaxed);
+        t.set_value(0, 0, Value::Count(3));
+        assert_eq!(t.facts::<Seen>().0.load(Relaxed), 0);
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
@@ -245,7 +245,8 @@ fn spans(ctx: &ReportCtx) -> Vec<Span> {
     let lines: Vec<Range<usize>> = crate::text::lines_iter(report_text)
         .map(|l| r.range.start + l.content.start..r.range.start + l.content.end)
         .collect();
-    let tables = TableLines::of(&r.tables, &lines);
+    let tables = TableLines::of(&r.tables, ctx.text(), &lines);
+    let marked = report_text.contains(spec::REVISION_MARK);
     for (i, content) in lines.into_iter().enumerate() {
         let s = ctx.slice(content.clone());
         if tables.holds(i, &content, s) {
@@ -254,7 +255,7 @@ fn spans(ctx: &ReportCtx) -> Vec<Span> {
         }
         // A paragraph kept from last year's report, marked for revision (draft-todo says so):
         // its figures are last year's.
-        if s.contains(spec::REVISION_MARK) {
+        if marked && s.contains(spec::REVISION_MARK) {
             out.extend(cur.take());
             continue;
         }
@@ -380,13 +381,13 @@ const PROSE_MEMO_BYTES: usize = 1 << 20;
 struct TableLines {
     tables: Vec<Range<usize>>,
     /// For each line of the report, whether one of the tables' labels, group labels, non-blank
-    /// cells or headers lies on it.
+    /// cells or headers lies on it ([`Table::written`]).
     covered: Vec<bool>,
 }
 
 impl TableLines {
     /// `lines`: the content ranges of the report's lines, in order.
-    fn of(tables: &[std::sync::Arc<Table>], lines: &[Range<usize>]) -> TableLines {
+    fn of(tables: &[std::sync::Arc<Table>], text: &str, lines: &[Range<usize>]) -> TableLines {
         let mut covered = vec![false; lines.len()];
         // The first line whose content ends at or after `at`: a walk on from the last answer,
         // as the ranges come almost always in the order of the text.
@@ -403,20 +404,19 @@ impl TableLines {
         let mut mark = |r: &Range<usize>| {
             let first = line_of(r.start);
             let last = line_of(r.end.max(r.start + 1) - 1);
-            for (c, l) in covered.iter_mut().zip(lines).take(last + 1).skip(first) {
+            let last = (last + 1).min(lines.len());
+            if first >= last {
+                return;
+            }
+            for (c, l) in covered[first..last].iter_mut().zip(&lines[first..last]) {
                 // Starts before the line's end and ends after its start.
                 *c |= r.start < l.end.max(l.start + 1) && l.start < r.end;
             }
         };
         for t in tables {
-            t.headers.iter().for_each(|h| mark(&h.range));
-            for r in &t.rows {
-                r.label.iter().for_each(&mut mark);
-                r.groups.iter().for_each(|g| mark(&g.range));
-                r.cells
-                    .iter()
-                    .filter(|c| !c.range.is_empty())
-                    .for_each(|c| mark(&c.range));
+            let base = t.range.start;
+            for r in t.written(text) {
+                mark(&(base + r.start..base + r.end));
             }
         }
         TableLines {
@@ -1101,7 +1101,7 @@ fn is_t3(w: &Wording) -> bool {
 
 /// What the tables say of a target: the value as printed, the values the prose may also mean
 /// (a total's sum of parts where the printed total is wrong), the cells and their words.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Read {
     value: f64,
     is_money: bool,
@@ -1111,6 +1111,18 @@ struct Read {
 }
 
 impl Read {
+    /// The same, its cells' places counted from `to` instead of `from`.
+    fn moved(&self, from: usize, to: usize) -> Read {
+        let mut r = self.clone();
+        for (range, _) in &mut r.cells {
+            // Wrapping: a missing cell's empty place may lie before `from`; it comes back as it
+            // was (and is never shown).
+            let at = |x: usize| x.wrapping_sub(from).wrapping_add(to);
+            *range = at(range.start)..at(range.end);
+        }
+        r
+    }
+
     fn accepts(&self, f: Figure) -> bool {
         match f {
             Figure::Count(n) => !self.is_money && self.accepted.contains(&n),
@@ -1272,23 +1284,54 @@ impl<'a> Reads<'a> {
         if let Some((_, r)) = self.read.borrow().iter().find(|(t, _)| *t == target) {
             return r.clone();
         }
-        let r = read(self.report, target).map(Rc::new);
+        let r = self.report.table(target.table()).and_then(|t| {
+            let base = t.range.start;
+            t.facts::<KeptReads>()
+                .get(target, || read(t, target).map(|r| r.moved(base, 0)))
+                .map(|r| Rc::new(r.moved(0, base)))
+        });
         self.read.borrow_mut().push((target, r.clone()));
         r
     }
 }
 
-/// Reads a target in the report's tables; `None` where it cannot be read for certain.
-fn read(report: &Report, target: Resolved) -> Option<Read> {
-    match target {
-        Resolved::T3 { rows, cols } => read_t3(report, rows, cols),
-        Resolved::T4 { groups, cols } => read_t4(report, groups, cols),
-        Resolved::T2 { row, col } => read_t2(report, row, col),
+/// The targets of a table as read, kept with the table while it stays as it is (a paragraph
+/// edited elsewhere compares its figures with them again), places counted from the table's start.
+#[derive(Default)]
+struct KeptReads(std::sync::Mutex<Vec<(Resolved, Option<Arc<Read>>)>>);
+
+impl KeptReads {
+    fn get(&self, target: Resolved, read: impl FnOnce() -> Option<Read>) -> Option<Arc<Read>> {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, r)) = kept.iter().find(|(t, _)| *t == target) {
+            return r.clone();
+        }
+        let r = read().map(Arc::new);
+        kept.push((target, r.clone()));
+        r
     }
 }
 
-fn read_t3(report: &Report, rows: &'static [usize], cols: T3Cols) -> Option<Read> {
-    let t = report.table(TableId::T3)?;
+impl Resolved {
+    fn table(self) -> TableId {
+        match self {
+            Resolved::T3 { .. } => TableId::T3,
+            Resolved::T4 { .. } => TableId::T4,
+            Resolved::T2 { .. } => TableId::T2,
+        }
+    }
+}
+
+/// Reads a target in its table; `None` where it cannot be read for certain.
+fn read(t: &Table, target: Resolved) -> Option<Read> {
+    match target {
+        Resolved::T3 { rows, cols } => read_t3(t, rows, cols),
+        Resolved::T4 { groups, cols } => read_t4(t, groups, cols),
+        Resolved::T2 { row, col } => read_t2(t, row, col),
+    }
+}
+
+fn read_t3(t: &Table, rows: &'static [usize], cols: T3Cols) -> Option<Read> {
     let spec = t.spec();
     let found = t3_rows(t, rows)?;
     let total_col = t3::TOTAL_COL;
@@ -1370,8 +1413,7 @@ fn read_t3(report: &Report, rows: &'static [usize], cols: T3Cols) -> Option<Read
     })
 }
 
-fn read_t4(report: &Report, groups: Groups, cols: &'static [usize]) -> Option<Read> {
-    let t = report.table(TableId::T4)?;
+fn read_t4(t: &Table, groups: Groups, cols: &'static [usize]) -> Option<Read> {
     let row = t.rows.first()?;
     if !row.fit.is_certain() {
         return None;
@@ -1430,8 +1472,7 @@ fn read_t4(report: &Report, groups: Groups, cols: &'static [usize]) -> Option<Re
     })
 }
 
-fn read_t2(report: &Report, row: usize, col: usize) -> Option<Read> {
-    let t = report.table(TableId::T2)?;
+fn read_t2(t: &Table, row: usize, col: usize) -> Option<Read> {
     // The 2019 table 二 has other columns: none of its figures is a 2021 one.
     if t.edition != spec::Edition::Y2021 {
         return None;
@@ -2354,7 +2395,9 @@ mod tests {
                             let at = sent.source(&c.at);
                             if c.wording.reading != Reading::Any
                                 || !text[at.clone()].starts_with(|d: char| d.is_ascii_digit())
-                                || c.targets.iter().any(|t| read(r, *t).is_none())
+                                || c.targets.iter().any(|t| {
+                                    r.table(t.table()).and_then(|tb| read(tb, *t)).is_none()
+                                })
                             {
                                 continue;
                             }
