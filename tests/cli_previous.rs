@@ -13,13 +13,7 @@ fn run(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn corpus(prefix: &str) -> String {
-    support::corpus()
-        .into_iter()
-        .find(|(name, _)| name.starts_with(prefix))
-        .unwrap()
-        .1
-}
+use support::corpus_report as corpus;
 
 /// 平潭综合实验区's 2022 report with 2 applications of 自然人 carried over to 2023.
 fn last_year() -> String {

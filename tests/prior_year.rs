@@ -49,13 +49,7 @@ fn prior_diags(text: &str, lookup: Lookup) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn corpus(prefix: &str) -> String {
-    support::corpus()
-        .into_iter()
-        .find(|(name, _)| name.starts_with(prefix))
-        .unwrap_or_else(|| panic!("corpus report {prefix}"))
-        .1
-}
+use support::corpus_report as corpus;
 
 /// Replaces the `n`-th number cell of the line starting with `label` (after its label) by `to`.
 fn set_cell(text: &str, label: &str, n: usize, to: &str) -> String {

@@ -20,13 +20,7 @@ fn check(text: &str) -> Vec<Diagnostic> {
     nianbao::check::check(&doc, text, &nianbao::settings::Settings::default())
 }
 
-fn corpus(prefix: &str) -> String {
-    support::corpus()
-        .into_iter()
-        .find(|(name, _)| name.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no corpus report {prefix}"))
-        .1
-}
+use support::corpus_report as corpus;
 
 /// A report in one shape, and how a row is written after another in it.
 struct Shape {

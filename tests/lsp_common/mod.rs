@@ -271,11 +271,7 @@ pub fn seed(name: &str) -> String {
 
 /// The corpus report whose file name starts with `prefix` (`"206_"`).
 pub fn corpus(prefix: &str) -> String {
-    support::corpus()
-        .into_iter()
-        .find(|(name, _)| name.starts_with(prefix))
-        .unwrap_or_else(|| panic!("corpus report {prefix}"))
-        .1
+    support::corpus_report(prefix)
 }
 
 pub fn codes(publish: &Value) -> Vec<String> {

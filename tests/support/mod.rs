@@ -71,6 +71,15 @@ pub fn corpus() -> Vec<(String, String)> {
     read_sorted(&corpus_dir().join("reports"), &[".txt"])
 }
 
+/// The corpus report whose file name starts with `prefix` (`"206_"`).
+pub fn corpus_report(prefix: &str) -> String {
+    corpus()
+        .into_iter()
+        .find(|(stem, _)| stem.starts_with(prefix))
+        .map(|(_, text)| text)
+        .unwrap_or_else(|| panic!("no corpus report {prefix}"))
+}
+
 /// Texts of short lines, the shapes web pages and narrow PDF text arrive in, where a parser that
 /// looks back over what it has read grows quadratic: [`short_lines`].
 #[derive(Debug, Clone, Copy)]
