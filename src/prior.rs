@@ -66,10 +66,14 @@ impl Figures {
         if !report.is_annual_report() {
             return Figures::default();
         }
-        let org = report.org.clone().filter(|o| !body_key(o).is_empty());
+        let key = report
+            .org
+            .as_deref()
+            .map(body_key)
+            .filter(|k| !k.is_empty());
         let mut f = Figures {
-            key: org.as_deref().map(body_key),
-            org,
+            org: report.org.clone().filter(|_| key.is_some()),
+            key,
             year: report.year,
             ..Figures::default()
         };

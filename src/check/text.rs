@@ -63,15 +63,28 @@ pub fn text_mismatch(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
         return;
     }
     let tables = Reads::new(r);
-    for span in spans(ctx) {
-        let origin = span.range.start;
-        let prose = read_prose(ctx.slice(span.range.clone()), &span, r, &tables);
+    let mut check = |prose: &Prose, origin: usize| {
         for s in &prose.sentences {
             let sentence = Sentence::new(&prose.para, s.range.clone(), r, &tables).at(origin);
             for c in &s.claims {
                 sentence.check_claim(c, out);
             }
             out.extend(s.parts.iter().map(|d| moved(d, origin)));
+        }
+    };
+    match pieces(ctx) {
+        Some(pieces) => {
+            for p in &pieces {
+                for (span, prose) in piece_spans(ctx, p).iter() {
+                    check(prose, p.range.start + span.range.start);
+                }
+            }
+        }
+        None => {
+            for span in spans(ctx) {
+                let prose = read_prose(ctx.slice(span.range.clone()), &span, r, &tables);
+                check(&prose, span.range.start);
+            }
         }
     }
 }
@@ -215,6 +228,7 @@ fn fold_punct(c: char) -> char {
 }
 
 /// A paragraph's place: its lines (the content of each, without line breaks) and its section.
+#[derive(Clone)]
 struct Span {
     /// From the start of the first line to the end of the last.
     range: Range<usize>,
@@ -232,21 +246,96 @@ impl Span {
         }
         p
     }
+
+    /// The same place, counted from `from` instead of `to` (a piece's start and the text's).
+    fn moved(&self, from: usize, to: usize) -> Span {
+        let at = |r: &Range<usize>| r.start - from + to..r.end - from + to;
+        Span {
+            range: at(&self.range),
+            lines: self.lines.iter().map(at).collect(),
+            section: self.section,
+        }
+    }
+}
+
+/// A part of a report in which one section stands: from a heading's line to the next heading's
+/// (the part before the first heading is one too). A paragraph never runs into the next part,
+/// since a heading's line starts one, so each part is read on its own.
+struct Piece {
+    range: Range<usize>,
+    /// Index into [`spec::SECTIONS`].
+    section: Option<usize>,
+}
+
+/// The parts of a report, in order; one part with the sections looked up line by line (`None`)
+/// if the headings are not in the order of the text.
+fn pieces(ctx: &ReportCtx) -> Option<Vec<Piece>> {
+    let r = ctx.report;
+    let text = ctx.text();
+    let mut out = vec![Piece {
+        range: r.range.start..r.range.end,
+        section: None,
+    }];
+    for s in &r.sections {
+        // The start of the heading's line.
+        let at = text[..s.line.start.min(text.len())]
+            .rfind(['\n', '\r'])
+            .map_or(0, |i| i + 1)
+            .max(r.range.start);
+        let last = out.last_mut()?;
+        if at < last.range.start || at > r.range.end || s.line.start < at {
+            return None;
+        }
+        last.range.end = at;
+        out.push(Piece {
+            range: at..r.range.end,
+            section: Some(s.index),
+        });
+    }
+    out.retain(|p| !p.range.is_empty());
+    Some(out)
 }
 
 /// The prose of a report: its lines outside its tables, one paragraph per line, or, in text laid
 /// out from a PDF, lines joined up to the next indented line (a sentence wraps there).
 fn spans(ctx: &ReportCtx) -> Vec<Span> {
     let r = ctx.report;
+    match pieces(ctx) {
+        Some(pieces) => pieces
+            .iter()
+            .flat_map(|p| {
+                let kept = piece_spans(ctx, p);
+                kept.iter()
+                    .map(|(s, _)| s.moved(0, p.range.start))
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+        None => walk(ctx, r.range.clone(), &|at| {
+            r.section_at(at).map(|i| r.sections[i].index)
+        }),
+    }
+}
+
+/// The paragraphs of `range` of a report (whole lines), `section` telling the section at a place.
+fn walk(
+    ctx: &ReportCtx,
+    range: Range<usize>,
+    section: &dyn Fn(usize) -> Option<usize>,
+) -> Vec<Span> {
+    let r = ctx.report;
     let layout = r.shape == Shape::Layout;
     let mut out: Vec<Span> = Vec::new();
     let mut cur: Option<Span> = None;
-    let report_text = ctx.slice(r.range.clone());
-    let lines: Vec<Range<usize>> = crate::text::lines_iter(report_text)
-        .map(|l| r.range.start + l.content.start..r.range.start + l.content.end)
+    let part = ctx.slice(range.clone());
+    let mut lines: Vec<Range<usize>> = crate::text::lines_iter(part)
+        .map(|l| range.start + l.content.start..range.start + l.content.end)
         .collect();
+    // The empty line after a part's last line break belongs to the next part.
+    if range.end < r.range.end && lines.last().is_some_and(|l| l.start == range.end) {
+        lines.pop();
+    }
     let tables = TableLines::of(&r.tables, ctx.text(), &lines);
-    let marked = report_text.contains(spec::REVISION_MARK);
+    let marked = part.contains(spec::REVISION_MARK);
     for (i, content) in lines.into_iter().enumerate() {
         let s = ctx.slice(content.clone());
         if tables.holds(i, &content, s) {
@@ -266,7 +355,7 @@ fn spans(ctx: &ReportCtx) -> Vec<Span> {
             continue;
         }
         let indent = s.chars().take_while(|c| is_ws(*c)).count();
-        let section = r.section_at(content.start).map(|i| r.sections[i].index);
+        let section = section(content.start);
         let starts = !layout
             || indent >= 2
             || cur.as_ref().is_none_or(|p| p.section != section)
@@ -288,6 +377,85 @@ fn spans(ctx: &ReportCtx) -> Vec<Span> {
     }
     out.extend(cur);
     out
+}
+
+/// A part's paragraphs (places counted from the part's start), each read.
+type PieceProse = Rc<Vec<(Span, Rc<Prose>)>>;
+
+/// What a part's paragraphs depend on besides its text: its section, the report's year and
+/// layout, and where the tables are written in it (places counted from the part's start).
+#[derive(PartialEq)]
+struct PieceKey {
+    section: Option<usize>,
+    year: Option<i32>,
+    layout: bool,
+    tables: Vec<Range<usize>>,
+}
+
+/// A part's paragraphs, read, remembered: while a report is edited, every part but the one typed
+/// in is as it was, and its paragraphs are neither looked for nor looked up again (only compared
+/// with the tables). The memory is per thread and holds at most [`PROSE_MEMO_BYTES`] of text.
+fn piece_spans(ctx: &ReportCtx, piece: &Piece) -> PieceProse {
+    use std::hash::{Hash, Hasher};
+    let r = ctx.report;
+    let raw = ctx.slice(piece.range.clone());
+    let base = piece.range.start;
+    let touches = |t: &Range<usize>| t.start < piece.range.end && piece.range.start < t.end;
+    let mut tables = Vec::new();
+    for t in r.tables.iter().filter(|t| touches(&t.range)) {
+        tables.push(t.range.start.max(base) - base..t.range.end.min(piece.range.end) - base);
+        let at = t.range.start;
+        tables.extend(
+            t.written(ctx.text())
+                .iter()
+                .map(|w| at + w.start..at + w.end)
+                .filter(|w| touches(w))
+                .map(|w| w.start.max(base) - base..w.end.min(piece.range.end) - base),
+        );
+    }
+    let key = PieceKey {
+        section: piece.section,
+        year: r.year,
+        layout: r.shape == Shape::Layout,
+        tables,
+    };
+    // The hash reads the ends of the text only; the text is compared in full.
+    let mut h = rustc_hash::FxHasher::default();
+    let b = raw.as_bytes();
+    let ends = (&b[..b.len().min(32)], &b[b.len().saturating_sub(32)..]);
+    (raw.len(), ends, key.section, key.year, key.layout).hash(&mut h);
+    let hash = h.finish();
+    if let Some(p) = PIECES.with(|m| {
+        m.borrow().0.get(&hash).and_then(|v| {
+            v.iter()
+                .find(|(t, k, _)| k == &key && &**t == raw)
+                .map(|(_, _, p)| Rc::clone(p))
+        })
+    }) {
+        return p;
+    }
+    let section = piece.section;
+    let reads = Reads::new(r);
+    let read: Vec<(Span, Rc<Prose>)> = walk(ctx, piece.range.clone(), &|_| section)
+        .into_iter()
+        .map(|span| {
+            let prose = read_prose(ctx.slice(span.range.clone()), &span, r, &reads);
+            (span.moved(base, 0), prose)
+        })
+        .collect();
+    let read = Rc::new(read);
+    PIECES.with(|m| {
+        let (memo, bytes) = &mut *m.borrow_mut();
+        if *bytes + raw.len() > PROSE_MEMO_BYTES {
+            memo.clear();
+            *bytes = 0;
+        }
+        *bytes += raw.len();
+        memo.entry(hash)
+            .or_default()
+            .push((raw.into(), key, Rc::clone(&read)));
+    });
+    read
 }
 
 /// The paragraphs of a report's prose, as read (for tests).
@@ -321,15 +489,11 @@ struct ReadSentence {
 /// and holds at most [`PROSE_MEMO_BYTES`] of text.
 fn read_prose(raw: &str, span: &Span, report: &Report, tables: &Reads) -> Rc<Prose> {
     use std::hash::{Hash, Hasher};
-    type Memo = HashMap<u64, Vec<Rc<Prose>>>;
-    thread_local! {
-        static MEMO: std::cell::RefCell<(Memo, usize)> = std::cell::RefCell::new((HashMap::new(), 0));
-    }
     let mut h = rustc_hash::FxHasher::default();
     (raw, span.section, report.year).hash(&mut h);
     let key = h.finish();
     let same = |p: &Rc<Prose>| &*p.raw == raw && p.section == span.section && p.year == report.year;
-    if let Some(p) = MEMO.with(|m| {
+    if let Some(p) = PARAGRAPHS.with(|m| {
         m.borrow()
             .0
             .get(&key)
@@ -362,7 +526,7 @@ fn read_prose(raw: &str, span: &Span, report: &Report, tables: &Reads) -> Rc<Pro
         para,
         sentences,
     });
-    MEMO.with(|m| {
+    PARAGRAPHS.with(|m| {
         let (memo, bytes) = &mut *m.borrow_mut();
         if *bytes + raw.len() > PROSE_MEMO_BYTES {
             memo.clear();
@@ -374,8 +538,26 @@ fn read_prose(raw: &str, span: &Span, report: &Report, tables: &Reads) -> Rc<Pro
     prose
 }
 
-/// The most prose text [`read_prose`] remembers (what it keeps for it is about ten times more).
+/// The most prose text [`read_prose`] and [`piece_spans`] each remember (what they keep for it
+/// is about ten times more).
 const PROSE_MEMO_BYTES: usize = 1 << 20;
+
+/// A memory of texts read, by a hash, with the bytes of text it holds.
+type Memo<T> = std::cell::RefCell<(HashMap<u64, Vec<T>>, usize)>;
+
+thread_local! {
+    /// The paragraphs read by [`read_prose`].
+    static PARAGRAPHS: Memo<Rc<Prose>> = Default::default();
+    /// The parts of reports read by [`piece_spans`]: the part's text, what else it was read with.
+    static PIECES: Memo<(Box<str>, PieceKey, PieceProse)> = Default::default();
+}
+
+/// Forgets what was read (for tests: what is remembered must read the same as what is not).
+#[cfg(test)]
+fn forget() {
+    PARAGRAPHS.with(|m| *m.borrow_mut() = Default::default());
+    PIECES.with(|m| *m.borrow_mut() = Default::default());
+}
 
 /// Where a report's tables are, to tell the lines that belong to one (see [`TableLines::holds`]).
 struct TableLines {
@@ -815,7 +997,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn check_claim(&self, c: &Claim, out: &mut Vec<Diagnostic>) {
-        let readings: Vec<Rc<Read>> = c
+        let readings: Vec<Placed> = c
             .targets
             .iter()
             .map(|t| self.tables.read(*t))
@@ -876,7 +1058,7 @@ impl<'a> Sentence<'a> {
 
     /// A percentage stated right after a figure of table 三: it must be the cell's share of the
     /// applications handled (or received) within its rounding.
-    fn check_percent(&self, c: &Claim, cell: &Read, out: &mut Vec<Diagnostic>) {
+    fn check_percent(&self, c: &Claim, cell: &Placed, out: &mut Vec<Diagnostic>) {
         if !matches!(c.targets.as_slice(), [Resolved::T3 { .. }]) || c.targets.len() != 1 {
             return;
         }
@@ -1149,7 +1331,8 @@ impl Read {
         written_like(self.value as i64, written)
     }
 
-    fn related(&self) -> Vec<Related> {
+    /// The cells to show beside a diagnostic, their places counted from `base`.
+    fn related_at(&self, base: usize) -> Vec<Related> {
         let nonzero: Vec<&(Range<usize>, f64)> =
             self.cells.iter().filter(|(_, v)| *v != 0.0).collect();
         let shown: Vec<&(Range<usize>, f64)> = if nonzero.is_empty() {
@@ -1160,7 +1343,12 @@ impl Read {
         shown
             .into_iter()
             .filter(|(r, _)| !r.is_empty())
-            .map(|(r, v)| Related::here(r.clone(), format!("{}：{v}", self.words)))
+            .map(|(r, v)| {
+                Related::here(
+                    r.start.wrapping_add(base)..r.end.wrapping_add(base),
+                    format!("{}：{v}", self.words),
+                )
+            })
             .collect()
     }
 }
@@ -1269,7 +1457,7 @@ fn t3_rows(t: &Table, rows: &[usize]) -> Option<Vec<usize>> {
 /// The targets of a report's tables as read, each read once per check of the report.
 struct Reads<'a> {
     report: &'a Report,
-    read: std::cell::RefCell<Vec<(Resolved, Option<Rc<Read>>)>>,
+    read: std::cell::RefCell<Vec<(Resolved, Option<Placed>)>>,
 }
 
 impl<'a> Reads<'a> {
@@ -1280,7 +1468,7 @@ impl<'a> Reads<'a> {
         }
     }
 
-    fn read(&self, target: Resolved) -> Option<Rc<Read>> {
+    fn read(&self, target: Resolved) -> Option<Placed> {
         if let Some((_, r)) = self.read.borrow().iter().find(|(t, _)| *t == target) {
             return r.clone();
         }
@@ -1288,10 +1476,31 @@ impl<'a> Reads<'a> {
             let base = t.range.start;
             t.facts::<KeptReads>()
                 .get(target, || read(t, target).map(|r| r.moved(base, 0)))
-                .map(|r| Rc::new(r.moved(0, base)))
+                .map(|read| Placed { read, base })
         });
         self.read.borrow_mut().push((target, r.clone()));
         r
+    }
+}
+
+/// A target as read in its table (places counted from the table's start), and where the table
+/// starts.
+#[derive(Clone)]
+struct Placed {
+    read: Arc<Read>,
+    base: usize,
+}
+
+impl std::ops::Deref for Placed {
+    type Target = Read;
+    fn deref(&self) -> &Read {
+        &self.read
+    }
+}
+
+impl Placed {
+    fn related(&self) -> Vec<Related> {
+        self.read.related_at(self.base)
     }
 }
 
@@ -2417,5 +2626,110 @@ mod tests {
             }
         }
         assert!(changed >= 40, "{changed}");
+    }
+    /// The paragraphs found part by part (a heading's line to the next) are those of a walk over
+    /// the whole report, in every real report, as written and as if laid out from a PDF (where
+    /// lines join into paragraphs).
+    #[test]
+    fn paragraphs_found_part_by_part_are_those_of_the_whole_report() {
+        let mut parts = 0;
+        for (name, text) in real_reports() {
+            let doc = crate::parse::parse(&text);
+            for r in doc.annual_reports() {
+                for layout in [false, true] {
+                    let mut report = r.clone();
+                    if layout {
+                        report.shape = Shape::Layout;
+                    }
+                    let context = ReportContext::of(&text, r.range.clone(), "\n");
+                    let ctx = ReportCtx {
+                        report: &report,
+                        context: &context,
+                        text: &text,
+                    };
+                    parts += pieces(&ctx).expect("headings in order").len();
+                    let whole = walk(&ctx, report.range.clone(), &|at| {
+                        report.section_at(at).map(|i| report.sections[i].index)
+                    });
+                    let by_part = spans(&ctx);
+                    type Place = (Range<usize>, Vec<Range<usize>>, Option<usize>);
+                    let places = |v: &[Span]| -> Vec<Place> {
+                        v.iter()
+                            .map(|s| (s.range.clone(), s.lines.clone(), s.section))
+                            .collect()
+                    };
+                    assert_eq!(
+                        places(&by_part),
+                        places(&whole),
+                        "{name} (layout: {layout})"
+                    );
+                }
+            }
+        }
+        assert!(parts > 100, "{parts}");
+    }
+
+    fn edit() -> impl proptest::strategy::Strategy<Value = (usize, usize, &'static str)> {
+        use proptest::prelude::*;
+        let pieces = prop_oneof![
+            Just("3"),
+            Just("。"),
+            Just("\n"),
+            Just("件"),
+            Just("  "),
+            Just("共收到政府信息公开申请12件。"),
+            Just("\t5\t"),
+            Just("（七）总计"),
+            Just("三、收到和处理政府信息公开申请情况\n"),
+            Just(""),
+            // A digit at or after the place, one more (the text keeps its length).
+            Just("+1"),
+            Just("+1"),
+            Just("+1"),
+        ];
+        (any::<usize>(), 0usize..8, pieces)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+        /// What is remembered of paragraphs and parts read before changes nothing: after every
+        /// edit, a report checked with the memory of the texts before it reads the same as one
+        /// checked afresh.
+        #[test]
+        fn what_is_remembered_reads_as_what_is_read_afresh(
+            seed in 0usize..64,
+            edits in proptest::collection::vec(edit(), 1..10),
+        ) {
+            let reports = real_reports();
+            let mut text = reports[seed % reports.len()].1.clone();
+            let check = |text: &str| -> Vec<Diagnostic> {
+                let doc = crate::parse::parse(text);
+                let mut out = Vec::new();
+                for r in doc.annual_reports() {
+                    let context = ReportContext::of(text, r.range.clone(), "\n");
+                    let ctx = ReportCtx { report: r, context: &context, text };
+                    text_mismatch(&ctx, &mut out);
+                }
+                out
+            };
+            forget();
+            check(&text);
+            for (at, len, new) in edits {
+                let start = crate::text::floor_char_boundary(&text, at % (text.len() + 1));
+                if new == "+1" {
+                    let Some(d) = text[start..].find(|c: char| c.is_ascii_digit()) else { continue };
+                    let d = start + d;
+                    let next = (text.as_bytes()[d] - b'0' + 1) % 10;
+                    text.replace_range(d..d + 1, &next.to_string());
+                } else {
+                    let end = crate::text::floor_char_boundary(&text, (start + len * 3).min(text.len()));
+                    text.replace_range(start..end, new);
+                }
+                let remembered = check(&text);
+                forget();
+                let afresh = check(&text);
+                proptest::prop_assert_eq!(remembered, afresh);
+            }
+        }
     }
 }
