@@ -14,6 +14,7 @@ mod cells;
 mod facts;
 mod labels;
 mod pair;
+mod parts;
 mod sections;
 mod shape;
 mod sums;

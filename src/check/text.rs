@@ -8,7 +8,6 @@
 //! and a figure that could mean two cells is wrong only when it is neither. The diagnostic sits on
 //! the figure; its fix (将正文改为 N) is unsafe, since the table may be what is wrong.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
@@ -16,6 +15,7 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 
 use super::ReportCtx;
+use super::parts::{self, Memo, Part};
 use crate::diag::{Code, Diagnostic, Edit, Fix, Related};
 use crate::model::{Report, Shape, Table, Value};
 use crate::parse::cells::{chinese_number, is_page_furniture};
@@ -72,9 +72,9 @@ pub fn text_mismatch(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
             out.extend(s.parts.iter().map(|d| moved(d, origin)));
         }
     };
-    match pieces(ctx) {
-        Some(pieces) => {
-            for p in &pieces {
+    match ctx.parts() {
+        Some(parts) => {
+            for p in &parts {
                 for (span, prose) in piece_spans(ctx, p).iter() {
                     check(prose, p.range.start + span.range.start);
                 }
@@ -258,50 +258,12 @@ impl Span {
     }
 }
 
-/// A part of a report in which one section stands: from a heading's line to the next heading's
-/// (the part before the first heading is one too). A paragraph never runs into the next part,
-/// since a heading's line starts one, so each part is read on its own.
-struct Piece {
-    range: Range<usize>,
-    /// Index into [`spec::SECTIONS`].
-    section: Option<usize>,
-}
-
-/// The parts of a report, in order; one part with the sections looked up line by line (`None`)
-/// if the headings are not in the order of the text.
-fn pieces(ctx: &ReportCtx) -> Option<Vec<Piece>> {
-    let r = ctx.report;
-    let text = ctx.text();
-    let mut out = vec![Piece {
-        range: r.range.start..r.range.end,
-        section: None,
-    }];
-    for s in &r.sections {
-        // The start of the heading's line.
-        let at = text[..s.line.start.min(text.len())]
-            .rfind(['\n', '\r'])
-            .map_or(0, |i| i + 1)
-            .max(r.range.start);
-        let last = out.last_mut()?;
-        if at < last.range.start || at > r.range.end || s.line.start < at {
-            return None;
-        }
-        last.range.end = at;
-        out.push(Piece {
-            range: at..r.range.end,
-            section: Some(s.index),
-        });
-    }
-    out.retain(|p| !p.range.is_empty());
-    Some(out)
-}
-
 /// The prose of a report: its lines outside its tables, one paragraph per line, or, in text laid
 /// out from a PDF, lines joined up to the next indented line (a sentence wraps there).
 fn spans(ctx: &ReportCtx) -> Vec<Span> {
     let r = ctx.report;
-    match pieces(ctx) {
-        Some(pieces) => pieces
+    match ctx.parts() {
+        Some(parts) => parts
             .iter()
             .flat_map(|p| {
                 let kept = piece_spans(ctx, p);
@@ -392,11 +354,10 @@ struct PieceKey {
     tables: Vec<Range<usize>>,
 }
 
-/// A part's paragraphs, read, remembered: while a report is edited, every part but the one typed
-/// in is as it was, and its paragraphs are neither looked for nor looked up again (only compared
-/// with the tables). The memory is per thread and holds at most [`PROSE_MEMO_BYTES`] of text.
-fn piece_spans(ctx: &ReportCtx, piece: &Piece) -> PieceProse {
-    use std::hash::{Hash, Hasher};
+/// A part's paragraphs, read, remembered (see [`parts`]): while a report is edited, the
+/// paragraphs of the parts not typed in are neither looked for nor looked up again (only
+/// compared with the tables).
+fn piece_spans(ctx: &ReportCtx, piece: &Part) -> PieceProse {
     let r = ctx.report;
     let raw = ctx.slice(piece.range.clone());
     let base = piece.range.start;
@@ -419,43 +380,18 @@ fn piece_spans(ctx: &ReportCtx, piece: &Piece) -> PieceProse {
         layout: r.shape == Shape::Layout,
         tables,
     };
-    // The hash reads the ends of the text only; the text is compared in full.
-    let mut h = rustc_hash::FxHasher::default();
-    let b = raw.as_bytes();
-    let ends = (&b[..b.len().min(32)], &b[b.len().saturating_sub(32)..]);
-    (raw.len(), ends, key.section, key.year, key.layout).hash(&mut h);
-    let hash = h.finish();
-    if let Some(p) = PIECES.with(|m| {
-        m.borrow().0.get(&hash).and_then(|v| {
-            v.iter()
-                .find(|(t, k, _)| k == &key && &**t == raw)
-                .map(|(_, _, p)| Rc::clone(p))
-        })
-    }) {
-        return p;
-    }
-    let section = piece.section;
-    let reads = Reads::new(r);
-    let read: Vec<(Span, Rc<Prose>)> = walk(ctx, piece.range.clone(), &|_| section)
-        .into_iter()
-        .map(|span| {
-            let prose = read_prose(ctx.slice(span.range.clone()), &span, r, &reads);
-            (span.moved(base, 0), prose)
-        })
-        .collect();
-    let read = Rc::new(read);
-    PIECES.with(|m| {
-        let (memo, bytes) = &mut *m.borrow_mut();
-        if *bytes + raw.len() > PROSE_MEMO_BYTES {
-            memo.clear();
-            *bytes = 0;
-        }
-        *bytes += raw.len();
-        memo.entry(hash)
-            .or_default()
-            .push((raw.into(), key, Rc::clone(&read)));
-    });
-    read
+    let hashed = (key.section, key.year, key.layout);
+    parts::remembered(&PIECES, raw, key, hashed, || {
+        let section = piece.section;
+        let reads = Reads::new(r);
+        walk(ctx, piece.range.clone(), &|_| section)
+            .into_iter()
+            .map(|span| {
+                let prose = read_prose(ctx.slice(span.range.clone()), &span, r, &reads);
+                (span.moved(base, 0), prose)
+            })
+            .collect()
+    })
 }
 
 /// The paragraphs of a report's prose, as read (for tests).
@@ -467,10 +403,6 @@ fn paragraphs(ctx: &ReportCtx) -> Vec<Para> {
 /// A paragraph read: its sentences' claims and the totals whose listed parts do not add up,
 /// with places counted from the paragraph's start.
 struct Prose {
-    /// The paragraph's source text, the section and the year it was read for (the key).
-    raw: Box<str>,
-    section: Option<usize>,
-    year: Option<i32>,
     para: Para,
     /// The sentences that state a figure.
     sentences: Vec<ReadSentence>,
@@ -484,79 +416,47 @@ struct ReadSentence {
 }
 
 /// A paragraph read, remembered: what it states depends only on its words, its section and the
-/// report's year, and while a report is being edited its paragraphs are read again at every
-/// keystroke (only their comparison with the tables is made again). The memory is per thread
-/// and holds at most [`PROSE_MEMO_BYTES`] of text.
+/// report's year, and while a report is being edited the paragraphs of the part typed in are
+/// read again at every keystroke (only their comparison with the tables is made again).
 fn read_prose(raw: &str, span: &Span, report: &Report, tables: &Reads) -> Rc<Prose> {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    (raw, span.section, report.year).hash(&mut h);
-    let key = h.finish();
-    let same = |p: &Rc<Prose>| &*p.raw == raw && p.section == span.section && p.year == report.year;
-    if let Some(p) = PARAGRAPHS.with(|m| {
-        m.borrow()
-            .0
-            .get(&key)
-            .and_then(|v| v.iter().find(|p| same(p)).cloned())
-    }) {
-        return p;
-    }
-    let para = span.para(raw, span.range.start);
-    let mut sentences = Vec::new();
-    for range in para.sentences() {
-        let sentence = Sentence::new(&para, range.clone(), report, tables);
-        if !sentence.states_a_figure() {
-            continue;
+    let key = (span.section, report.year);
+    parts::remembered(&PARAGRAPHS, raw, key, key, || {
+        let para = span.para(raw, span.range.start);
+        let mut sentences = Vec::new();
+        for range in para.sentences() {
+            let sentence = Sentence::new(&para, range.clone(), report, tables);
+            if !sentence.states_a_figure() {
+                continue;
+            }
+            let claims = sentence.claims();
+            let mut parts = Vec::new();
+            sentence.check_parts(&claims, &mut parts);
+            if !claims.is_empty() || !parts.is_empty() {
+                sentences.push(ReadSentence {
+                    range,
+                    claims,
+                    parts,
+                });
+            }
         }
-        let claims = sentence.claims();
-        let mut parts = Vec::new();
-        sentence.check_parts(&claims, &mut parts);
-        if !claims.is_empty() || !parts.is_empty() {
-            sentences.push(ReadSentence {
-                range,
-                claims,
-                parts,
-            });
-        }
-    }
-    let prose = Rc::new(Prose {
-        raw: raw.into(),
-        section: span.section,
-        year: report.year,
-        para,
-        sentences,
-    });
-    PARAGRAPHS.with(|m| {
-        let (memo, bytes) = &mut *m.borrow_mut();
-        if *bytes + raw.len() > PROSE_MEMO_BYTES {
-            memo.clear();
-            *bytes = 0;
-        }
-        *bytes += raw.len();
-        memo.entry(key).or_default().push(Rc::clone(&prose));
-    });
-    prose
+        Prose { para, sentences }
+    })
 }
-
-/// The most prose text [`read_prose`] and [`piece_spans`] each remember (what they keep for it
-/// is about ten times more).
-const PROSE_MEMO_BYTES: usize = 1 << 20;
-
-/// A memory of texts read, by a hash, with the bytes of text it holds.
-type Memo<T> = std::cell::RefCell<(HashMap<u64, Vec<T>>, usize)>;
 
 thread_local! {
-    /// The paragraphs read by [`read_prose`].
-    static PARAGRAPHS: Memo<Rc<Prose>> = Default::default();
-    /// The parts of reports read by [`piece_spans`]: the part's text, what else it was read with.
-    static PIECES: Memo<(Box<str>, PieceKey, PieceProse)> = Default::default();
+    /// The paragraphs read by [`read_prose`], with their section and the report's year.
+    static PARAGRAPHS: Memo<ParagraphKey, Prose> = Default::default();
+    /// The parts of reports read by [`piece_spans`].
+    static PIECES: Memo<PieceKey, Vec<(Span, Rc<Prose>)>> = Default::default();
 }
 
-/// Forgets what was read (for tests: what is remembered must read the same as what is not).
+/// What a paragraph is read with besides its words: its section and the report's year.
+type ParagraphKey = (Option<usize>, Option<i32>);
+
 #[cfg(test)]
 fn forget() {
-    PARAGRAPHS.with(|m| *m.borrow_mut() = Default::default());
-    PIECES.with(|m| *m.borrow_mut() = Default::default());
+    parts::forget(&PARAGRAPHS);
+    parts::forget(&PIECES);
 }
 
 /// Where a report's tables are, to tell the lines that belong to one (see [`TableLines::holds`]).
@@ -2647,7 +2547,7 @@ mod tests {
                         context: &context,
                         text: &text,
                     };
-                    parts += pieces(&ctx).expect("headings in order").len();
+                    parts += ctx.parts().expect("headings in order").len();
                     let whole = walk(&ctx, report.range.clone(), &|at| {
                         report.section_at(at).map(|i| report.sections[i].index)
                     });

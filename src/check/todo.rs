@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use super::ReportCtx;
+use super::parts::{self, Memo, Part};
 use crate::diag::{Code, Diagnostic};
 use crate::spec;
 
@@ -15,30 +16,25 @@ pub fn draft_todo(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
     let r = ctx.report;
     let text = ctx.slice(r.range.clone());
     let base = r.range.start;
-    for (range, prompt) in prompts(text) {
-        out.push(Diagnostic::new(
-            Code::DraftTodo,
-            base + range.start..base + range.end,
-            format!("尚未填写：「{prompt}」是模板中的填写提示，请换成本机关的实际内容"),
-        ));
-    }
-    for (at, _) in text.match_indices(spec::REVISION_MARK) {
-        let end = crate::text::line_end(text, at);
-        out.push(Diagnostic::new(
-            Code::DraftTodo,
-            base + at..base + end,
-            format!(
-                "此段沿用上一年度报告的内容，请按本年度情况修改后删去「{}」",
-                spec::REVISION_MARK
-            ),
-        ));
-    }
-    for range in dates_without_day(text) {
-        out.push(Diagnostic::new(
-            Code::DraftTodo,
-            base + range.start..base + range.end,
-            format!("日期「{}」不完整，请填写具体日期", text[range].trim()),
-        ));
+    // What is found in a line depends on the line alone: part by part, each part's findings
+    // remembered by its text (a keystroke finds again those of the parts not typed in).
+    let parts = ctx.parts().unwrap_or_else(|| {
+        vec![Part {
+            range: r.range.clone(),
+            section: None,
+        }]
+    });
+    for p in parts {
+        let found = parts::remembered(&FOUND, ctx.slice(p.range.clone()), (), (), || {
+            in_lines(ctx.slice(p.range.clone()))
+        });
+        out.extend(found.iter().map(|(range, message)| {
+            Diagnostic::new(
+                Code::DraftTodo,
+                p.range.start + range.start..p.range.start + range.end,
+                message.clone(),
+            )
+        }));
     }
     let mut named: Vec<Range<usize>> = Vec::new();
     if let Some(t) = &r.title
@@ -66,11 +62,47 @@ pub fn draft_todo(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What is to be filled in, found within lines: prompts, revision marks, dates without their day
+/// (places in `text`, messages).
+fn in_lines(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    for (range, prompt) in prompts(text) {
+        out.push((
+            range,
+            format!("尚未填写：「{prompt}」是模板中的填写提示，请换成本机关的实际内容"),
+        ));
+    }
+    for at in memchr::memmem::find_iter(text.as_bytes(), spec::REVISION_MARK) {
+        let end = crate::text::line_end(text, at);
+        out.push((
+            at..end,
+            format!(
+                "此段沿用上一年度报告的内容，请按本年度情况修改后删去「{}」",
+                spec::REVISION_MARK
+            ),
+        ));
+    }
+    for range in dates_without_day(text) {
+        let message = format!(
+            "日期「{}」不完整，请填写具体日期",
+            text[range.clone()].trim()
+        );
+        out.push((range, message));
+    }
+    out
+}
+
+thread_local! {
+    /// What [`in_lines`] found in the parts of reports.
+    static FOUND: Memo<(), Vec<(Range<usize>, String)>> = Default::default();
+}
+
 /// The prompts in a text: parenthesised texts that start with a prompt word or hold one.
 fn prompts(text: &str) -> Vec<(Range<usize>, &str)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(open) = next_paren(text, from) {
+    let mut parens = Parens::new(text);
+    while let Some(open) = parens.next_from(from) {
         let after = open + text[open..].chars().next().map_or(1, char::len_utf8);
         let limit = crate::text::floor_char_boundary(text, (after + MAX_PROMPT).min(text.len()));
         let rest = &text[after..limit];
@@ -97,18 +129,47 @@ fn prompts(text: &str) -> Vec<(Range<usize>, &str)> {
     out
 }
 
-/// The first `（` or `(` at or after `from` (a byte search: the text is mostly Chinese).
-fn next_paren(text: &str, from: usize) -> Option<usize> {
-    // `（` is EF BC 88 in UTF-8; EF leads the other full-width signs too.
-    memchr::memchr2_iter(b'(', 0xEF, &text.as_bytes()[from..])
-        .map(|i| from + i)
-        .find(|&i| text.as_bytes()[i] == b'(' || text[i..].starts_with('（'))
+/// The opening parentheses of a text, `（` and `(`, found by two byte searches (the text is
+/// mostly Chinese, whose other full-width signs begin with the same byte as `（`).
+struct Parens<'a> {
+    text: &'a [u8],
+    wide: memchr::memmem::Finder<'static>,
+    /// The next `（` and `(` at or after the place last asked for, once looked for.
+    next: [Option<Option<usize>>; 2],
+}
+
+impl<'a> Parens<'a> {
+    fn new(text: &'a str) -> Self {
+        Parens {
+            text: text.as_bytes(),
+            wide: memchr::memmem::Finder::new("（".as_bytes()),
+            next: [None, None],
+        }
+    }
+
+    /// The first `（` or `(` at or after `from` (asked for with `from` never decreasing).
+    fn next_from(&mut self, from: usize) -> Option<usize> {
+        let rest = self.text.get(from..)?;
+        for (k, next) in self.next.iter_mut().enumerate() {
+            if next.is_some_and(|n| n.is_some_and(|at| at < from)) {
+                *next = None;
+            }
+            if next.is_none() {
+                let found = match k {
+                    0 => self.wide.find(rest),
+                    _ => memchr::memchr(b'(', rest),
+                };
+                *next = Some(found.map(|i| from + i));
+            }
+        }
+        self.next.iter().filter_map(|n| n.flatten()).min()
+    }
 }
 
 /// Dates whose day (or month and day) is left blank: 「2026年1月  日」, 「2026年  月  日」.
 fn dates_without_day(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for (at, _) in text.match_indices('日') {
+    for at in memchr::memmem::find_iter(text.as_bytes(), "日") {
         // Back from 日 over blanks to 月, then over digits or blanks to 年.
         let before = &text[..at];
         let gap = before.len() - before.trim_end_matches([' ', '\u{3000}', '_']).len();
@@ -186,5 +247,60 @@ mod tests {
         assert_eq!(s, ["2026年1月  日", "某某县财政局", "（以下简称《条例》）"]);
         assert_eq!(stand_in_name("某某县财政局"), Some("某某"));
         assert_eq!(stand_in_name("东区财政局"), None);
+    }
+
+    /// What is found part by part is what is found in the whole report, in a new draft (prompts
+    /// in every section, a date without its day), a draft made from last year's report (revision
+    /// marks) and every real report; and what is remembered is what is found afresh.
+    #[test]
+    fn found_part_by_part_as_in_the_whole_report() {
+        use crate::model::ReportContext;
+        let mut texts = vec![crate::draft::new_report("某某县财政局", 2026)];
+        let seed = crate::test_support::seed("000");
+        texts.push(seed.replacen(
+            "一、总体情况",
+            &format!("一、总体情况\n{}上年的段落。", spec::REVISION_MARK),
+            1,
+        ));
+        texts.extend(crate::test_support::seeds().into_iter().map(|(_, t)| t));
+        texts.extend(crate::test_support::corpus().into_iter().map(|(_, t)| t));
+        let mut found = 0;
+        for text in &texts {
+            let doc = crate::parse::parse(text);
+            for r in doc.annual_reports() {
+                let context = ReportContext::of(text, r.range.clone(), "\n");
+                let ctx = ReportCtx {
+                    report: r,
+                    context: &context,
+                    text,
+                };
+                assert!(ctx.parts().is_some_and(|p| p.len() > 1));
+                let whole: Vec<(Range<usize>, String)> = in_lines(ctx.slice(r.range.clone()))
+                    .into_iter()
+                    .map(|(x, m)| (x.start + r.range.start..x.end + r.range.start, m))
+                    .collect();
+                let mut by_part = Vec::new();
+                for _ in 0..2 {
+                    let mut out = Vec::new();
+                    draft_todo(&ctx, &mut out);
+                    by_part.push(out);
+                }
+                parts::forget(&FOUND);
+                for out in by_part {
+                    let mut shown: Vec<(Range<usize>, String)> = out
+                        .into_iter()
+                        .map(|d| (d.range, d.message))
+                        // The title's and the signature's stand-in names are looked for apart.
+                        .filter(|(_, m)| !m.starts_with("标题中的") && !m.starts_with("落款中的"))
+                        .collect();
+                    shown.sort_by_key(|(x, _)| (x.start, x.end));
+                    let mut expected = whole.clone();
+                    expected.sort_by_key(|(x, _)| (x.start, x.end));
+                    assert_eq!(shown, expected);
+                }
+                found += whole.len();
+            }
+        }
+        assert!(found >= 10, "{found}");
     }
 }
