@@ -115,12 +115,17 @@ impl Client {
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
+        // The answer comes after the request: an earlier message with the same id (an answer to
+        // a hostile body that reused it) is not it.
+        let from = self.count();
         self.send_raw(&frame(
             &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
         ))
         .await;
-        let r = self
-            .wait(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+        let (_, r) = self
+            .wait_from(from, |m| {
+                m.get("id") == Some(&json!(id)) && m.get("method").is_none()
+            })
             .await;
         assert!(r.get("error").is_none(), "{method} failed: {r}");
         r["result"].clone()
