@@ -328,6 +328,26 @@ pub fn report_with(
     out
 }
 
+/// Each annual report of `text` as a report check sees it, given to `f` (for the checks' tests).
+#[cfg(test)]
+fn each_report(text: &str, mut f: impl FnMut(&ReportCtx)) {
+    let doc = crate::parse::parse(text);
+    for r in doc.annual_reports() {
+        with_report(r, text, &mut f);
+    }
+}
+
+/// `report`, a report of `text` (or one changed by a test), as a report check sees it.
+#[cfg(test)]
+fn with_report<R>(report: &Report, text: &str, f: impl FnOnce(&ReportCtx) -> R) -> R {
+    let context = ReportContext::of(text, report.range.clone(), "\n");
+    f(&ReportCtx {
+        report,
+        context: &context,
+        text,
+    })
+}
+
 /// The diagnostics of one table of a report.
 pub fn table(
     report: &Report,

@@ -34,10 +34,7 @@ impl ReportCtx<'_> {
         }];
         for s in &r.sections {
             // The start of the heading's line.
-            let at = text[..s.line.start.min(text.len())]
-                .rfind(['\n', '\r'])
-                .map_or(0, |i| i + 1)
-                .max(r.range.start);
+            let at = crate::text::line_start(text, s.line.start.min(text.len())).max(r.range.start);
             let last = out.last_mut()?;
             if at < last.range.start || at > r.range.end || s.line.start < at {
                 return None;

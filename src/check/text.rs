@@ -72,18 +72,29 @@ pub fn text_mismatch(ctx: &ReportCtx, out: &mut Vec<Diagnostic>) {
             out.extend(s.parts.iter().map(|d| moved(d, origin)));
         }
     };
+    each_paragraph(ctx, &tables, |span, base, prose| {
+        check(prose, base + span.range.start)
+    });
+}
+
+/// Every paragraph of a report's prose with what it states: its place counted from `base`
+/// (a part's start, or 0). Part by part, each part's paragraphs remembered
+/// ([`part_paragraphs`]); by one walk over the report if its headings are out of order.
+fn each_paragraph(ctx: &ReportCtx, tables: &Reads, mut f: impl FnMut(&Span, usize, &Prose)) {
+    let r = ctx.report;
     match ctx.parts() {
         Some(parts) => {
             for p in &parts {
-                for (span, prose) in piece_spans(ctx, p).iter() {
-                    check(prose, p.range.start + span.range.start);
+                for (span, prose) in part_paragraphs(ctx, p).iter() {
+                    f(span, p.range.start, prose);
                 }
             }
         }
         None => {
-            for span in spans(ctx) {
-                let prose = read_prose(ctx.slice(span.range.clone()), &span, r, &tables);
-                check(&prose, span.range.start);
+            let section = |at| r.section_at(at).map(|i| r.sections[i].index);
+            for span in walk(ctx, r.range.clone(), &section) {
+                let prose = read_prose(ctx.slice(span.range.clone()), &span, r, tables);
+                f(&span, 0, &prose);
             }
         }
     }
@@ -247,7 +258,7 @@ impl Span {
         p
     }
 
-    /// The same place, counted from `from` instead of `to` (a piece's start and the text's).
+    /// The same place moved by `to - from`: `moved(base, 0)` counts it from `base`, `moved(0, base)` back.
     fn moved(&self, from: usize, to: usize) -> Span {
         let at = |r: &Range<usize>| r.start - from + to..r.end - from + to;
         Span {
@@ -258,27 +269,19 @@ impl Span {
     }
 }
 
-/// The prose of a report: its lines outside its tables, one paragraph per line, or, in text laid
-/// out from a PDF, lines joined up to the next indented line (a sentence wraps there).
+/// The places of a report's paragraphs, as text-mismatch reads them (for tests).
+#[cfg(test)]
 fn spans(ctx: &ReportCtx) -> Vec<Span> {
-    let r = ctx.report;
-    match ctx.parts() {
-        Some(parts) => parts
-            .iter()
-            .flat_map(|p| {
-                let kept = piece_spans(ctx, p);
-                kept.iter()
-                    .map(|(s, _)| s.moved(0, p.range.start))
-                    .collect::<Vec<_>>()
-            })
-            .collect(),
-        None => walk(ctx, r.range.clone(), &|at| {
-            r.section_at(at).map(|i| r.sections[i].index)
-        }),
-    }
+    let mut out = Vec::new();
+    each_paragraph(ctx, &Reads::new(ctx.report), |span, base, _| {
+        out.push(span.moved(0, base))
+    });
+    out
 }
 
-/// The paragraphs of `range` of a report (whole lines), `section` telling the section at a place.
+/// The prose of `range` of a report (whole lines) in paragraphs: its lines outside its tables,
+/// one paragraph per line, or, in text laid out from a PDF, lines joined up to the next indented
+/// line (a sentence wraps there); `section` tells the section at a place.
 fn walk(
     ctx: &ReportCtx,
     range: Range<usize>,
@@ -342,12 +345,12 @@ fn walk(
 }
 
 /// A part's paragraphs (places counted from the part's start), each read.
-type PieceProse = Rc<Vec<(Span, Rc<Prose>)>>;
+type PartParagraphs = Rc<Vec<(Span, Rc<Prose>)>>;
 
 /// What a part's paragraphs depend on besides its text: its section, the report's year and
 /// layout, and where the tables are written in it (places counted from the part's start).
 #[derive(PartialEq)]
-struct PieceKey {
+struct PartKey {
     section: Option<usize>,
     year: Option<i32>,
     layout: bool,
@@ -357,34 +360,34 @@ struct PieceKey {
 /// A part's paragraphs, read, remembered (see [`parts`]): while a report is edited, the
 /// paragraphs of the parts not typed in are neither looked for nor looked up again (only
 /// compared with the tables).
-fn piece_spans(ctx: &ReportCtx, piece: &Part) -> PieceProse {
+fn part_paragraphs(ctx: &ReportCtx, part: &Part) -> PartParagraphs {
     let r = ctx.report;
-    let raw = ctx.slice(piece.range.clone());
-    let base = piece.range.start;
-    let touches = |t: &Range<usize>| t.start < piece.range.end && piece.range.start < t.end;
+    let raw = ctx.slice(part.range.clone());
+    let base = part.range.start;
+    let touches = |t: &Range<usize>| t.start < part.range.end && part.range.start < t.end;
     let mut tables = Vec::new();
     for t in r.tables.iter().filter(|t| touches(&t.range)) {
-        tables.push(t.range.start.max(base) - base..t.range.end.min(piece.range.end) - base);
+        tables.push(t.range.start.max(base) - base..t.range.end.min(part.range.end) - base);
         let at = t.range.start;
         tables.extend(
             t.written(ctx.text())
                 .iter()
                 .map(|w| at + w.start..at + w.end)
                 .filter(|w| touches(w))
-                .map(|w| w.start.max(base) - base..w.end.min(piece.range.end) - base),
+                .map(|w| w.start.max(base) - base..w.end.min(part.range.end) - base),
         );
     }
-    let key = PieceKey {
-        section: piece.section,
+    let key = PartKey {
+        section: part.section,
         year: r.year,
         layout: r.shape == Shape::Layout,
         tables,
     };
     let hashed = (key.section, key.year, key.layout);
-    parts::remembered(&PIECES, raw, key, hashed, || {
-        let section = piece.section;
+    parts::remembered(&PARTS, raw, key, hashed, || {
+        let section = part.section;
         let reads = Reads::new(r);
-        walk(ctx, piece.range.clone(), &|_| section)
+        walk(ctx, part.range.clone(), &|_| section)
             .into_iter()
             .map(|span| {
                 let prose = read_prose(ctx.slice(span.range.clone()), &span, r, &reads);
@@ -446,8 +449,8 @@ fn read_prose(raw: &str, span: &Span, report: &Report, tables: &Reads) -> Rc<Pro
 thread_local! {
     /// The paragraphs read by [`read_prose`], with their section and the report's year.
     static PARAGRAPHS: Memo<ParagraphKey, Prose> = Default::default();
-    /// The parts of reports read by [`piece_spans`].
-    static PIECES: Memo<PieceKey, Vec<(Span, Rc<Prose>)>> = Default::default();
+    /// The parts of reports read by [`part_paragraphs`].
+    static PARTS: Memo<PartKey, Vec<(Span, Rc<Prose>)>> = Default::default();
 }
 
 /// What a paragraph is read with besides its words: its section and the report's year.
@@ -456,7 +459,7 @@ type ParagraphKey = (Option<usize>, Option<i32>);
 #[cfg(test)]
 fn forget() {
     parts::forget(&PARAGRAPHS);
-    parts::forget(&PIECES);
+    parts::forget(&PARTS);
 }
 
 /// Where a report's tables are, to tell the lines that belong to one (see [`TableLines::holds`]).
@@ -1193,16 +1196,14 @@ struct Read {
 }
 
 impl Read {
-    /// The same, its cells' places counted from `to` instead of `from`.
-    fn moved(&self, from: usize, to: usize) -> Read {
-        let mut r = self.clone();
-        for (range, _) in &mut r.cells {
-            // Wrapping: a missing cell's empty place may lie before `from`; it comes back as it
-            // was (and is never shown).
-            let at = |x: usize| x.wrapping_sub(from).wrapping_add(to);
-            *range = at(range.start)..at(range.end);
+    /// The same, its cells' places counted from `base` (its table's start; see [`Placed`]).
+    fn counted_from(mut self, base: usize) -> Read {
+        for (range, _) in &mut self.cells {
+            // Wrapping: a missing cell's empty place may lie before `base`; it comes back as it
+            // was when the table's start is added again (and is never shown).
+            *range = range.start.wrapping_sub(base)..range.end.wrapping_sub(base);
         }
-        r
+        self
     }
 
     fn accepts(&self, f: Figure) -> bool {
@@ -1375,7 +1376,7 @@ impl<'a> Reads<'a> {
         let r = self.report.table(target.table()).and_then(|t| {
             let base = t.range.start;
             t.facts::<KeptReads>()
-                .get(target, || read(t, target).map(|r| r.moved(base, 0)))
+                .get(target, || read(t, target).map(|r| r.counted_from(base)))
                 .map(|read| Placed { read, base })
         });
         self.read.borrow_mut().push((target, r.clone()));
@@ -1619,51 +1620,27 @@ fn read_t2(t: &Table, row: usize, col: usize) -> Option<Read> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ReportContext;
-    use crate::settings::Settings;
+    use crate::check::{each_report, with_report};
 
     /// The text-mismatch diagnostics of a text: the figure, the message, the fixes.
     fn found(text: &str) -> Vec<String> {
-        let doc = crate::parse::parse(text);
-        let mut out = Vec::new();
-        for r in doc.annual_reports() {
-            let context = ReportContext::of(text, r.range.clone(), "\n");
-            let ctx = ReportCtx {
-                report: r,
-                context: &context,
-                text,
-            };
-            let mut d = Vec::new();
-            text_mismatch(&ctx, &mut d);
-            for d in d {
+        diagnostics(text)
+            .into_iter()
+            .map(|d| {
                 let fixes: Vec<&str> = d.fixes.iter().map(|f| f.title.as_str()).collect();
-                out.push(format!(
-                    "「{}」{} {:?}",
-                    &text[d.range.clone()],
-                    d.message,
-                    fixes
-                ));
-            }
-        }
-        let _ = Settings::default();
-        out
+                format!("「{}」{} {:?}", &text[d.range.clone()], d.message, fixes)
+            })
+            .collect()
     }
 
     /// The claims of every sentence of a text's reports (for looking at what is read).
     fn claims(text: &str) -> Vec<String> {
-        let doc = crate::parse::parse(text);
         let mut out = Vec::new();
-        for r in doc.annual_reports() {
-            let context = ReportContext::of(text, r.range.clone(), "\n");
-            let ctx = ReportCtx {
-                report: r,
-                context: &context,
-                text,
-            };
-            let tables = Reads::new(r);
-            for p in paragraphs(&ctx) {
+        each_report(text, |ctx| {
+            let tables = Reads::new(ctx.report);
+            for p in paragraphs(ctx) {
                 for s in p.sentences() {
-                    let sent = Sentence::new(&p, s, r, &tables);
+                    let sent = Sentence::new(&p, s, ctx.report, &tables);
                     for c in sent.claims() {
                         out.push(format!(
                             "{} {} {:?}",
@@ -1674,7 +1651,7 @@ mod tests {
                     }
                 }
             }
-        }
+        });
         out
     }
 
@@ -2231,18 +2208,10 @@ mod tests {
         }
     }
 
+    /// The text-mismatch diagnostics of a text's reports.
     fn diagnostics(text: &str) -> Vec<Diagnostic> {
-        let doc = crate::parse::parse(text);
         let mut out = Vec::new();
-        for r in doc.annual_reports() {
-            let context = ReportContext::of(text, r.range.clone(), "\n");
-            let ctx = ReportCtx {
-                report: r,
-                context: &context,
-                text,
-            };
-            text_mismatch(&ctx, &mut out);
-        }
+        each_report(text, |ctx| text_mismatch(ctx, &mut out));
         out
     }
 
@@ -2451,17 +2420,10 @@ mod tests {
         // 201 as pdftotext lays it out: a sentence wraps inside 尚\n未审结.
         let text = "淮安市人民政府\n2024 年政府信息公开工作年度报告\n   一、总体情况\n   （二）依申请公开情况。2024 年，全市共受理政府信息公开申请 3119 件，答\n复 3050 件。政府信息公开行政复议 351\n件，其中结果维持 72 件，结果纠正 64 件，其他结果 178 件，尚\n未审结 38 件。\n";
         let doc = crate::parse::parse(text);
-        let r = &doc.reports[0];
-        let context = ReportContext::of(text, r.range.clone(), "\n");
-        let mut report = r.clone();
+        let mut report = doc.reports[0].clone();
         report.shape = Shape::Layout;
         report.kind = crate::model::ReportKind::AnnualReport;
-        let ctx = ReportCtx {
-            report: &report,
-            context: &context,
-            text,
-        };
-        let ps = paragraphs(&ctx);
+        let ps = with_report(&report, text, paragraphs);
         let joined: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
         assert!(
             joined
@@ -2487,16 +2449,10 @@ mod tests {
     fn every_figure_read_in_real_prose_is_checked() {
         let mut changed = 0;
         for (name, text) in real_reports() {
-            let doc = crate::parse::parse(&text);
-            for r in doc.annual_reports() {
-                let context = ReportContext::of(&text, r.range.clone(), "\n");
-                let ctx = ReportCtx {
-                    report: r,
-                    context: &context,
-                    text: &text,
-                };
+            each_report(&text, |ctx| {
+                let r = ctx.report;
                 let tables = Reads::new(r);
-                for p in paragraphs(&ctx) {
+                for p in paragraphs(ctx) {
                     for s in p.sentences() {
                         let sent = Sentence::new(&p, s, r, &tables);
                         for c in sent.claims() {
@@ -2523,7 +2479,7 @@ mod tests {
                         }
                     }
                 }
-            }
+            });
         }
         assert!(changed >= 40, "{changed}");
     }
@@ -2541,17 +2497,13 @@ mod tests {
                     if layout {
                         report.shape = Shape::Layout;
                     }
-                    let context = ReportContext::of(&text, r.range.clone(), "\n");
-                    let ctx = ReportCtx {
-                        report: &report,
-                        context: &context,
-                        text: &text,
-                    };
-                    parts += ctx.parts().expect("headings in order").len();
-                    let whole = walk(&ctx, report.range.clone(), &|at| {
-                        report.section_at(at).map(|i| report.sections[i].index)
+                    let (whole, by_part) = with_report(&report, &text, |ctx| {
+                        parts += ctx.parts().expect("headings in order").len();
+                        let whole = walk(ctx, report.range.clone(), &|at| {
+                            report.section_at(at).map(|i| report.sections[i].index)
+                        });
+                        (whole, spans(ctx))
                     });
-                    let by_part = spans(&ctx);
                     type Place = (Range<usize>, Vec<Range<usize>>, Option<usize>);
                     let places = |v: &[Span]| -> Vec<Place> {
                         v.iter()
@@ -2571,7 +2523,7 @@ mod tests {
 
     fn edit() -> impl proptest::strategy::Strategy<Value = (usize, usize, &'static str)> {
         use proptest::prelude::*;
-        let pieces = prop_oneof![
+        let typed = prop_oneof![
             Just("3"),
             Just("。"),
             Just("\n"),
@@ -2587,7 +2539,7 @@ mod tests {
             Just("+1"),
             Just("+1"),
         ];
-        (any::<usize>(), 0usize..8, pieces)
+        (any::<usize>(), 0usize..8, typed)
     }
 
     proptest::proptest! {
@@ -2602,18 +2554,8 @@ mod tests {
         ) {
             let reports = real_reports();
             let mut text = reports[seed % reports.len()].1.clone();
-            let check = |text: &str| -> Vec<Diagnostic> {
-                let doc = crate::parse::parse(text);
-                let mut out = Vec::new();
-                for r in doc.annual_reports() {
-                    let context = ReportContext::of(text, r.range.clone(), "\n");
-                    let ctx = ReportCtx { report: r, context: &context, text };
-                    text_mismatch(&ctx, &mut out);
-                }
-                out
-            };
             forget();
-            check(&text);
+            diagnostics(&text);
             for (at, len, new) in edits {
                 let start = crate::text::floor_char_boundary(&text, at % (text.len() + 1));
                 if new == "+1" {
@@ -2625,9 +2567,9 @@ mod tests {
                     let end = crate::text::floor_char_boundary(&text, (start + len * 3).min(text.len()));
                     text.replace_range(start..end, new);
                 }
-                let remembered = check(&text);
+                let remembered = diagnostics(&text);
                 forget();
-                let afresh = check(&text);
+                let afresh = diagnostics(&text);
                 proptest::prop_assert_eq!(remembered, afresh);
             }
         }

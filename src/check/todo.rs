@@ -254,7 +254,6 @@ mod tests {
     /// marks) and every real report; and what is remembered is what is found afresh.
     #[test]
     fn found_part_by_part_as_in_the_whole_report() {
-        use crate::model::ReportContext;
         let mut texts = vec![crate::draft::new_report("某某县财政局", 2026)];
         let seed = crate::test_support::seed("000");
         texts.push(seed.replacen(
@@ -266,27 +265,18 @@ mod tests {
         texts.extend(crate::test_support::corpus().into_iter().map(|(_, t)| t));
         let mut found = 0;
         for text in &texts {
-            let doc = crate::parse::parse(text);
-            for r in doc.annual_reports() {
-                let context = ReportContext::of(text, r.range.clone(), "\n");
-                let ctx = ReportCtx {
-                    report: r,
-                    context: &context,
-                    text,
-                };
+            crate::check::each_report(text, |ctx| {
+                let r = ctx.report;
                 assert!(ctx.parts().is_some_and(|p| p.len() > 1));
                 let whole: Vec<(Range<usize>, String)> = in_lines(ctx.slice(r.range.clone()))
                     .into_iter()
                     .map(|(x, m)| (x.start + r.range.start..x.end + r.range.start, m))
                     .collect();
-                let mut by_part = Vec::new();
+                // Found afresh, then remembered.
+                parts::forget(&FOUND);
                 for _ in 0..2 {
                     let mut out = Vec::new();
-                    draft_todo(&ctx, &mut out);
-                    by_part.push(out);
-                }
-                parts::forget(&FOUND);
-                for out in by_part {
+                    draft_todo(ctx, &mut out);
                     let mut shown: Vec<(Range<usize>, String)> = out
                         .into_iter()
                         .map(|d| (d.range, d.message))
@@ -299,7 +289,7 @@ mod tests {
                     assert_eq!(shown, expected);
                 }
                 found += whole.len();
-            }
+            });
         }
         assert!(found >= 10, "{found}");
     }

@@ -46,11 +46,15 @@ pub fn seeds() -> Vec<(String, String)> {
 
 /// The seed whose file name starts with `prefix` (`"000"`).
 pub fn seed(prefix: &str) -> String {
-    seeds()
+    named(seeds(), prefix).unwrap_or_else(|| panic!("no seed {prefix}"))
+}
+
+/// The text of the first of `texts` (file stem, text) whose stem starts with `prefix`.
+fn named(texts: Vec<(String, String)>, prefix: &str) -> Option<String> {
+    texts
         .into_iter()
         .find(|(stem, _)| stem.starts_with(prefix))
         .map(|(_, text)| text)
-        .unwrap_or_else(|| panic!("no seed {prefix}"))
 }
 
 /// The seeds in every shape kept: as extracted, as Markdown, as `pdftotext -layout` text.
@@ -73,11 +77,7 @@ pub fn corpus() -> Vec<(String, String)> {
 
 /// The corpus report whose file name starts with `prefix` (`"206_"`).
 pub fn corpus_report(prefix: &str) -> String {
-    corpus()
-        .into_iter()
-        .find(|(stem, _)| stem.starts_with(prefix))
-        .map(|(_, text)| text)
-        .unwrap_or_else(|| panic!("no corpus report {prefix}"))
+    named(corpus(), prefix).unwrap_or_else(|| panic!("no corpus report {prefix}"))
 }
 
 /// Texts of short lines, the shapes web pages and narrow PDF text arrive in, where a parser that
