@@ -141,9 +141,8 @@ pub fn is_title_line(text: &str, line: &Range<usize>) -> bool {
     let s = text[line.clone()].trim_matches([' ', '\u{3000}', '\t', '\u{0C}']);
     if s.len() > 240
         || REPORT.find(s.as_bytes()).is_none()
-        || s.contains([
-            '\t', '|', '《', '》', '…', '：', ':', '，', ',', '。', '；', ';',
-        ])
+        || s.contains(['\t', '|'])
+        || !title_shaped(s)
     {
         return false;
     }
@@ -153,6 +152,17 @@ pub fn is_title_line(text: &str, line: &Range<usize>) -> bool {
         && n.chars().count() <= 60
         && split_numbering(&n).0.is_empty()
         && !n.contains(['.', '!', '?'])
+}
+
+/// Whether a line that names the report could be its title: not a sentence that mentions it
+/// (`……已发布《2023年政府信息公开工作年度报告》。`), not a line in another language that does
+/// (`# Corpus of real 政府信息公开工作年度报告 with annotated defects`). Titles name no English
+/// words; `XX` or `XXX` stands in for a name.
+fn title_shaped(s: &str) -> bool {
+    let english_word = s
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w.len() >= 3 && !w.chars().all(|c| matches!(c, 'X' | 'x')));
+    !english_word && !s.contains(['《', '》', '…', '：', ':', '，', ',', '。', '；', ';'])
 }
 
 /// Is this line a section heading? A line is one only where its text (without Markdown marks) is a
@@ -541,7 +551,10 @@ fn find_title<'a>(
                 end_line = next;
             }
         }
-        if n.contains("政府信息公开") && n.contains("年度报告") && n.chars().count() <= 80
+        if n.contains("政府信息公开")
+            && n.contains("年度报告")
+            && n.chars().count() <= 80
+            && title_shaped(&n)
         {
             let start = l.content.start + (s.len() - s.trim_start().len());
             let end = end_line.content.start + region[end_line.content.clone()].trim_end().len();
@@ -894,6 +907,37 @@ mod tests {
         assert!(!t("（三）2023年政府信息公开工作年度报告问题整改情况"));
         assert!(!t("某局2024年政府信息公开工作年度报告\t1\t2"));
         assert!(!t("一、总体情况"));
+        assert!(t("XXX县2024年政府信息公开工作年度报告"));
+        assert!(!t(
+            "# Corpus of real 政府信息公开工作年度报告 with annotated defects"
+        ));
+    }
+
+    /// A text that only mentions the report (a README in English, a notice that one was
+    /// published) is no report; a draft whose body is still a stand-in is one.
+    #[test]
+    fn a_text_that_mentions_the_report_is_not_one() {
+        let kind = |t: &str| parse(t).reports.first().map(|r| r.kind);
+        let other = Some(crate::model::ReportKind::Other);
+        let report = Some(crate::model::ReportKind::AnnualReport);
+        assert_eq!(
+            kind(
+                "# Corpus of real 政府信息公开工作年度报告 with annotated defects\n\nEach file is a report.\n"
+            ),
+            other
+        );
+        assert_eq!(
+            kind("本机关已于2024年1月发布《2023年政府信息公开工作年度报告》。\n"),
+            other
+        );
+        assert_eq!(
+            kind("XXX县2024年政府信息公开工作年度报告\n\n正文。\n"),
+            report
+        );
+        assert_eq!(
+            kind("某某片区管理局关于报送2020年度政府信息公开工作年度报告的函\n\n正文。\n"),
+            report
+        );
     }
 
     #[test]
