@@ -483,6 +483,9 @@ pub enum RowFit {
     /// Blank cells at both ends beyond the columns: which of them are merge debris cannot be
     /// told.
     Ambiguous { found: usize },
+    /// A Markdown row as wide as its table with a figure in a label column, left of the values
+    /// (`| 一、本年新收… | 5 |  | 0 |…`): it stands in no column and is not counted.
+    Stray { found: usize },
 }
 
 impl RowFit {

@@ -460,6 +460,17 @@ fn damaged_rows_are_explained_not_fixed() {
             "|  | （一）予以公开",
             "|  | （一）予以公开 |  | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 7 |",
         ),
+        // A figure typed into a label column of a row as wide as the table: in no column.
+        (
+            "in a label column",
+            "| 一、本年新收",
+            "| 一、本年新收政府信息公开申请数量 | 5 |  | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        ),
+        (
+            "in the last label column",
+            "|  | （一）予以公开",
+            "|  | （一）予以公开 | 3 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        ),
         // An item of （六） among the rows of （五）, where （五）4 is missing.
         (
             "misplaced",
@@ -505,6 +516,10 @@ fn damaged_rows_are_explained_not_fixed() {
           row-shape «1 0» 「1 0」中间有空格
         long:
           row-shape «（一）予以公开 |  | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 7» 「（一）予以公开」有 8 个单元格，表头有 7 列：多出的单元格中有内容
+        in a label column:
+          row-shape «5» 「5」写在「一、本年新收政府信息公开申请数量」的标签列中，不在任何数据列，未计入：数字应填在右侧对应的列中（涉及本行的合计与勾稽关系因此不作检查）
+        in the last label column:
+          row-shape «3» 「3」写在「（一）予以公开」的标签列中，不在任何数据列，未计入：数字应填在右侧对应的列中（涉及本行的合计与勾稽关系因此不作检查）
         misplaced:
           row-shape «3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0» 此行「3.其他」属于「（六）其他处理」，不应出现在「（五）不予处理」之下 [unsafe: 改为此处缺少的「4.无正当理由大量反复申请」]
     "#]].assert_eq(&out);

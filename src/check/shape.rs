@@ -1,6 +1,6 @@
 //! Rows whose cells cannot be read as written (`row-shape`): more or fewer cells than the header
 //! has columns, a number written in words or two numbers in one cell, a row placed under another
-//! group. Such a row's sums are not computed and none of its totals is fixed; this says why.
+//! group, a figure in a label column. Such a row's sums are not computed and none of its totals is fixed; this says why.
 
 use super::TableCtx;
 use crate::diag::{Code, Diagnostic, Fix};
@@ -17,7 +17,22 @@ fn misfit(fit: RowFit) -> Option<(usize, &'static str)> {
         RowFit::Ambiguous { found } => {
             Some((found, "两端都有多余的空白单元格，无法判断各数字属于哪一列"))
         }
+        RowFit::Stray { .. } => None,
     }
+}
+
+/// The figure written in a label column of a row read as [`RowFit::Stray`]: between its label
+/// and its first value, the text that is not a cell delimiter or white space.
+fn stray(ctx: &TableCtx, row: &Row) -> Option<std::ops::Range<usize>> {
+    let from = row.label.last().map_or(row.range.start, |l| l.end);
+    let to = row.cells.iter().find(|c| !c.missing)?.range.start;
+    let between = ctx.slice(from..to);
+    let is_gap = |c: char| c == '|' || c.is_whitespace();
+    let start = between.find(|c| !is_gap(c))?;
+    let len = between[start..]
+        .find(is_gap)
+        .unwrap_or(between.len() - start);
+    Some(from + start..from + start + len)
 }
 
 /// Rows whose cells do not fit the columns, and cells that break their row.
@@ -41,6 +56,19 @@ pub fn rows(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
                 range.end = range.end.max(end);
             }
             out.push(Diagnostic::new(Code::RowShape, range, why));
+        }
+        if matches!(row.fit, RowFit::Stray { .. })
+            && let Some(at) = stray(ctx, row)
+        {
+            out.push(Diagnostic::new(
+                Code::RowShape,
+                at.clone(),
+                format!(
+                    "「{}」写在{}的标签列中，不在任何数据列，未计入：数字应填在右侧对应的列中（涉及本行的合计与勾稽关系因此不作检查）",
+                    ctx.slice(at),
+                    spec.row_name(row.spec)
+                ),
+            ));
         }
         let numbers = row.cells.iter().any(|c| c.value != Value::Blank);
         if numbers && !spec.has_subtotal(row.spec) {

@@ -463,9 +463,15 @@ fn fit<'a, 'b>(
     if n == k {
         return (vals, 0, RowFit::Exact);
     }
-    // A Markdown row as wide as its table: the values are its last cells.
+    // A Markdown row as wide as its table: the values are its last cells, and the cells before
+    // them stand in label columns: a figure there is in no column.
     if n > k && columns.row_width.is_some() && columns.row_width == columns.width {
-        return (&vals[n - k..], 0, RowFit::Exact);
+        let fit = if vals[..n - k].iter().all(|c| c.kind == Kind::Blank) {
+            RowFit::Exact
+        } else {
+            RowFit::Stray { found: n }
+        };
+        return (&vals[n - k..], 0, fit);
     }
     if n <= k && vals.iter().all(|c| c.kind == Kind::Blank) {
         return (vals, k - n, RowFit::Empty);
