@@ -501,6 +501,18 @@ fn check_file(path: &Path, job: &Job) -> Outcome {
     if let Some(c) = &input.converted {
         let doc = parse::parse(&input.text);
         input.places = diags.iter().map(|d| c.describe(&doc, &d.range)).collect();
+        input.related_places = diags
+            .iter()
+            .map(|d| {
+                d.related
+                    .iter()
+                    .map(|r| match r.file {
+                        None => c.describe(&doc, &r.range),
+                        Some(_) => String::new(),
+                    })
+                    .collect()
+            })
+            .collect();
     }
     Outcome::Checked {
         input: Box::new(input),

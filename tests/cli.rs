@@ -252,3 +252,32 @@ fn settings_from_the_project_file_and_the_flags() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("级别「loud」无效"));
 }
+
+/// Under a diagnostic, the human output names the places of the same report it speaks of on other
+/// lines (the table cell a sentence of the prose restates), not those on its own line (the parts
+/// of a row's total, shown in the line printed).
+#[test]
+fn related_places_on_other_lines_are_named() {
+    let d = tmp();
+    let text = broken().replace("现行有效行政规范性文件7件", "现行有效行政规范性文件8件");
+    let p = write(d.path(), "r.txt", text.as_bytes());
+    let out = stdout(&run(&["check", "--color", "never", p.to_str().unwrap()]));
+    let shown = p.display().to_string();
+    let block = |code: &str| -> String {
+        out.split("\n\n")
+            .find(|b| b.contains(&format!("[{code}]")))
+            .unwrap_or_else(|| panic!("no {code} in {out}"))
+            .to_string()
+    };
+    // The cell of 表二 the prose restates: line 40, after 「行政规范性文件\t7\t1\t」 (13th character).
+    let text_mismatch = block("text-mismatch");
+    assert!(
+        text_mismatch.contains(&format!(
+            "= 见 {shown}:40:13（表二「行政规范性文件」行「现行有效件数」列：7）"
+        )),
+        "{text_mismatch}"
+    );
+    // The row total's parts are in the line shown.
+    let total = block("total-mismatch");
+    assert!(!total.contains("= 见"), "{total}");
+}

@@ -78,6 +78,9 @@ pub(crate) struct Input {
     pub converted: Option<crate::input::Converted>,
     /// For a converted file: where each diagnostic stands in the original (same order).
     pub places: Vec<String>,
+    /// For a converted file: where each diagnostic's related places in the same document stand
+    /// in the original (same order as `Diagnostic::related`; empty strings for other files).
+    pub related_places: Vec<Vec<String>>,
     /// With `--fix`: the bytes as read (to check that nothing changed them before the fixed
     /// text replaces them); for standard input, the bytes to give back on standard output
     /// (the fixed text once fixed).
@@ -293,6 +296,7 @@ pub(crate) fn read_input(p: &Path, limit: u64, keep_raw: bool) -> Result<Input, 
             encoding,
             converted: None,
             places: Vec::new(),
+            related_places: Vec::new(),
             others: Vec::new(),
             raw: keep_raw.then_some(bytes),
             stamp: None,
@@ -320,6 +324,7 @@ pub(crate) fn read_input(p: &Path, limit: u64, keep_raw: bool) -> Result<Input, 
         encoding,
         converted,
         places: Vec::new(),
+        related_places: Vec::new(),
         others: Vec::new(),
         raw: keep_raw.then_some(bytes),
         stamp,

@@ -368,6 +368,7 @@ fn human_file(out: &mut impl Write, o: &Outcome, shown: &Shown) -> std::io::Resu
             let idx = LineIndex::new(&input.text);
             for (i, d) in diags.iter().enumerate() {
                 let place = input.places.get(i).map(String::as_str);
+                let related_places = input.related_places.get(i).map_or(&[][..], Vec::as_slice);
                 let others: Vec<&super::previous::Place> = input
                     .others
                     .iter()
@@ -381,6 +382,7 @@ fn human_file(out: &mut impl Write, o: &Outcome, shown: &Shown) -> std::io::Resu
                     &idx,
                     d,
                     place,
+                    related_places,
                     &others,
                     &paint,
                     blue,
@@ -461,6 +463,7 @@ fn render(
     idx: &LineIndex,
     d: &Diagnostic,
     place: Option<&str>,
+    related_places: &[String],
     others: &[&super::previous::Place],
     paint: &impl Fn(Style, &str) -> String,
     blue: Style,
@@ -512,6 +515,22 @@ fn render(
         " ".repeat(lead),
         paint(sev, &"^".repeat(len.max(1)))
     )?;
+    for (j, r) in elsewhere_here(text, idx, d) {
+        // A converted file's place in words names the cell already; a line and column do not.
+        let at = match related_places.get(j).filter(|p| !p.is_empty()) {
+            Some(p) => format!("{path}：{}", escape(&shorten(p))),
+            None => {
+                let p = idx.position(text, r.range.start, Encoding::Utf32);
+                format!(
+                    "{path}:{}:{}（{}）",
+                    p.line + 1,
+                    p.character + 1,
+                    escape(&shorten(&r.message))
+                )
+            }
+        };
+        writeln!(out, "{pad} {} 见 {at}", paint(blue, "="))?;
+    }
     for o in others {
         writeln!(
             out,
@@ -537,6 +556,32 @@ fn render(
     }
     writeln!(out)?;
     Ok(())
+}
+
+/// Most related places shown under a diagnostic: more (the parts of a column's total) are
+/// left to the JSON output and the editor.
+const MAX_RELATED_SHOWN: usize = 3;
+
+/// The related places of a diagnostic in its own document that stand on other lines than it
+/// (the cell a sentence of the prose restates; not the parts of a row's total, shown in the
+/// line printed), with their indices; none when there are more than [`MAX_RELATED_SHOWN`].
+fn elsewhere_here<'d>(
+    text: &str,
+    idx: &LineIndex,
+    d: &'d Diagnostic,
+) -> Vec<(usize, &'d crate::diag::Related)> {
+    let line = |at: usize| idx.position(text, at, Encoding::Utf32).line;
+    let own = line(d.range.start);
+    let found: Vec<_> = d
+        .related
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.file.is_none() && line(r.range.start) != own)
+        .collect();
+    if found.len() > MAX_RELATED_SHOWN {
+        return Vec::new();
+    }
+    found
 }
 
 /// The path as JSON fields: `path` (lossy, as before) and, for a name that is not UTF-8,
