@@ -162,6 +162,7 @@ impl Shift for Table {
         self.rows.shift_from(at, delta);
         self.headers.shift_from(at, delta);
         self.layout_2019.shift_from(at, delta);
+        self.unread.shift_from(at, delta);
     }
 }
 

@@ -159,6 +159,9 @@ pub struct Table {
     /// Places that show the 2019 layout (2019 column labels, 其他对外管理服务事项, a single-row
     /// （六）其他处理 …). In table 二 read with the 2021 columns, the rows of 2019 among them.
     pub layout_2019: Vec<Range<usize>>,
+    /// Rows with numbers between the table's rows whose label is no standard row's (Markdown and
+    /// tab-separated rows; the label's place): their figures are not read.
+    pub unread: Vec<Range<usize>>,
     /// The layout the table was read with: table 二 whose column headers are of 2019 is read with
     /// the 2019 rows and columns.
     pub edition: spec::Edition,
@@ -246,6 +249,7 @@ impl Table {
             rows: Vec::new(),
             headers: Vec::new(),
             layout_2019: Vec::new(),
+            unread: Vec::new(),
             edition: spec::Edition::Y2021,
             derived: Derived::default(),
         }

@@ -471,6 +471,13 @@ fn damaged_rows_are_explained_not_fixed() {
             "|  | （一）予以公开",
             "|  | （一）予以公开 | 3 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
         ),
+        // A row that is no standard row of the table, with numbers: they are not read.
+        (
+            "not a standard row",
+            "| 二、上年结转",
+            "| 其中：来信申请 |  |  | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n\
+             | 二、上年结转政府信息公开申请数量 |  |  | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        ),
         // An item of （六） among the rows of （五）, where （五）4 is missing.
         (
             "misplaced",
@@ -520,6 +527,8 @@ fn damaged_rows_are_explained_not_fixed() {
           row-shape «5» 「5」写在「一、本年新收政府信息公开申请数量」的标签列中，不在任何数据列，未计入：数字应填在右侧对应的列中（涉及本行的合计与勾稽关系因此不作检查）
         in the last label column:
           row-shape «3» 「3」写在「（一）予以公开」的标签列中，不在任何数据列，未计入：数字应填在右侧对应的列中（涉及本行的合计与勾稽关系因此不作检查）
+        not a standard row:
+          row-label «其中：来信申请» 「其中：来信申请」不是表三的标准行：这一行的数字没有读入，不参与合计与勾稽关系的检查
         misplaced:
           row-shape «3.其他 | 0 | 0 | 0 | 0 | 0 | 0 | 0» 此行「3.其他」属于「（六）其他处理」，不应出现在「（五）不予处理」之下 [unsafe: 改为此处缺少的「4.无正当理由大量反复申请」]
     "#]].assert_eq(&out);
@@ -810,4 +819,35 @@ fn column_labels_with_a_year_or_a_slip() {
               fix: 改为「尚未审结」
         "#]],
     );
+}
+
+/// A row with numbers between the rows of a table whose label is no standard row's: its figures
+/// are not read, and `row-label` says so, in Markdown and in text pasted from Word. What follows
+/// the table's last row (a note with a figure) is not taken for a row.
+#[test]
+fn rows_that_are_no_standard_row_are_named() {
+    let seed = support::seed("000");
+    let row = "二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0\t";
+    let last = "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0";
+    assert!(seed.contains(row) && seed.contains(last));
+    let text = seed
+        .replace(
+            row,
+            &format!("其中：来信申请\t\t1\t0\t0\t0\t0\t0\t1\t\n{row}"),
+        )
+        .replace(
+            last,
+            &format!("{last}\n注：本表统计期限为1月1日至12月31日\t1\t12\t31"),
+        );
+    let found: Vec<String> = check(&parse(&text), &text)
+        .iter()
+        .filter(|d| d.code == Code::RowLabel)
+        .map(|d| format!("«{}» {}", &text[d.range.clone()], d.message))
+        .collect();
+    expect![[r#"
+        [
+            "«其中：来信申请» 「其中：来信申请」不是表三的标准行：这一行的数字没有读入，不参与合计与勾稽关系的检查",
+        ]
+    "#]]
+    .assert_debug_eq(&found);
 }

@@ -149,6 +149,17 @@ pub fn row_labels(ctx: &TableCtx, out: &mut Vec<Diagnostic>) {
     let t: &Table = ctx.table;
     mixed_numbering(t, out);
     let spec = t.spec();
+    for r in &t.unread {
+        out.push(Diagnostic::new(
+            Code::RowLabel,
+            r.clone(),
+            format!(
+                "「{}」不是{}的标准行：这一行的数字没有读入，不参与合计与勾稽关系的检查",
+                ctx.slice(r.clone()).trim(),
+                spec.short_name
+            ),
+        ));
+    }
     for row in &t.rows {
         let standard = spec.rows[row.spec].label;
         // A row without any label is explained by row-shape.

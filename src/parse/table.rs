@@ -767,6 +767,8 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
     let mut frags: Vec<Frag> = Vec::new();
     let mut frag_cells: Vec<&RawCell> = Vec::new();
     let mut vals: Vec<&RawCell> = Vec::new();
+    // Rows with numbers and a label that is no standard row's.
+    let mut unread: Vec<Range<usize>> = Vec::new();
     for it in items {
         let raw = match it {
             Item::Row(r) => r,
@@ -851,6 +853,14 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         all.extend_from_slice(&frags);
         let m = match_label(spec, &all, expected);
         let matched = m.as_ref().map(|_| t.rows.len());
+        // A row of the 2019 layout is told of as such (`layout_2019`), not as an unknown row.
+        if m.is_none()
+            && matches!(raw.shape, Shape::Markdown | Shape::Tsv)
+            && !frags.iter().any(|f| nm.markers_2019.contains(f.norm))
+            && let (Some(a), Some(b)) = (frags.first(), frags.last())
+        {
+            unread.push(a.range.start..b.range.end);
+        }
         if let Some(m) = m {
             // A label that matched only with the help of pending pieces keeps them; otherwise
             // pieces before the row's own label are rows left empty (one cell per line: their
@@ -924,6 +934,14 @@ fn assemble(text: &str, spec: &'static TableSpec, items: &[&Item]) -> Table {
         }
     }
     t.range = first.unwrap_or(0)..last;
+    // Between the table's rows only: what follows its last row may be a note or another table.
+    let starts = t.rows.iter().map(|r| r.range.start);
+    if let (Some(from), Some(to)) = (starts.clone().min(), starts.max()) {
+        t.unread = unread
+            .into_iter()
+            .filter(|r| from < r.start && r.start < to)
+            .collect();
+    }
     if spec.id == TableId::T3 {
         // The 2019 table 三 has a single-row （六）其他处理.
         let other = spec::t3::OTHER;
