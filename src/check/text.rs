@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 use std::rc::Rc;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -23,22 +23,143 @@ use crate::spec::prose::{self, About, Reading, T3Cols, Target, Wording};
 use crate::spec::{self, RowKind, TableId, t3, t4};
 use crate::totals;
 
-/// A wording with its pattern compiled.
+/// A wording with its pattern, compiled the first time a sentence holds the words every match of
+/// it holds (its anchor): a report compiles the few wordings its prose can match, not all of them
+/// (compiling them all cost most of the first check of a session).
 struct Compiled {
-    re: Regex,
     wording: &'static Wording,
+    /// Words of which every match holds one, found in the pattern ([`anchor`]); none: always
+    /// tried.
+    anchor: Option<Vec<String>>,
+    re: OnceLock<Regex>,
+}
+
+impl Compiled {
+    /// Whether a sentence can hold a match: it holds the anchor.
+    fn may_match(&self, text: &str) -> bool {
+        self.anchor
+            .as_ref()
+            .is_none_or(|a| a.iter().any(|w| text.contains(w.as_str())))
+    }
+
+    fn re(&self) -> &Regex {
+        self.re.get_or_init(|| {
+            let w = self.wording;
+            Regex::new(&w.pattern.replace("{N}", prose::FIGURE_PATTERN))
+                .unwrap_or_else(|e| panic!("wording {}: {e}", w.id))
+        })
+    }
 }
 
 static WORDINGS: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
     prose::WORDINGS
         .iter()
         .map(|w| Compiled {
-            re: Regex::new(&w.pattern.replace("{N}", prose::FIGURE_PATTERN))
-                .unwrap_or_else(|e| panic!("wording {}: {e}", w.id)),
             wording: w,
+            anchor: anchor(w.pattern),
+            re: OnceLock::new(),
         })
         .collect()
 });
+
+/// Words of which every match of a pattern holds one: the pattern's most telling run of literal
+/// characters at its top level (outside classes and not made optional by a quantifier), or a group
+/// there whose alternatives are all literal (「(?:予以公开|同意公开)」). None when the pattern has
+/// alternatives at its top level or neither. The longer its shortest member, the better an anchor.
+fn anchor(pattern: &str) -> Option<Vec<String>> {
+    let mut found: Vec<Vec<String>> = Vec::new();
+    let mut run = String::new();
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    let end_run = |run: &mut String, found: &mut Vec<Vec<String>>| {
+        if !run.is_empty() {
+            found.push(vec![std::mem::take(run)]);
+        }
+    };
+    // Whether a quantifier that makes what precedes it optional follows position `at`.
+    let optional = |at: usize| {
+        matches!(chars.get(at), Some('?' | '*'))
+            || chars.get(at) == Some(&'{') && chars.get(at + 1) != Some(&'N')
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                end_run(&mut run, &mut found);
+                i += 2;
+            }
+            '[' => {
+                end_run(&mut run, &mut found);
+                // A class, to its closing bracket (a `]` first in it is a member).
+                i += 2;
+                while i < chars.len() && chars[i] != ']' {
+                    i += if chars[i] == '\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            '(' => {
+                end_run(&mut run, &mut found);
+                let mut depth = 1;
+                let mut j = i + 1;
+                while j < chars.len() && depth > 0 {
+                    match chars[j] {
+                        '\\' => j += 1,
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                // `j` is past the closing parenthesis.
+                let inner: String = chars[i + 1..j.saturating_sub(1)].iter().collect();
+                let inner = match inner.strip_prefix("?:") {
+                    Some(rest) => rest.to_string(),
+                    None if inner.starts_with("?P<") => inner
+                        .split_once('>')
+                        .map_or(String::new(), |(_, rest)| rest.to_string()),
+                    None => inner,
+                };
+                let literal =
+                    |s: &str| !s.is_empty() && !s.contains(|x: char| "\\[](){}?*+.^$|".contains(x));
+                let alternatives: Vec<String> = inner.split('|').map(str::to_string).collect();
+                if !optional(j) && alternatives.iter().all(|a| literal(a)) {
+                    found.push(alternatives);
+                }
+                i = j;
+            }
+            '|' => return None,
+            '{' if chars.get(i + 1) == Some(&'N') => {
+                // The figure.
+                end_run(&mut run, &mut found);
+                i += 3;
+            }
+            '?' | '*' | '+' | '{' | '.' | '^' | '$' => {
+                // A quantifier makes the character before it optional (or repeated): it is not
+                // part of a run that every match holds.
+                if matches!(c, '?' | '*' | '{') {
+                    run.pop();
+                }
+                end_run(&mut run, &mut found);
+                i += 1;
+                if c == '{' {
+                    while i < chars.len() && chars[i - 1] != '}' {
+                        i += 1;
+                    }
+                }
+            }
+            _ => {
+                run.push(c);
+                i += 1;
+            }
+        }
+    }
+    end_run(&mut run, &mut found);
+    let telling = |a: &Vec<String>| {
+        let shortest = a.iter().map(|w| w.chars().count()).min().unwrap_or(0);
+        (shortest, std::cmp::Reverse(a.len()))
+    };
+    found.into_iter().max_by_key(telling)
+}
 
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(prose::PERCENT_PATTERN).unwrap_or_else(|e| panic!("percent pattern: {e}"))
@@ -730,7 +851,10 @@ impl<'a> Sentence<'a> {
             {
                 continue;
             }
-            for caps in c.re.captures_iter(self.text) {
+            if !c.may_match(self.text) {
+                continue;
+            }
+            for caps in c.re().captures_iter(self.text) {
                 let Some(m) = caps.get(0) else { continue };
                 let matched = m.start()..m.end();
                 if m.as_str().chars().count() > prose::MAX_MATCH_CHARS
@@ -2141,6 +2265,88 @@ mod tests {
 
     fn wording(id: &str) -> &'static Wording {
         prose::WORDINGS.iter().find(|w| w.id == id).unwrap()
+    }
+
+    /// A wording's anchor is text that every match of it holds: each example holds its wording's.
+    #[test]
+    fn anchors_are_words_every_match_holds() {
+        let shown = |p: &str| anchor(p).map(|a| a.join("|"));
+        assert_eq!(shown("受理办结{N}件").as_deref(), Some("受理办结"));
+        assert_eq!(shown("上(?:一)?年结转x?yz").as_deref(), Some("年结转"));
+        assert_eq!(
+            shown("[^，。；0-9]*?行政复议(?:、|和)").as_deref(),
+            Some("行政复议")
+        );
+        assert_eq!(shown("[]a]b\\d行政").as_deref(), Some("行政"));
+        assert_eq!(
+            shown("(?:予以公开|同意公开)(?:的)?{N}件").as_deref(),
+            Some("予以公开|同意公开")
+        );
+        assert_eq!(shown("(?:予以公开|同意公开)?{N}件").as_deref(), Some("件"));
+        assert_eq!(shown("(?:予以(?:公开)?|同意公开)件").as_deref(), Some("件"));
+        assert_eq!(shown("维持|纠正"), None);
+        assert_eq!(shown("(?:均|都)?"), None);
+        let mut listed = String::new();
+        for w in prose::WORDINGS {
+            let a = anchor(w.pattern);
+            if let Some(a) = &a {
+                assert!(
+                    a.iter().any(|x| w.example.contains(x.as_str())),
+                    "{}: {a:?} not in {}",
+                    w.id,
+                    w.example
+                );
+            }
+            let a = a.map_or("-".to_string(), |a| a.join("|"));
+            listed.push_str(&format!("{} {a}\n", w.id));
+        }
+        expect_test::expect![[r#"
+            new-received 申请
+            new-received-letters 依申请公开
+            new-none 政府信息公开|依申请公开|信息公开
+            received-and-handled-before 受理办结
+            new-received-before 申请|信息
+            natural-persons 自然人
+            legal-persons 其他组织
+            business 商业企业
+            carried 结转
+            handled 办结|答复|办理完毕|处理完毕
+            handled-before 均已
+            processed 政府信息公开|依申请公开|信息公开
+            applications-info 依申请公开
+            disclosed-and-partial 部分公开|区分处理
+            disclosed 予以公开|同意公开
+            disclosed-info 予以公开|同意公开
+            partial 部分公开|区分处理后公开|区分处理
+            withheld 不予公开
+            withheld-info 不予公开信息数
+            unavailable 无法提供
+            not-handled 不予处理
+            other-handling 其他处理
+            carry-next 结转
+            carry-next-before 结转|顺延
+            review 行政复议
+            litigation 行政诉讼
+            no-review-or-litigation 行政诉讼
+            no-review 行政复议
+            no-litigation 行政诉讼
+            upheld 维持
+            corrected 纠正
+            other-result 其他结果
+            pending 尚未审结|未审结|正在审理|审理中
+            all-closed 结案|审结
+            all-upheld 维持
+            normative-issued 规范性文件
+            normative-none-issued 规范性文件
+            normative-repealed 规范性文件
+            normative-in-force 规范性文件
+            in-force-count 现行有效
+            rules-issued 规章
+            rules-in-force 现行有效
+            decisions 决定
+            fees 行政事业性收费
+        "#]]
+        .assert_eq(&listed);
     }
 
     /// Every wording reads its example sentence; the example agrees with tables that say the
