@@ -117,6 +117,8 @@ fn anchor(pattern: &str) -> Option<Vec<String>> {
                     None if inner.starts_with("?P<") => inner
                         .split_once('>')
                         .map_or(String::new(), |(_, rest)| rest.to_string()),
+                    // Flags (「(?i)」…) change what the literals match: no anchor is sure.
+                    None if inner.starts_with('?') => return None,
                     None => inner,
                 };
                 let literal =
@@ -2285,6 +2287,7 @@ mod tests {
         assert_eq!(shown("(?:予以公开|同意公开)?{N}件").as_deref(), Some("件"));
         assert_eq!(shown("(?:予以(?:公开)?|同意公开)件").as_deref(), Some("件"));
         assert_eq!(shown("维持|纠正"), None);
+        assert_eq!(shown("(?i)abc"), None);
         assert_eq!(shown("(?:均|都)?"), None);
         let mut listed = String::new();
         for w in prose::WORDINGS {
