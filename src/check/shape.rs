@@ -1,6 +1,7 @@
 //! Rows whose cells cannot be read as written (`row-shape`): more or fewer cells than the header
 //! has columns, a number written in words or two numbers in one cell, a row placed under another
-//! group, a figure in a label column. Such a row's sums are not computed and none of its totals is fixed; this says why.
+//! group, a figure in a label column. Such a row's sums are not computed and none of its totals
+//! is fixed; this says why.
 
 use super::TableCtx;
 use crate::diag::{Code, Diagnostic, Fix};
