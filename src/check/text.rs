@@ -62,105 +62,52 @@ static WORDINGS: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Words of which every match of a pattern holds one: the pattern's most telling run of literal
-/// characters at its top level (outside classes and not made optional by a quantifier), or a group
-/// there whose alternatives are all literal (「(?:予以公开|同意公开)」). None when the pattern has
-/// alternatives at its top level or neither. The longer its shortest member, the better an anchor.
+/// Words of which every match of a pattern holds one: the most telling of the literals its
+/// top-level sequence requires (not made optional by a quantifier), a literal or a group whose
+/// alternatives are all literal (「(?:予以公开|同意公开)」), read from the parsed pattern. None when
+/// the pattern has alternatives at its top level or requires no literal. The longer its shortest
+/// member, the better an anchor.
 fn anchor(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::HirKind;
+    let hir = regex_syntax::parse(&pattern.replace("{N}", prose::FIGURE_PATTERN)).ok()?;
     let mut found: Vec<Vec<String>> = Vec::new();
-    let mut run = String::new();
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut i = 0;
-    let end_run = |run: &mut String, found: &mut Vec<Vec<String>>| {
-        if !run.is_empty() {
-            found.push(vec![std::mem::take(run)]);
-        }
-    };
-    // Whether a quantifier that makes what precedes it optional follows position `at`.
-    let optional = |at: usize| {
-        matches!(chars.get(at), Some('?' | '*'))
-            || chars.get(at) == Some(&'{') && chars.get(at + 1) != Some(&'N')
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\\' => {
-                end_run(&mut run, &mut found);
-                i += 2;
-            }
-            '[' => {
-                end_run(&mut run, &mut found);
-                // A class, to its closing bracket (a `]` first in it is a member).
-                i += 2;
-                while i < chars.len() && chars[i] != ']' {
-                    i += if chars[i] == '\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            '(' => {
-                end_run(&mut run, &mut found);
-                let mut depth = 1;
-                let mut j = i + 1;
-                while j < chars.len() && depth > 0 {
-                    match chars[j] {
-                        '\\' => j += 1,
-                        '(' => depth += 1,
-                        ')' => depth -= 1,
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                // `j` is past the closing parenthesis.
-                let inner: String = chars[i + 1..j.saturating_sub(1)].iter().collect();
-                let inner = match inner.strip_prefix("?:") {
-                    Some(rest) => rest.to_string(),
-                    None if inner.starts_with("?P<") => inner
-                        .split_once('>')
-                        .map_or(String::new(), |(_, rest)| rest.to_string()),
-                    // Flags (「(?i)」…) change what the literals match: no anchor is sure.
-                    None if inner.starts_with('?') => return None,
-                    None => inner,
-                };
-                let literal =
-                    |s: &str| !s.is_empty() && !s.contains(|x: char| "\\[](){}?*+.^$|".contains(x));
-                let alternatives: Vec<String> = inner.split('|').map(str::to_string).collect();
-                if !optional(j) && alternatives.iter().all(|a| literal(a)) {
-                    found.push(alternatives);
-                }
-                i = j;
-            }
-            '|' => return None,
-            '{' if chars.get(i + 1) == Some(&'N') => {
-                // The figure.
-                end_run(&mut run, &mut found);
-                i += 3;
-            }
-            '?' | '*' | '+' | '{' | '.' | '^' | '$' => {
-                // A quantifier makes the character before it optional (or repeated): it is not
-                // part of a run that every match holds.
-                if matches!(c, '?' | '*' | '{') {
-                    run.pop();
-                }
-                end_run(&mut run, &mut found);
-                i += 1;
-                if c == '{' {
-                    while i < chars.len() && chars[i - 1] != '}' {
-                        i += 1;
-                    }
-                }
-            }
-            _ => {
-                run.push(c);
-                i += 1;
-            }
-        }
+    match hir.kind() {
+        HirKind::Alternation(_) => return None,
+        _ => required(&hir, &mut found),
     }
-    end_run(&mut run, &mut found);
     let telling = |a: &Vec<String>| {
         let shortest = a.iter().map(|w| w.chars().count()).min().unwrap_or(0);
         (shortest, std::cmp::Reverse(a.len()))
     };
     found.into_iter().max_by_key(telling)
+}
+
+/// The literals every match of `hir` holds, each as the words of which a match holds one.
+fn required(hir: &regex_syntax::hir::Hir, out: &mut Vec<Vec<String>>) {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Concat(items) => items.iter().for_each(|h| required(h, out)),
+        HirKind::Capture(c) => required(&c.sub, out),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub, out),
+        HirKind::Literal(_) => out.extend(as_literal(hir).map(|w| vec![w])),
+        HirKind::Alternation(alternatives) => out.extend(
+            alternatives
+                .iter()
+                .map(as_literal)
+                .collect::<Option<Vec<_>>>(),
+        ),
+        _ => {}
+    }
+}
+
+/// The text `hir` matches, if it is a literal.
+fn as_literal(hir: &regex_syntax::hir::Hir) -> Option<String> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(l) => String::from_utf8(l.0.to_vec()).ok(),
+        HirKind::Capture(c) => as_literal(&c.sub),
+        _ => None,
+    }
 }
 
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
