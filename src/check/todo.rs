@@ -100,14 +100,23 @@ thread_local! {
 /// The prompts in a text: parenthesised texts that start with a prompt word or hold one.
 fn prompts(text: &str) -> Vec<(Range<usize>, &str)> {
     let mut out = Vec::new();
+    // The opening parentheses, `（` and `(`, by two byte searches (the text is mostly Chinese,
+    // whose other full-width signs begin with the same byte as `（`).
+    let bytes = text.as_bytes();
+    let mut opens: Vec<usize> = memchr::memmem::find_iter(bytes, "（".as_bytes())
+        .chain(memchr::memchr_iter(b'(', bytes))
+        .collect();
+    opens.sort_unstable();
+    // The end of the last prompt found: parentheses inside it are its own.
     let mut from = 0;
-    let mut parens = Parens::new(text);
-    while let Some(open) = parens.next_from(from) {
+    for open in opens {
+        if open < from {
+            continue;
+        }
         let after = open + text[open..].chars().next().map_or(1, char::len_utf8);
         let limit = crate::text::floor_char_boundary(text, (after + MAX_PROMPT).min(text.len()));
         let rest = &text[after..limit];
         let Some(j) = rest.find(['）', ')', '\n', '\r']) else {
-            from = after;
             continue;
         };
         let inner = &rest[..j];
@@ -122,48 +131,9 @@ fn prompts(text: &str) -> Vec<(Range<usize>, &str)> {
             let end = close + text[close..].chars().next().map_or(1, char::len_utf8);
             out.push((open..end, &text[open..end]));
             from = end;
-        } else {
-            from = after;
         }
     }
     out
-}
-
-/// The opening parentheses of a text, `（` and `(`, found by two byte searches (the text is
-/// mostly Chinese, whose other full-width signs begin with the same byte as `（`).
-struct Parens<'a> {
-    text: &'a [u8],
-    wide: memchr::memmem::Finder<'static>,
-    /// The next `（` and `(` at or after the place last asked for, once looked for.
-    next: [Option<Option<usize>>; 2],
-}
-
-impl<'a> Parens<'a> {
-    fn new(text: &'a str) -> Self {
-        Parens {
-            text: text.as_bytes(),
-            wide: memchr::memmem::Finder::new("（".as_bytes()),
-            next: [None, None],
-        }
-    }
-
-    /// The first `（` or `(` at or after `from` (asked for with `from` never decreasing).
-    fn next_from(&mut self, from: usize) -> Option<usize> {
-        let rest = self.text.get(from..)?;
-        for (k, next) in self.next.iter_mut().enumerate() {
-            if next.is_some_and(|n| n.is_some_and(|at| at < from)) {
-                *next = None;
-            }
-            if next.is_none() {
-                let found = match k {
-                    0 => self.wide.find(rest),
-                    _ => memchr::memchr(b'(', rest),
-                };
-                *next = Some(found.map(|i| from + i));
-            }
-        }
-        self.next.iter().filter_map(|n| n.flatten()).min()
-    }
 }
 
 /// Dates whose day (or month and day) is left blank: 「2026年1月  日」, 「2026年  月  日」.
