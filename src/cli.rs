@@ -500,17 +500,18 @@ fn check_file(path: &Path, job: &Job) -> Outcome {
     input.others = other_places(&diags, job.previous);
     if let Some(c) = &input.converted {
         let doc = parse::parse(&input.text);
-        input.places = diags.iter().map(|d| c.describe(&doc, &d.range)).collect();
-        input.related_places = diags
+        input.places = diags
             .iter()
-            .map(|d| {
-                d.related
+            .map(|d| input::Described {
+                at: c.describe(&doc, &d.range),
+                related: d
+                    .related
                     .iter()
                     .map(|r| match r.file {
                         None => c.describe(&doc, &r.range),
                         Some(_) => String::new(),
                     })
-                    .collect()
+                    .collect(),
             })
             .collect();
     }

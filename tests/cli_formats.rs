@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_nianbao"))
 }
@@ -189,4 +191,32 @@ fn extract_csv_for_excel_and_json() {
     assert_eq!(v[0]["warnings"], 2);
     assert_eq!(v[0]["t4.review.upheld"], 0);
     assert_eq!(v[0]["codes"][0], "period-mismatch");
+}
+
+/// A web page's diagnostic names its related cell in words too: under it in the human output, and
+/// in JSON beside the cell's range in the converted text.
+#[test]
+fn related_places_of_a_web_page_are_given_in_words() {
+    let page = support::corpus_dir().join("reports/206_fujian-pingtan-gwh-2022.struct.html");
+    let cell = "表三第4行「一、本年新收政府信息公开申请数量」「总计」列";
+    let human = out(&run(&["check", "--color", "never", page.to_str().unwrap()]));
+    assert!(
+        human.contains(&format!("= 见 {}：{cell}", page.display())),
+        "{human}"
+    );
+    let o = run(&["check", "--format", "json", page.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let related: Vec<&serde_json::Value> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "text-mismatch")
+        .flat_map(|d| d["related"].as_array().unwrap())
+        .collect();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["place"] == cell && r["range"]["start"]["line"].is_u64()),
+        "{related:?}"
+    );
 }

@@ -67,6 +67,15 @@ impl Stamp {
     }
 }
 
+/// Where a diagnostic of a converted file stands in the original, in words a person finds there
+/// (表二第4行「行政规范性文件」「现行有效件数」列, 第7段「…」).
+pub(crate) struct Described {
+    pub at: String,
+    /// Its related places in the same document, in the order of `Diagnostic::related` (empty for
+    /// places in other files).
+    pub related: Vec<String>,
+}
+
 /// What reading one input gave.
 pub(crate) struct Input {
     /// The path as given (lossy for names that are not UTF-8), or `<标准输入>`.
@@ -77,10 +86,7 @@ pub(crate) struct Input {
     /// A Word document, web page or PDF turned into text, with the places of its parts.
     pub converted: Option<crate::input::Converted>,
     /// For a converted file: where each diagnostic stands in the original (same order).
-    pub places: Vec<String>,
-    /// For a converted file: where each diagnostic's related places in the same document stand
-    /// in the original (same order as `Diagnostic::related`; empty strings for other files).
-    pub related_places: Vec<Vec<String>>,
+    pub places: Vec<Described>,
     /// With `--fix`: the bytes as read (to check that nothing changed them before the fixed
     /// text replaces them); for standard input, the bytes to give back on standard output
     /// (the fixed text once fixed).
@@ -296,7 +302,6 @@ pub(crate) fn read_input(p: &Path, limit: u64, keep_raw: bool) -> Result<Input, 
             encoding,
             converted: None,
             places: Vec::new(),
-            related_places: Vec::new(),
             others: Vec::new(),
             raw: keep_raw.then_some(bytes),
             stamp: None,
@@ -324,7 +329,6 @@ pub(crate) fn read_input(p: &Path, limit: u64, keep_raw: bool) -> Result<Input, 
         encoding,
         converted,
         places: Vec::new(),
-        related_places: Vec::new(),
         others: Vec::new(),
         raw: keep_raw.then_some(bytes),
         stamp,

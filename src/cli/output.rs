@@ -367,8 +367,7 @@ fn human_file(out: &mut impl Write, o: &Outcome, shown: &Shown) -> std::io::Resu
             }
             let idx = LineIndex::new(&input.text);
             for (i, d) in diags.iter().enumerate() {
-                let place = input.places.get(i).map(String::as_str);
-                let related_places = input.related_places.get(i).map_or(&[][..], Vec::as_slice);
+                let place = input.places.get(i);
                 let others: Vec<&super::previous::Place> = input
                     .others
                     .iter()
@@ -382,7 +381,6 @@ fn human_file(out: &mut impl Write, o: &Outcome, shown: &Shown) -> std::io::Resu
                     &idx,
                     d,
                     place,
-                    related_places,
                     &others,
                     &paint,
                     blue,
@@ -462,8 +460,7 @@ fn render(
     text: &str,
     idx: &LineIndex,
     d: &Diagnostic,
-    place: Option<&str>,
-    related_places: &[String],
+    place: Option<&super::input::Described>,
     others: &[&super::previous::Place],
     paint: &impl Fn(Style, &str) -> String,
     blue: Style,
@@ -484,7 +481,7 @@ fn render(
             out,
             "{pad}{} {path}：{}",
             paint(blue, "-->"),
-            escape(&shorten(place))
+            escape(&shorten(&place.at))
         )?,
         None => writeln!(
             out,
@@ -515,9 +512,12 @@ fn render(
         " ".repeat(lead),
         paint(sev, &"^".repeat(len.max(1)))
     )?;
-    for (j, r) in elsewhere_here(text, idx, d) {
+    for (j, r) in related_shown(text, idx, d) {
         // A converted file's place in words names the cell already; a line and column do not.
-        let at = match related_places.get(j).filter(|p| !p.is_empty()) {
+        let at = match place
+            .and_then(|p| p.related.get(j))
+            .filter(|p| !p.is_empty())
+        {
             Some(p) => format!("{path}：{}", escape(&shorten(p))),
             None => {
                 let p = idx.position(text, r.range.start, Encoding::Utf32);
@@ -565,7 +565,7 @@ const MAX_RELATED_SHOWN: usize = 3;
 /// The related places of a diagnostic in its own document that stand on other lines than it
 /// (the cell a sentence of the prose restates; not the parts of a row's total, shown in the
 /// line printed), with their indices; none when there are more than [`MAX_RELATED_SHOWN`].
-fn elsewhere_here<'d>(
+fn related_shown<'d>(
     text: &str,
     idx: &LineIndex,
     d: &'d Diagnostic,
@@ -646,7 +646,14 @@ fn json_file(o: &Outcome, shown: &Shown) -> serde_json::Value {
                                     json_path(&mut o, p.path.as_deref(), &p.display);
                                     o
                                 }
-                                None => json!({"range": range(&r.range), "message": shorten(&r.message)}),
+                                None => {
+                                    let mut o = json!({"range": range(&r.range), "message": shorten(&r.message)});
+                                    // A converted file: the place in words, as for the diagnostic.
+                                    if let Some(p) = input.places.get(i).and_then(|p| p.related.get(j)).filter(|p| !p.is_empty()) {
+                                        o["place"] = json!(shorten(p));
+                                    }
+                                    o
+                                }
                             }
                         }).collect::<Vec<_>>(),
                         "fixes": d.fixes.iter().map(|f| json!({
@@ -657,7 +664,7 @@ fn json_file(o: &Outcome, shown: &Shown) -> serde_json::Value {
                         })).collect::<Vec<_>>(),
                     });
                     if let Some(p) = input.places.get(i) {
-                        j["place"] = json!(shorten(p));
+                        j["place"] = json!(shorten(&p.at));
                     }
                     j
                 })
