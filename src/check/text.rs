@@ -2639,6 +2639,7 @@ mod tests {
         }
         assert!(changed >= 40, "{changed}");
     }
+
     /// The paragraphs found part by part (a heading's line to the next) are those of a walk over
     /// the whole report, in every real report, as written and as if laid out from a PDF (where
     /// lines join into paragraphs).
